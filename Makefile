@@ -1,0 +1,70 @@
+# joe: make, make check, make run, make install, make deps.
+# make SANITIZE=1 builds with ASan+UBSan; make STATIC=1 links statically.
+PREFIX = /usr/local
+DESTDIR =
+BINDIR = $(PREFIX)/bin
+LIBEXECDIR = $(PREFIX)/libexec/joe
+PKGDIR = $(PREFIX)/share/joe/pkgs
+MANDIR = $(PREFIX)/share/man
+
+CC = cc
+CFLAGS = -std=c99 -Wall -Wextra -Werror -O2
+CPPFLAGS = -D_XOPEN_SOURCE=700 -Ilib -DJOE_PKGS='"$(PKGDIR)"' \
+	-DJOE_LIBEXEC='"$(LIBEXECDIR)"'
+LDLIBS = -lyaml -lz
+ifeq ($(SANITIZE),1)
+CFLAGS += -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(STATIC),1)
+LDFLAGS += -static
+endif
+
+CMDS = joe joe-run joe-config
+LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
+DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev bats mandoc man-db time \
+	procps
+
+all: $(CMDS)
+
+# Rebuild everything when the flags change (SANITIZE, STATIC, PREFIX).
+.flags: FORCE
+	@echo '$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(CFLAGS) $(CPPFLAGS) $(LDFLAGS)' > $@
+
+%.o: %.c lib/joe.h .flags
+	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+lib/libjoe.a: $(LIBOBJ)
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(CMDS): %: cmd/%.o lib/libjoe.a
+	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
+
+check: all
+	mandoc -Tlint -Wwarning man/*.[0-9]
+	t/run t/*.bats
+
+run: all
+	mkdir -p run && cd run && ../joe run -c ../pkgs/core/default.config \
+		../pkgs/core/example.workflow
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(PKGDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	cp joe $(DESTDIR)$(BINDIR)/
+	cp $(filter-out joe,$(CMDS)) $(DESTDIR)$(LIBEXECDIR)/
+	cp -R pkgs/. $(DESTDIR)$(PKGDIR)/
+	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+deps:
+	$(if $(filter 0,$(shell id -u)),,sudo) sh -c \
+		'apt-get update -qq && apt-get install -y -qq $(DEBS)'
+
+clean:
+	rm -f $(CMDS) cmd/*.o lib/*.o lib/libjoe.a .flags
+
+FORCE:
+.PHONY: all check run install deps clean FORCE

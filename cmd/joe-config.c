@@ -1,0 +1,48 @@
+/*
+ * joe-config: print the merged configuration as key.path=value lines, one
+ * value, or the transports.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "joe.h"
+
+static void usage(int rc)
+{
+	fprintf(rc ? stderr : stdout, "usage: joe config [-t] [-c config]... "
+	    "[-D key=value]... [key]\n");
+	exit(rc);
+}
+
+int main(int argc, char **argv)
+{
+	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
+	int c, ncf = 0, ndf = 0, tflag = 0;
+	struct node *cfg, *n;
+
+	argv0 = "joe-config";
+	while ((c = getopt(argc, argv, "c:D:ht")) != -1) {
+		switch (c) {
+		case 'c': cf[ncf++] = optarg; break;
+		case 'D': df[ndf++] = optarg; break;
+		case 'h': usage(0); break;
+		case 't': tflag = 1; break;
+		default: usage(2);
+		}
+	}
+	if (argc - optind > 1 || (tflag && optind < argc))
+		usage(2);
+	cfg = conf_config(cf, ncf, df, ndf);
+	if (tflag)
+		for (n = conf_get(cfg, "transport")->kid; n; n = n->next)
+			puts(n->key);
+	else if (optind == argc)
+		conf_print(stdout, cfg, NULL);
+	else if (!(n = conf_get(cfg, argv[optind])))
+		die(1, "no key %s", argv[optind]);
+	else if (n->type == 's')
+		puts(n->val);
+	else
+		conf_print(stdout, n, argv[optind]);
+	return fflush(stdout) ? 1 : 0;
+}

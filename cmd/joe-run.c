@@ -1,0 +1,468 @@
+/*
+ * joe-run: run workflows, or one command, on a target, and record what
+ * happened in a run directory (joe-run(5)).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "joe.h"
+
+struct step {
+	char *name, *dir, *uses, *path, *tname, *cwd, **cmd;
+	struct node *env;	/* its env:, then JOE_WITH_ lines (no key) */
+	int ncmd, always, sel;
+	double timeout;
+};
+
+struct wf {
+	char *path, *name, *dir;
+	struct step *s;
+	int n;
+};
+
+struct opt {
+	struct node *cfg;
+	char *out, *tname;
+	double tmo;
+	int keep, verbose;
+};
+
+static const char *keys[] = { "name", "run", "uses", "with", "transport",
+	"timeout", "matrix", "always", "env", "cwd", "extract", NULL };
+
+static void usage(int rc)
+{
+	fprintf(rc ? stderr : stdout, "usage: joe run [-knv] [-c config]... "
+	    "[-D key=value]... [-o dir] [-t transport]\n"
+	    "               [-T seconds] [workflow | dir]... [step]...\n"
+	    "       joe run [-c config]... [-D key=value]... [-t transport] "
+	    "[-T seconds] -- command [arg...]\n");
+	exit(rc);
+}
+
+/* The scalar it.key with {{ }} replaced, or NULL. */
+static char *str(struct opt *o, struct node *it, const char *key,
+    struct node *mx)
+{
+	char *v = conf_str(it, key);
+
+	return v ? conf_subst(o->cfg, conf_get(it, key), v, mx) : NULL;
+}
+
+/* A copy of map it.key with its values substituted. */
+static struct node *map(struct opt *o, struct node *it, const char *key,
+    struct node *mx)
+{
+	struct node *m = conf_get(it, key), *k, *c = NULL;
+
+	if (m && m->type != 'm')
+		fdie(m, "%s must be a mapping", key);
+	for (k = m ? m->kid : NULL; k; k = k->next) {
+		if (k->type != 's')
+			fdie(k, "%s.%s must be a plain value", key, k->key);
+		c = conf_add(c, k->key, conf_subst(o->cfg, k, k->val, mx), k);
+	}
+	return c;
+}
+
+/* Each logical line of run: is a command; a trailing \ joins the next. */
+static void lines(struct step *s, char *p)
+{
+	char *e, *q;
+
+	for (;; p = e + 1) {
+		for (e = p + strcspn(p, "\n"); *e && e > p && e[-1] == '\\';)
+			e += 1 + strcspn(e + 1, "\n");
+		q = p + strspn(p, " \t");
+		if (q < e && *q != '#') {
+			s->cmd = xrealloc(s->cmd, (s->ncmd + 1) * sizeof *s->cmd);
+			s->cmd[s->ncmd++] = fmt("%.*s", (int)(e - p), p);
+		}
+		if (!*e)
+			break;
+	}
+}
+
+static char *worklet(struct wf *w, struct node *at, const char *uses)
+{
+	char *f = fmt("%s/%s", w->dir, uses), *dot = strchr(uses, '.'), *pkg;
+	char p[PATH_MAX];
+	struct stat sb;
+
+	if (access(f, X_OK) && dot) {
+		pkg = fmt("%.*s", (int)(dot - uses), uses);
+		f = pkgfind(pkg, dot + 1);
+	}
+	if (!f || access(f, X_OK) || stat(f, &sb) || !S_ISREG(sb.st_mode) ||
+	    !realpath(f, p))
+		fdie(at, "no worklet %s: not beside the workflow, nor in a "
+		    "package along JOE_PATH or installed", uses);
+	return xstrdup(p);
+}
+
+static void addstep(struct opt *o, struct wf *w, struct node *it,
+    struct node *mx, char *name)
+{
+	struct node *k, *with = map(o, it, "with", mx);
+	struct step *s;
+	char *run, *v, *e;
+	int i;
+
+	w->s = xrealloc(w->s, (w->n + 1) * sizeof *s);
+	s = memset(&w->s[w->n++], 0, sizeof *s);
+	for (i = 0; i < w->n - 1; i++)
+		if (!strcmp(w->s[i].name, name))
+			fdie(it, "duplicate step name '%s'", name);
+	s->name = name;
+	s->dir = fmt("%02d-%s", w->n, name);
+	for (v = s->dir; (v = strchr(v, '/'));)
+		*v = '_';
+	run = str(o, it, "run", mx);
+	s->uses = str(o, it, "uses", mx);
+	if (!run == !s->uses)
+		fdie(it, "step %s needs either run: or uses:", name);
+	if (run && with)
+		fdie(conf_get(it, "with"), "with: is for uses: steps");
+	if (run)
+		lines(s, run);
+	else
+		s->path = worklet(w, conf_get(it, "uses"), s->uses);
+	s->tname = str(o, it, "transport", mx);
+	s->tname = tp_get(o->cfg, s->tname ? s->tname : o->tname,
+	    conf_get(it, "transport"))->key;
+	s->cwd = str(o, it, "cwd", mx);
+	s->env = map(o, it, "env", mx);
+	if ((v = str(o, it, "timeout", mx)) &&
+	    ((s->timeout = strtod(v, &e)) <= 0 || *e || e == v))
+		fdie(conf_get(it, "timeout"), "timeout must be seconds > 0");
+	v = str(o, it, "always", mx);
+	s->always = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
+	if (v && !s->always && strcmp(v, "false") && strcmp(v, "no"))
+		fdie(conf_get(it, "always"), "always must be true or false");
+	for (k = with ? with->kid : NULL; k; k = k->next) {
+		v = fmt("JOE_WITH_%s=%s", k->key, k->val);
+		for (e = v + 9; *e != '='; e++)
+			*e = strchr(".- ", *e) ? '_' : toupper((unsigned char)*e);
+		s->env = conf_add(s->env, NULL, v, k);
+	}
+}
+
+/* One step of the workflow, or one a value of its matrix. */
+static void item(struct opt *o, struct wf *w, struct node *it)
+{
+	struct node *m = conf_get(it, "matrix"), *k, *mx, *l[16], *c[16];
+	struct str nm;
+	char *name;
+	int i, n;
+
+	if (it->type != 'm')
+		fdie(it, "a step must be a mapping");
+	for (k = it->kid; k; k = k->next) {
+		for (i = 0; keys[i] && strcmp(keys[i], k->key); i++)
+			;
+		if (!keys[i])
+			fdie(k, "unknown step key '%s'", k->key);
+	}
+	if (!(name = conf_str(it, "name")) || !*name)
+		fdie(it, "a step needs a name");
+	if (!m) {
+		addstep(o, w, it, NULL, name);
+		return;
+	}
+	if (m->type != 'm' || !m->kid)
+		fdie(m, "matrix must map names to lists of values");
+	for (n = 0, k = m->kid; k; k = k->next, n++) {
+		if (k->type != 'l' || !k->kid || n == 16)
+			fdie(k, "matrix.%s must be a list of values", k->key);
+		l[n] = k;
+		c[n] = k->kid;
+	}
+	for (;;) {
+		memset(&nm, 0, sizeof nm);
+		sputs(&nm, name);
+		for (i = 0, mx = NULL; i < n; i++) {
+			if (c[i]->type != 's')
+				fdie(c[i], "matrix values must be plain values");
+			sputs(&nm, i ? "," : "[");
+			sputs(&nm, l[i]->key);
+			sputs(&nm, "=");
+			sputs(&nm, c[i]->val);
+			mx = conf_add(mx, l[i]->key, c[i]->val, c[i]);
+		}
+		sputs(&nm, "]");
+		addstep(o, w, it, mx, nm.s);
+		for (i = n - 1; i >= 0 && !(c[i] = c[i]->next); i--)
+			c[i] = l[i]->kid;
+		if (i < 0)
+			break;
+	}
+}
+
+static struct wf *load(struct opt *o, const char *path)
+{
+	struct wf *w = memset(xmalloc(sizeof *w), 0, sizeof *w);
+	struct node *root = conf_load(path), *k;
+	char p[PATH_MAX], *b;
+
+	for (k = root->kid; k; k = k->next)
+		if (strcmp(k->key, "doc") && strcmp(k->key, "steps"))
+			fdie(k, "unknown workflow key '%s'", k->key);
+	if (!(k = conf_get(root, "steps")) || k->type != 'l')
+		fdie(k ? k : root, "a workflow needs a list of steps");
+	w->path = xstrdup(path);
+	w->dir = xstrdup(realpath(path, p) ? p : ".");
+	*strrchr(w->dir, '/') = 0;
+	b = strrchr(path, '/');
+	w->name = xstrdup(b ? b + 1 : path);
+	if ((b = strstr(w->name, ".workflow")) && !b[9])
+		*b = 0;
+	for (k = k->kid; k; k = k->next)
+		item(o, w, k);
+	return w;
+}
+
+/* A new run directory: -o dir (absent or empty), else a fresh
+ * joe-output/<UTC>-name with joe-output/latest pointing at it. */
+static char *mkrun(const char *o, const char *name)
+{
+	char ts[32], p[PATH_MAX], *d, *tmp;
+	time_t t = time(NULL);
+	int i;
+
+	if (o && mkdir(o, 0777) && (errno != EEXIST || rmdir(o) ||
+	    mkdir(o, 0777)))
+		die(2, "cannot create run directory %s:", o);
+	if (o)
+		return xstrdup(realpath(o, p));
+	if (mkdir("joe-output", 0777) && errno != EEXIST)
+		die(1, "cannot create joe-output:");
+	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", gmtime(&t));
+	for (i = 0;; i++) {
+		d = i ? fmt("joe-output/%s-%s.%d", ts, name, i) :
+		    fmt("joe-output/%s-%s", ts, name);
+		if (!mkdir(d, 0777))
+			break;
+		if (errno != EEXIST)
+			die(1, "cannot create %s:", d);
+		free(d);
+	}
+	tmp = fmt("joe-output/.latest.%ld", (long)getpid());
+	unlink(tmp);
+	if (symlink(d + 11, tmp) || rename(tmp, "joe-output/latest"))
+		warn("cannot point joe-output/latest at %s:", d);
+	return xstrdup(realpath(d, p));
+}
+
+static int runstep(struct opt *o, struct step *s, const char *out)
+{
+	struct job j = { 0 };
+	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
+	char **env, *path = getenv("PATH");
+	struct node *k;
+	int i = 0, st = ST_PASS;
+
+	if (mkdir(dir, 0777))
+		die(1, "cannot create %s:", dir);
+	j.deadline = s->timeout ? now() + s->timeout : o->tmo ? now() + o->tmo : 0;
+	j.echo = o->verbose;
+	if (s->path) {
+		for (k = s->env ? s->env->kid : NULL; k; k = k->next)
+			i++;
+		env = xmalloc((i + 6) * sizeof *env);
+		for (i = 0, k = s->env ? s->env->kid : NULL; k; k = k->next)
+			env[i++] = k->key ? fmt("%s=%s", k->key, k->val) : k->val;
+		env[i++] = fmt("JOE_OUTPUT=%s", out);
+		env[i++] = fmt("JOE_CONFIG=%s/config.yaml", out);
+		env[i++] = fmt("JOE_STEP=%s", s->dir);
+		env[i++] = fmt("JOE_TRANSPORT=%s", s->tname);
+		env[i++] = fmt("PATH=%s:%s", exedir(), path ? path : "/usr/bin:/bin");
+		env[i] = NULL;
+		j.argv = argv;
+		j.env = env;
+		j.dir = dir;
+		st = job_rec(&j, out, s->dir, "local", s->uses);
+	}
+	for (i = 0; i < s->ncmd && !st; i++) {
+		if (o->verbose)
+			printf("+ %s\n", s->cmd[i]), fflush(stdout);
+		j.argv = tp_argv(o->cfg, s->tname, s->env, s->cwd, s->cmd[i]);
+		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
+		free(j.argv[2]);
+		free(j.argv);
+	}
+	free(dir);
+	return st;
+}
+
+static int runwf(struct opt *o, struct wf *w)
+{
+	static const char *col[] = { "32", "31", "31", "31", "33", "31" };
+	char *out = mkrun(o->out, w->name), *start, *sec, *f, up[16];
+	int i, st, n[6] = { 0 }, tty = isatty(1);
+	double t, t0 = now();
+	FILE *cf;
+
+	f = fmt("%s/config.yaml", out);
+	if (!(cf = fopen(f, "w")))
+		die(1, "cannot create %s:", f);
+	conf_emit(cf, o->cfg, 0);
+	if (fclose(cf) || fcopy(w->path, (f = fmt("%s/workflow.yaml", out))))
+		die(1, "cannot write %s:", f);
+	for (i = 0; i < w->n; i++) {
+		struct step *s = &w->s[i];
+
+		if (!s->sel)
+			continue;
+		start = stamp();
+		t = now();
+		if (sig_count() > 1 || (!s->always && (sig_count() ||
+		    (!o->keep && n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT]))))
+			st = ST_SKIP;
+		else
+			st = runstep(o, s, out);
+		n[st]++;
+		sec = fmt("%.3f", now() - t);
+		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,
+		    st == ST_SKIP ? "0.000" : sec, (char *)NULL);
+		for (f = up; (*f = toupper((unsigned char)stname[st][f - up])); f++)
+			;
+		printf(tty ? "\033[%sm%s\033[m %s %.1fs\n" : "%.0s%s %s %.1fs\n",
+		    col[st], up, s->dir, atof(sec));
+		fflush(stdout);
+		free(sec), free(start);
+	}
+	printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out, n[0],
+	    n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR], n[ST_SKIP],
+	    now() - t0);
+	if (sig_count())
+		return 128 + sig_last();
+	return n[ST_ERROR] ? 255 : n[ST_FAIL] + n[ST_TIMEOUT] ? 1 : 0;
+}
+
+/* joe run -- CMD: one word is a shell command line; several are quoted
+ * each as one word. Recorded only inside a run (JOE_OUTPUT, JOE_STEP). */
+static int one(struct opt *o, int argc, char **argv)
+{
+	struct job j = { 0 };
+	struct str b = { 0 };
+	char *out = getenv("JOE_OUTPUT"), *step = getenv("JOE_STEP");
+	int i;
+
+	if (!argc)
+		usage(2);
+	if (out && *out && (!step || !*step))
+		die(2, "JOE_OUTPUT is set but JOE_STEP is not");
+	for (i = 0; i < argc; i++) {
+		if (i)
+			sputs(&b, " ");
+		if (argc == 1)
+			sputs(&b, argv[i]);
+		else
+			squote(&b, argv[i]);
+	}
+	j.argv = tp_argv(o->cfg, o->tname, NULL, NULL, b.s);
+	j.split = j.echo = 1;
+	j.deadline = o->tmo ? now() + o->tmo : 0;
+	job_rec(&j, out && *out ? out : NULL, step, o->tname, b.s);
+	return sig_count() ? 128 + sig_last() : j.rc;
+}
+
+static void addwf(struct opt *o, struct wf ***w, int *nw, const char *path)
+{
+	struct stat sb;
+	glob_t g = { 0 };
+	char *pat = fmt("%s/*.workflow", path);
+	size_t k;
+
+	if (stat(path, &sb) || !S_ISDIR(sb.st_mode))
+		g.gl_pathv = (char **)&path, g.gl_pathc = 1;
+	else if (glob(pat, 0, NULL, &g) || !g.gl_pathc)
+		die(2, "no *.workflow in %s", path);
+	for (k = 0; k < g.gl_pathc; k++) {
+		*w = xrealloc(*w, (*nw + 1) * sizeof **w);
+		(*w)[(*nw)++] = load(o, g.gl_pathv[k]);
+	}
+	free(pat);
+}
+
+int main(int argc, char **argv)
+{
+	struct opt o = { 0 };
+	struct wf **w = NULL;
+	struct step *s;
+	struct stat sb;
+	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
+	char **sel = xmalloc(argc * sizeof *sel), *e;
+	int c, i, k, ncf = 0, ndf = 0, nsel = 0, nw = 0, dry = 0, rc = 0, hit;
+	struct str b = { 0 };
+
+	argv0 = "joe-run";
+	while ((c = getopt(argc, argv, "+c:D:hkno:t:T:v")) != -1) {
+		switch (c) {
+		case 'c': cf[ncf++] = optarg; break;
+		case 'D': df[ndf++] = optarg; break;
+		case 'h': usage(0); break;
+		case 'k': o.keep = 1; break;
+		case 'n': dry = 1; break;
+		case 'o': o.out = optarg; break;
+		case 't': o.tname = optarg; break;
+		case 'T':
+			if ((o.tmo = strtod(optarg, &e)) <= 0 || *e)
+				die(2, "-T %s: expected seconds > 0", optarg);
+			break;
+		case 'v': o.verbose = 1; break;
+		default: usage(2);
+		}
+	}
+	o.cfg = conf_config(cf, ncf, df, ndf);
+	if (!o.tname)
+		o.tname = getenv("JOE_TRANSPORT");
+	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
+	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
+		return one(&o, argc - optind, argv + optind);
+	for (i = optind; i < argc; i++) {
+		e = argv[i];
+		k = strlen(e);
+		if ((k > 9 && !strcmp(e + k - 9, ".workflow")) ||
+		    (!stat(e, &sb) && S_ISDIR(sb.st_mode)))
+			addwf(&o, &w, &nw, e);
+		else
+			sel[nsel++] = e;
+	}
+	if (!nw)
+		addwf(&o, &w, &nw, ".");
+	if (o.out && nw > 1)
+		die(2, "-o takes one workflow, not %d", nw);
+	for (k = 0; k < (nsel ? nsel : 1); k++) {
+		for (hit = i = 0; i < nw; i++)
+			for (c = 0; c < w[i]->n; c++) {
+				s = &w[i]->s[c];
+				e = nsel ? sel[k] : s->name;
+				if (!strcmp(e, s->name) || (!strncmp(e, s->name,
+				    strlen(e)) && s->name[strlen(e)] == '['))
+					s->sel = hit = 1;
+			}
+		if (!hit)
+			die(2, "no step named %s", nsel ? sel[k] : "at all");
+	}
+	for (i = 0; i < nw && dry; i++)
+		for (c = 0; c < w[i]->n; c++)
+			for (s = &w[i]->s[c], k = 0; s->sel && k < (s->path ? 1 :
+			    s->ncmd); k++) {
+				b.n = 0;
+				sesc(&b, s->path ? s->uses : s->cmd[k]);
+				printf("%s\t%s\t%s\t%s\n", w[i]->path, s->dir,
+				    s->path ? "local" : s->tname, b.s);
+			}
+	for (i = 0; i < nw && !dry && !sig_count(); i++)
+		if ((c = runwf(&o, w[i])) > rc)
+			rc = c;
+	return rc;
+}

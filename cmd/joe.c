@@ -1,0 +1,102 @@
+/*
+ * joe: run joe-NAME (found beside this executable, then installed, then
+ * along $PATH); set up a package's config and workflow; show the manual.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "joe.h"
+
+#ifndef JOE_LIBEXEC
+#define JOE_LIBEXEC "/usr/local/libexec/joe"
+#endif
+
+static void usage(int rc)
+{
+	fprintf(rc ? stderr : stdout,
+	    "usage: joe command [arg...]\n"
+	    "       joe -s [package]\n"
+	    "       joe help [command]\n"
+	    "       joe -h | --version\n"
+	    "commands: run config put get qemu extract analyse report\n");
+	exit(rc);
+}
+
+/* -s: copy the package's default.config and example.workflow here. */
+static int setup(const char *pkg)
+{
+	static const char *f[] = { "default.config", "example.workflow" };
+	char *src[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!(src[i] = pkgfind(pkg, f[i])))
+			die(2, "no package %s (or it has no %s)", pkg, f[i]);
+		if (access(f[i], F_OK) == 0)
+			die(1, "%s exists; not overwriting it", f[i]);
+	}
+	for (i = 0; i < 2; i++) {
+		if (fcopy(src[i], f[i]))
+			die(1, "cannot copy %s to %s:", src[i], f[i]);
+		puts(f[i]);
+	}
+	return 0;
+}
+
+static void known(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	char *p;
+
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, "joe-", 4) &&
+		    !access(p = fmt("%s/%s", dir, e->d_name), X_OK))
+			fprintf(stderr, " %s", e->d_name + 4), free(p);
+	if (d)
+		closedir(d);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dirs[] = { exedir(), JOE_LIBEXEC }, *a = argv[1];
+	char *p;
+	int i;
+
+	if (argc < 2)
+		usage(2);
+	if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+		usage(0);
+	if (!strcmp(a, "--version"))
+		return puts("joe " JOE_VERSION) < 0;
+	if (!strcmp(a, "-s") && argc <= 3)
+		return setup(argc == 3 ? argv[2] : "core");
+	if (!strcmp(a, "help") && argc <= 3) {
+		a = argc == 3 ? fmt("joe-%s", argv[2]) : "joe";
+		p = fmt("%s/man/%s.1", dirs[0], a);
+		if (access(p, R_OK) == 0)
+			execlp("man", "man", "-l", p, (char *)NULL);
+		else
+			execlp("man", "man", a, (char *)NULL);
+		die(1, "cannot run man:");
+	}
+	if (*a == '-' || strchr(a, '/'))
+		usage(2);
+	for (i = 0; i < 2; i++) {
+		argv[1] = fmt("%s/joe-%s", dirs[i], a);
+		if (access(argv[1], X_OK) == 0)
+			execv(argv[1], argv + 1);
+	}
+	argv[1] = fmt("joe-%s", a);
+	execvp(argv[1], argv + 1);
+	if (errno != ENOENT)
+		die(1, "cannot run %s:", argv[1]);
+	fprintf(stderr, "joe: no command '%s'; these are here:", a);
+	known(dirs[0]);
+	known(JOE_LIBEXEC);
+	fputc('\n', stderr);
+	return 2;
+}

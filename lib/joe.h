@@ -1,0 +1,74 @@
+/* libjoe: what two or more joe commands share. */
+#include <stddef.h>
+#include <stdio.h>
+
+#define JOE_VERSION "0.1.0"
+#define JOE_GRACE 2.0	/* seconds between TERM and KILL */
+
+extern const char *argv0;
+
+/* util.c */
+void die(int status, const char *fmt, ...);	/* fmt ending in ':' adds strerror */
+void warn(const char *fmt, ...);
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *fmt(const char *fmt, ...);		/* printf into a new string */
+double now(void);				/* monotonic seconds */
+char *stamp(void);				/* UTC now, ISO 8601 */
+char *exedir(void);				/* directory of this executable */
+char *pkgfind(const char *pkg, const char *file); /* JOE_PATH, beside us, installed */
+int fcopy(const char *from, const char *to);	/* to must not exist; 0 or -1 */
+
+struct str { char *s; size_t n, cap; };
+void sadd(struct str *b, const char *s, size_t n);
+void sputs(struct str *b, const char *s);
+void squote(struct str *b, const char *s);	/* as one sh word */
+void sesc(struct str *b, const char *s);	/* tab, newline, \ as \t \n \\ */
+
+/* conf.c: YAML documents as trees of strings */
+struct node {
+	int type;		/* 's' scalar, 'm' map, 'l' list */
+	char *key, *val;	/* key in a map; value of a scalar */
+	struct node *kid, *next;
+	const char *file;
+	int line, col, busy;
+};
+void fdie(const struct node *at, const char *fmt, ...);	/* file:line:col, exit 2 */
+struct node *conf_load(const char *path);
+struct node *conf_config(char **files, int nfile, char **defs, int ndef);
+struct node *conf_get(struct node *n, const char *path);
+char *conf_str(struct node *n, const char *path);	/* scalar or NULL */
+struct node *conf_add(struct node *map, const char *key, char *val,
+    const struct node *at);	/* map NULL: a new one */
+char *conf_subst(struct node *cfg, const struct node *at, const char *s,
+    struct node *matrix);
+void conf_print(FILE *f, struct node *n, const char *prefix);
+void conf_emit(FILE *f, struct node *n, int indent);
+
+/* spawn.c: run one child to its end, its output to a log */
+enum { ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_SKIP, ST_INTR };
+extern const char *const stname[];
+struct job {
+	char **argv, **env;	/* env: extra NAME=value strings */
+	const char *dir;	/* chdir here first, or NULL */
+	int log;		/* gets stdout and stderr, or -1 */
+	int echo;		/* also copy them to our stdout/stderr */
+	int split;		/* stdout and stderr apart, merged by lines */
+	double deadline;	/* now() after which it is ended, or 0 */
+	int rc;			/* out: exit status, 128+N for signal N */
+};
+void sig_init(void);
+int sig_count(void);		/* SIGINT/SIGTERM/SIGHUP seen so far */
+int sig_last(void);
+int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_TIMEOUT or ST_INTR */
+
+/* rec.c: run directory records */
+void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
+int job_rec(struct job *j, const char *out, const char *step,
+    const char *tname, const char *text);
+
+/* transport.c */
+struct node *tp_get(struct node *cfg, const char *name, const struct node *at);
+char **tp_argv(struct node *cfg, const char *tname, struct node *env,
+    const char *cwd, const char *cmd);

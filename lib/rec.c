@@ -1,0 +1,67 @@
+/*
+ * Run directory records: tab-separated lines, appended with one write
+ * each as each thing ends, so a killed run keeps all it did and several
+ * processes (a worklet's own joe run) can append to the same file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "joe.h"
+
+void rec(const char *dir, const char *file, ...)
+{
+	struct str b = { 0 };
+	const char *f;
+	char *path = fmt("%s/%s", dir, file);
+	va_list ap;
+	int fd;
+
+	va_start(ap, file);
+	for (f = va_arg(ap, const char *); f; f = va_arg(ap, const char *)) {
+		if (b.n)
+			sputs(&b, "\t");
+		sesc(&b, f);
+	}
+	va_end(ap);
+	sputs(&b, "\n");
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, b.s, b.n) != (ssize_t)b.n)
+		warn("cannot write %s:", path);
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	free(b.s);
+}
+
+/* Spawn j; with a run directory out, log it to the step's next free
+ * cmd-NN.log and record it in commands.tsv. */
+int job_rec(struct job *j, const char *out, const char *step,
+    const char *tname, const char *text)
+{
+	char *log = NULL, *start = stamp(), *n, *rc, *sec;
+	double t = now();
+	int i, st;
+
+	j->log = -1;
+	for (i = 1; out && j->log < 0; i++) {
+		free(log);
+		log = fmt("%s/%s/cmd-%02d.log", out, step, i);
+		j->log = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (j->log < 0 && errno != EEXIST)
+			die(1, "cannot create %s:", log);
+	}
+	st = spawn(j);
+	if (!out)
+		return st;
+	close(j->log);
+	n = fmt("%d", i - 1);
+	rc = fmt("%d", j->rc);
+	sec = fmt("%.3f", now() - t);
+	rec(out, "commands.tsv", step, n, stname[st], rc, start, sec, tname,
+	    text, (char *)NULL);
+	free(log), free(n), free(rc), free(sec), free(start);
+	return st;
+}

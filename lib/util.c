@@ -1,0 +1,185 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "joe.h"
+
+#ifndef JOE_PKGS
+#define JOE_PKGS "/usr/local/share/joe/pkgs"
+#endif
+
+const char *argv0 = "joe";
+
+static void vwarn(const char *f, va_list ap)
+{
+	int e = errno;
+
+	fprintf(stderr, "%s: ", argv0);
+	vfprintf(stderr, f, ap);
+	if (*f && f[strlen(f) - 1] == ':')
+		fprintf(stderr, " %s", strerror(e));
+	fputc('\n', stderr);
+}
+
+void die(int status, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vwarn(f, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void warn(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	vwarn(f, ap);
+	va_end(ap);
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	if (!(p = realloc(p, n ? n : 1)))
+		die(1, "out of memory");
+	return p;
+}
+
+void *xmalloc(size_t n)
+{
+	return xrealloc(NULL, n);
+}
+
+char *xstrdup(const char *s)
+{
+	return strcpy(xmalloc(strlen(s) + 1), s);
+}
+
+char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	s = xmalloc(n + 1);
+	va_start(ap, f);
+	vsnprintf(s, n + 1, f, ap);
+	va_end(ap);
+	return s;
+}
+
+double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+char *stamp(void)
+{
+	struct timespec t;
+	char s[32];
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", gmtime(&t.tv_sec));
+	return fmt("%s.%03ldZ", s, t.tv_nsec / 1000000);
+}
+
+char *exedir(void)
+{
+	char p[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", p, sizeof p - 1);
+
+	if (n < 0 && !realpath(argv0, p))
+		return xstrdup(".");
+	if (n >= 0)
+		p[n] = 0;
+	*strrchr(p, '/') = 0;
+	return xstrdup(*p ? p : "/");
+}
+
+/* The first PKG/FILE along $JOE_PATH, then beside this executable, then
+ * installed; NULL if there is none. */
+char *pkgfind(const char *pkg, const char *file)
+{
+	const char *jp = getenv("JOE_PATH");
+	char *path = fmt("%s:%s/pkgs:%s", jp ? jp : "", exedir(), JOE_PKGS);
+	char *dir, *f;
+
+	for (dir = strtok(path, ":"); dir; dir = strtok(NULL, ":")) {
+		f = fmt("%s/%s/%s", dir, pkg, file);
+		if (access(f, F_OK) == 0)
+			return f;
+		free(f);
+	}
+	return NULL;
+}
+
+void sadd(struct str *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap)
+		b->s = xrealloc(b->s, b->cap = 2 * (b->n + n + 1));
+	memcpy(b->s + b->n, s, n);
+	b->s[b->n += n] = 0;
+}
+
+void sputs(struct str *b, const char *s)
+{
+	sadd(b, s, strlen(s));
+}
+
+void squote(struct str *b, const char *s)
+{
+	if (*s && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_@%+=:,./-")]) {
+		sputs(b, s);
+		return;
+	}
+	sputs(b, "'");
+	for (; *s; s++)
+		if (*s == '\'')
+			sputs(b, "'\\''");
+		else
+			sadd(b, s, 1);
+	sputs(b, "'");
+}
+
+void sesc(struct str *b, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '\t' || *s == '\n' || *s == '\\')
+			sputs(b, *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : "\\\\");
+		else
+			sadd(b, s, 1);
+}
+
+int fcopy(const char *from, const char *to)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1;
+
+	if (in >= 0)
+		out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	while (out >= 0 && n >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, n) != n)
+			n = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0 && !close(out) && n == 0)
+		return 0;
+	if (out >= 0)
+		unlink(to);
+	return -1;
+}
