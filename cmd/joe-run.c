@@ -139,6 +139,7 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	    conf_get(it, "transport"))->key;
 	s->cwd = str(o, it, "cwd", mx);
 	s->env = map(o, it, "env", mx);
+	tp_argv(o->cfg, s->tname, s->env, s->cwd, "");	/* check env names */
 	if ((v = str(o, it, "timeout", mx)) &&
 	    ((s->timeout = strtod(v, &e)) <= 0 || *e || e == v))
 		fdie(conf_get(it, "timeout"), "timeout must be seconds > 0");

@@ -95,6 +95,8 @@ static struct node *parse(yaml_parser_t *p, yaml_event_t *ev, const char *file)
 			next(p, &e, file);
 			k = parse(p, &e, file);
 			k->key = key->val;
+			k->line = key->line;	/* errors point at the key */
+			k->col = key->col;
 			free(key);
 		}
 		*tail = k;

@@ -206,8 +206,12 @@ int spawn(struct job *j)
 		    si.si_pid == pid)
 			break;
 	}
-	/* What it wrote before it ended is in the pipes now; what is left
-	 * in its group after a timeout or a signal goes with it. */
+	/* What it wrote before it ended is in the pipes now. After a timeout
+	 * or a signal, the rest of its group has what is left of the grace
+	 * period to end (a worklet's joe run writing its record), then KILL. */
+	waitpid(pid, &st, 0);
+	while (why && kill_at && now() < kill_at && kill(-pid, 0) == 0)
+		poll(NULL, 0, 10);
 	if (why)
 		kill(-pid, SIGKILL);
 	for (i = 0; i < 2; i++) {
@@ -218,7 +222,6 @@ int spawn(struct job *j)
 			close(s[i].fd);
 		}
 	}
-	waitpid(pid, &st, 0);
 	j->rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return why ? why : j->rc ? ST_FAIL : ST_PASS;
 }

@@ -1,0 +1,49 @@
+# Common set-up: the build tree's joe first on PATH, a clean environment,
+bats_require_minimum_version 1.5.0
+# a private HOME, and the test's own temporary directory as cwd.
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+
+setup() {
+	export PATH="$TOP:$PATH"
+	unset JOE_CONFIG JOE_PATH JOE_OUTPUT JOE_STEP JOE_TRANSPORT
+	export HOME="$BATS_TEST_TMPDIR/home"
+	mkdir -p "$HOME"
+	cd "$BATS_TEST_TMPDIR"
+}
+
+# wf NAME: write the workflow NAME.workflow from stdin.
+wf() {
+	cat > "$1.workflow"
+}
+
+# field FILE LINE N: field N of line LINE of a records file.
+field() {
+	sed -n "$2p" "$1" | cut -f"$3"
+}
+
+# waitfor CMD...: retry CMD for up to 10 s.
+waitfor() {
+	local i
+	for i in $(seq 100); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# line FILE N: line N of a records file, its tabs shown as |.
+line() {
+	sed -n "$2p" "$1" | tr '\t' '|'
+}
+
+# gone PATTERN: no process whose command line matches (allowing 1 s for
+# killed processes to finish dying).
+gone() {
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		pgrep -f "$1" >/dev/null || return 0
+		sleep 0.1
+	done
+	pgrep -af "$1"
+	return 1
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# Command output: order, size, memory, partial lines, processes left behind.
+load helper
+
+@test "locally the log has a terminal's exact order of stdout and stderr" {
+	run joe run -o out -- true
+	echo 'steps: [{name: a, run: "echo 1; echo 2 >&2; echo 3; echo 4 >&2"}]' > w.workflow
+	run joe run -o out
+	[ "$(cat out/01-a/cmd-01.log | tr '\n' ' ')" = "1 2 3 4 " ]
+}
+
+@test "a partial last line and a 1 MiB line without newline are logged whole" {
+	echo 'steps: [{name: a, run: "printf abc"}, {name: b, run: "head -c 1048576 /dev/zero | tr \"\\\\0\" x"}]' > w.workflow
+	run joe run -o out
+	[ "$status" = 0 ]
+	[ "$(cat out/01-a/cmd-01.log)" = abc ]
+	[ "$(wc -c < out/02-b/cmd-01.log)" = 1048576 ]
+	[ "$(tr -d x < out/02-b/cmd-01.log | wc -c)" = 0 ]
+}
+
+@test "200 MiB on each of stdout and stderr: every byte, in order, RSS < 8 MiB" {
+	n=3276800	# 64-byte lines: 200 MiB
+	seq -f 'o%062.0f' 1 $n > o.txt
+	seq -f 'e%062.0f' 1 $n > e.txt
+	# dd writes whole 4 KiB blocks (64 lines), atomic on a pipe, so the
+	# two streams interleave by whole lines as they would on a terminal.
+	echo 'steps: [{name: big, run: "dd if=o.txt bs=4096 status=none & dd if=e.txt bs=4096 status=none >&2; wait"}]' > w.workflow
+	/usr/bin/time -f %M -o rss joe run -o out
+	log=out/01-big/cmd-01.log
+	[ "$(wc -c < $log)" = 419430400 ]
+	grep '^o' $log | cmp - o.txt
+	grep '^e' $log | cmp - e.txt
+	echo "max RSS $(cat rss) KiB"
+	[ "${SANITIZE:-0}" = 1 ] || [ "$(cat rss)" -lt 8192 ]
+}
+
+@test "-- keeps stdout and stderr apart and passes big output through" {
+	joe run -- 'head -c 50000000 /dev/zero; echo err >&2' > o 2> e
+	[ "$(wc -c < o)" = 50000000 ]
+	[ "$(cat e)" = err ]
+}
+
+@test "a background process left running does not hold joe up" {
+	run timeout 20 joe run -- 'sleep 31.7 & echo started'
+	[ "$status" = 0 ]
+	[ "$output" = started ]
+	pgrep -f 'sleep 31.7'	# left running, as documented
+	pkill -f 'sleep 31.7'
+}
+
+@test "output after the command's first process exits is not waited for" {
+	echo 'steps: [{name: a, run: "(sleep 1; echo late) & echo early"}, {name: b, run: "echo b"}]' > w.workflow
+	run timeout 20 joe run -o out
+	[ "$status" = 0 ]
+	[ "$(cat out/01-a/cmd-01.log)" = early ]
+}
+
+@test "stdin is /dev/null" {
+	echo 'steps: [{name: a, run: "cat; echo end"}]' > w.workflow
+	run timeout 20 joe run -o out < /dev/zero
+	[ "$status" = 0 ]
+	[ "$(cat out/01-a/cmd-01.log)" = end ]
+}
+
+@test "a closed stdout ends a -- command instead of running forever" {
+	run timeout 20 bash -c 'joe run -- yes | head -n 2'
+	[ "$status" = 0 ]
+	[ "$output" = "y
+y" ]
+	gone '^yes$'
+}
