@@ -265,7 +265,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 {
 	struct job j = { 0 };
 	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
-	char **env, *path = getenv("PATH");
+	char **env;
 	struct node *k;
 	int i = 0, st = ST_PASS;
 
@@ -276,14 +276,13 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 	if (s->path) {
 		for (k = s->env ? s->env->kid : NULL; k; k = k->next)
 			i++;
-		env = xmalloc((i + 6) * sizeof *env);
+		env = xmalloc((i + 5) * sizeof *env);
 		for (i = 0, k = s->env ? s->env->kid : NULL; k; k = k->next)
 			env[i++] = k->key ? fmt("%s=%s", k->key, k->val) : k->val;
 		env[i++] = fmt("JOE_OUTPUT=%s", out);
 		env[i++] = fmt("JOE_CONFIG=%s/config.yaml", out);
 		env[i++] = fmt("JOE_STEP=%s", s->dir);
 		env[i++] = fmt("JOE_TRANSPORT=%s", s->tname);
-		env[i++] = fmt("PATH=%s:%s", exedir(), path ? path : "/usr/bin:/bin");
 		env[i] = NULL;
 		j.argv = argv;
 		j.env = env;
@@ -426,8 +425,11 @@ int main(int argc, char **argv)
 	if (!o.tname)
 		o.tname = getenv("JOE_TRANSPORT");
 	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
-	if (optind > 1 && !strcmp(argv[optind - 1], "--"))
+	if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
+		if (dry || o.keep || o.out)
+			usage(2);
 		return one(&o, argc - optind, argv + optind);
+	}
 	for (i = optind; i < argc; i++) {
 		e = argv[i];
 		k = strlen(e);

@@ -21,7 +21,7 @@ static void usage(int rc)
 	    "       joe -s [package]\n"
 	    "       joe help [command]\n"
 	    "       joe -h | --version\n"
-	    "commands: run config put get qemu extract analyse report\n");
+	    "commands: run config\n");
 	exit(rc);
 }
 
@@ -85,6 +85,10 @@ int main(int argc, char **argv)
 	}
 	if (*a == '-' || strchr(a, '/'))
 		usage(2);
+	/* As git does with its exec path: worklets and scripts that joe runs
+	 * find this joe first. */
+	p = getenv("PATH");
+	setenv("PATH", fmt("%s:%s", dirs[0], p ? p : "/usr/bin:/bin"), 1);
 	for (i = 0; i < 2; i++) {
 		argv[1] = fmt("%s/joe-%s", dirs[i], a);
 		if (access(argv[1], X_OK) == 0)

@@ -314,7 +314,7 @@ void conf_print(FILE *f, struct node *n, const char *prefix)
 
 	if (n->type == 's') {
 		sesc(&b, n->val);
-		fprintf(f, "%s=%s\n", prefix, b.s);
+		fprintf(f, "%s=%s\n", prefix, b.s ? b.s : "");
 		free(b.s);
 	}
 	for (k = n->kid; k; k = k->next, i++) {

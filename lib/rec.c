@@ -21,12 +21,11 @@ void rec(const char *dir, const char *file, ...)
 
 	va_start(ap, file);
 	for (f = va_arg(ap, const char *); f; f = va_arg(ap, const char *)) {
-		if (b.n)
-			sputs(&b, "\t");
 		sesc(&b, f);
+		sputs(&b, "\t");
 	}
+	b.s[b.n - 1] = '\n';
 	va_end(ap);
-	sputs(&b, "\n");
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, b.s, b.n) != (ssize_t)b.n)
 		warn("cannot write %s:", path);

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "joe.h"
 
@@ -77,6 +80,11 @@ void sig_init(void)
 	for (i = 0; i < 4; i++)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+#ifdef PR_SET_CHILD_SUBREAPER
+	/* Orphans of a command's group become ours to reap, so an ended
+	 * group is gone at once, not when a slow init gets to its zombies. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
 }
 
 static int writeall(int fd, const char *p, size_t n)
@@ -210,8 +218,9 @@ int spawn(struct job *j)
 	 * or a signal, the rest of its group has what is left of the grace
 	 * period to end (a worklet's joe run writing its record), then KILL. */
 	waitpid(pid, &st, 0);
-	while (why && kill_at && now() < kill_at && kill(-pid, 0) == 0)
-		poll(NULL, 0, 10);
+	while (waitpid(-1, NULL, WNOHANG) > 0 || (why && kill_at &&
+	    now() < kill_at && kill(-pid, 0) == 0 && !poll(NULL, 0, 10)))
+		;
 	if (why)
 		kill(-pid, SIGKILL);
 	for (i = 0; i < 2; i++) {

@@ -374,6 +374,9 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	[[ "$output" == *"no transport 'nosuch' in the config"* ]]
 	run joe run --
 	[ "$status" = 2 ]
+	run joe run -n -- touch x
+	[ "$status" = 2 ]
+	[ ! -e x ]
 	run joe run nosuch.workflow
 	[ "$status" = 2 ]
 	[[ "$output" == *"cannot open nosuch.workflow: No such file or directory"* ]]
