@@ -43,7 +43,8 @@ static void usage(int rc)
 	    "[-D key=value]... [-o dir] [-t transport]\n"
 	    "               [-T seconds] [workflow | dir]... [step]...\n"
 	    "       joe run [-c config]... [-D key=value]... [-t transport] "
-	    "[-T seconds] -- command [arg...]\n");
+	    "[-T seconds] -- command [arg...]\n"
+	    "       joe run -i [-c config]... [-D key=value]... [-t transport]\n");
 	exit(rc);
 }
 
@@ -139,7 +140,7 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	    conf_get(it, "transport"))->key;
 	s->cwd = str(o, it, "cwd", mx);
 	s->env = map(o, it, "env", mx);
-	tp_argv(o->cfg, s->tname, s->env, s->cwd, "");	/* check env names */
+	free(tp_script(o->cfg, s->env, s->cwd, ""));	/* checks env names */
 	if ((v = str(o, it, "timeout", mx)) &&
 	    ((s->timeout = strtod(v, &e)) <= 0 || *e || e == v))
 		fdie(conf_get(it, "timeout"), "timeout must be seconds > 0");
@@ -265,7 +266,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 {
 	struct job j = { 0 };
 	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
-	char **env;
+	char **env, *v;
 	struct node *k;
 	int i = 0, st = ST_PASS;
 
@@ -292,10 +293,11 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 	for (i = 0; i < s->ncmd && !st; i++) {
 		if (o->verbose)
 			printf("+ %s\n", s->cmd[i]), fflush(stdout);
-		j.argv = tp_argv(o->cfg, s->tname, s->env, s->cwd, s->cmd[i]);
+		v = tp_script(o->cfg, s->env, s->cwd, s->cmd[i]);
+		tp_job(&j, tp_get(o->cfg, s->tname, NULL), v);
 		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
-		free(j.argv[2]);
 		free(j.argv);
+		free(v);
 	}
 	free(dir);
 	return st;
@@ -367,7 +369,8 @@ static int one(struct opt *o, int argc, char **argv)
 		else
 			squote(&b, argv[i]);
 	}
-	j.argv = tp_argv(o->cfg, o->tname, NULL, NULL, b.s);
+	tp_job(&j, tp_get(o->cfg, o->tname, NULL), tp_script(o->cfg, NULL,
+	    NULL, b.s));
 	j.split = j.echo = 1;
 	j.deadline = o->tmo ? now() + o->tmo : 0;
 	job_rec(&j, out && *out ? out : NULL, step, o->tname, b.s);
@@ -401,14 +404,16 @@ int main(int argc, char **argv)
 	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
 	char **sel = xmalloc(argc * sizeof *sel), *e;
 	int c, i, k, ncf = 0, ndf = 0, nsel = 0, nw = 0, dry = 0, rc = 0, hit;
+	int shell = 0;
 	struct str b = { 0 };
 
 	argv0 = "joe-run";
-	while ((c = getopt(argc, argv, "+c:D:hkno:t:T:v")) != -1) {
+	while ((c = getopt(argc, argv, "+c:D:hikno:t:T:v")) != -1) {
 		switch (c) {
 		case 'c': cf[ncf++] = optarg; break;
 		case 'D': df[ndf++] = optarg; break;
 		case 'h': usage(0); break;
+		case 'i': shell = 1; break;
 		case 'k': o.keep = 1; break;
 		case 'n': dry = 1; break;
 		case 'o': o.out = optarg; break;
@@ -425,6 +430,14 @@ int main(int argc, char **argv)
 	if (!o.tname)
 		o.tname = getenv("JOE_TRANSPORT");
 	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
+	if (shell) {	/* the old ssh.shell: a shell there, our env set */
+		if (optind < argc)
+			usage(2);
+		argv = tp_argv(tp_get(o.cfg, o.tname, NULL), tp_script(o.cfg,
+		    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY, NULL);
+		execvp(argv[0], argv);
+		die(1, "cannot run %s:", argv[0]);
+	}
 	if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
 		if (dry || o.keep || o.out)
 			usage(2);

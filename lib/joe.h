@@ -56,6 +56,8 @@ struct job {
 	int echo;		/* also copy them to our stdout/stderr */
 	int split;		/* stdout and stderr apart, merged by lines */
 	double deadline;	/* now() after which it is ended, or 0 */
+	int hold;		/* stdin a pipe held open; closing it ends it */
+	struct node *remote;	/* its ssh transport (for exit status 255) */
 	int rc;			/* out: exit status, 128+N for signal N */
 };
 void sig_init(void);
@@ -69,6 +71,10 @@ int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text);
 
 /* transport.c */
+enum { TP_RUN, TP_DATA, TP_TTY };
 struct node *tp_get(struct node *cfg, const char *name, const struct node *at);
-char **tp_argv(struct node *cfg, const char *tname, struct node *env,
-    const char *cwd, const char *cmd);
+char *tp_script(struct node *cfg, struct node *env, const char *cwd,
+    const char *cmd);
+char **tp_argv(struct node *t, const char *script, int how, const char *op);
+void tp_job(struct job *j, struct node *t, const char *script);
+int tp_alive(struct node *t);

@@ -53,6 +53,8 @@ int job_rec(struct job *j, const char *out, const char *step,
 			die(1, "cannot create %s:", log);
 	}
 	st = spawn(j);
+	if (st == ST_FAIL && j->rc == 255 && j->remote && !tp_alive(j->remote))
+		st = ST_ERROR;
 	if (!out)
 		return st;
 	close(j->log);

@@ -133,13 +133,13 @@ static int rd(struct job *j, struct stream *s)
 	return 1;
 }
 
-static void child(struct job *j, int out, int err)
+static void child(struct job *j, int in, int out, int err)
 {
-	int i, null = open("/dev/null", O_RDONLY);
+	int i;
 
 	signal(SIGPIPE, SIG_DFL);
 	setpgid(0, 0);
-	dup2(null, 0);
+	dup2(in >= 0 ? in : open("/dev/null", O_RDONLY), 0);
 	dup2(out, 1);
 	dup2(err, 2);
 	for (i = 0; j->env && j->env[i]; i++)
@@ -154,12 +154,23 @@ static void child(struct job *j, int out, int err)
 	_exit(127);
 }
 
+/* Ask the child to end: a held stdin is closed (the remote side ends the
+ * command), else its group gets the signal. */
+static void end(pid_t pid, int sig, int *in)
+{
+	if (*in < 0)
+		kill(-pid, sig);
+	else
+		close(*in);
+	*in = -1;
+}
+
 int spawn(struct job *j)
 {
 	struct stream s[2];
 	struct pollfd pf[3];
 	siginfo_t si;
-	int p[2][2], n0 = nsig, why = 0, stage = 0, i, k, st;
+	int p[2][2], in[2] = { -1, -1 }, n0 = nsig, why = 0, stage = 0, i, k, st;
 	double t, kill_at = j->deadline;
 	pid_t pid;
 	char c;
@@ -172,11 +183,15 @@ int spawn(struct job *j)
 		fcntl(p[i][1], F_SETFD, FD_CLOEXEC);
 		fcntl(p[i][0], F_SETFL, O_NONBLOCK);
 	}
+	if (j->hold && (pipe(in) || fcntl(in[1], F_SETFD, FD_CLOEXEC)))
+		die(1, "pipe:");
 	if ((pid = fork()) < 0)
 		die(1, "fork:");
 	if (!pid)
-		child(j, p[0][1], p[j->split][1]);
+		child(j, in[0], p[0][1], p[j->split][1]);
 	setpgid(pid, pid);
+	if (j->hold)
+		close(in[0]);
 	for (i = 0; i < 2; i++) {
 		s[i].fd = i <= j->split ? p[i][0] : -1;
 		s[i].to = 1 + i;
@@ -188,13 +203,16 @@ int spawn(struct job *j)
 		t = now();
 		if (nsig > n0 && !why) {
 			why = ST_INTR;
-			kill(-pid, lastsig);
+			end(pid, lastsig, &in[1]);
 			stage = 1;
 			kill_at = t + JOE_GRACE;
 		}
 		if (kill_at && t >= kill_at) {
 			why = why ? why : ST_TIMEOUT;
-			kill(-pid, stage++ ? SIGKILL : SIGTERM);
+			if (stage++)
+				kill(-pid, SIGKILL);
+			else
+				end(pid, SIGTERM, &in[1]);
 			kill_at = stage == 1 ? t + JOE_GRACE : 0;
 		}
 		for (i = 0; i < 3; i++) {
@@ -218,6 +236,8 @@ int spawn(struct job *j)
 	 * or a signal, the rest of its group has what is left of the grace
 	 * period to end (a worklet's joe run writing its record), then KILL. */
 	waitpid(pid, &st, 0);
+	if (in[1] >= 0)
+		close(in[1]);
 	while (waitpid(-1, NULL, WNOHANG) > 0 || (why && kill_at &&
 	    now() < kill_at && kill(-pid, 0) == 0 && !poll(NULL, 0, 10)))
 		;

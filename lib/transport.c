@@ -1,27 +1,60 @@
 /*
- * Transports: how a command line reaches a target. Each command becomes a
- * small sh script (environment, directory, command) that the transport
- * runs: locally as sh -c SCRIPT.
+ * Transports: how a sh script reaches a target. Locally it runs as
+ * sh -c SCRIPT; over ssh, through the system ssh with connection sharing,
+ * as sh -c on the target.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "joe.h"
+
+static const char *tkeys[] = { "host", "port", "user", "identity",
+	"options", "known_hosts", "jump", NULL };
+
+/*
+ * On the target, a command runs in its own session, stdin from /dev/null,
+ * while the wrapper watches its own stdin (the ssh channel, which joe
+ * holds open): when joe closes it, or the connection drops, read returns
+ * and the command's whole process group is ended.
+ */
+static const char wrapper[] =
+    "exec 3<&0 </dev/null\n"
+    "setsid sh -c \"$1\" & p=$!\n"
+    "{ read x <&3; kill -TERM -$p; sleep 2; kill -KILL -$p; } >/dev/null 2>&1 &\n"
+    "wait $p; r=$?\n"
+    "kill $! 2>/dev/null\n"
+    "exit $r\n";
 
 /* The transport called name, the default (first) one when name is NULL. */
 struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
 {
-	struct node *t = conf_get(cfg, "transport");
+	struct node *t = conf_get(cfg, "transport"), *k, *o;
+	int i;
 
 	for (t = t->kid; t && name && strcmp(t->key, name); t = t->next)
 		;
-	if (t && t->type == 'm')
-		return t;
-	if (t)
-		fdie(t, "transport %s must be a mapping", name);
-	if (at)
+	if (!t && at)
 		fdie(at, "no transport '%s' in the config", name);
-	die(2, "no transport '%s' in the config", name);
-	return NULL;
+	if (!t)
+		die(2, "no transport '%s' in the config", name);
+	if (t->type != 'm')
+		fdie(t, "transport %s must be a mapping", t->key);
+	for (k = t->kid; k; k = k->next) {
+		for (i = 0; tkeys[i] && strcmp(tkeys[i], k->key); i++)
+			;
+		if (!tkeys[i])
+			fdie(k, "unknown transport key '%s'", k->key);
+		if ((k->type != 's') != (i == 4) || (i == 4 && k->type != 'l'))
+			fdie(k, "transport.%s.%s must be a %s", t->key, k->key,
+			    i == 4 ? "list" : "plain value");
+		for (o = i == 4 ? k->kid : NULL; o; o = o->next)
+			if (o->type != 's')
+				fdie(o, "ssh options must be plain values");
+	}
+	return t;
 }
 
 static void exports(struct str *b, struct node *env)
@@ -45,15 +78,13 @@ static void exports(struct str *b, struct node *env)
 	}
 }
 
-/* argv that runs cmd on transport tname with the config's env, then env,
- * exported, in directory cwd (when not NULL). */
-char **tp_argv(struct node *cfg, const char *tname, struct node *env,
-    const char *cwd, const char *cmd)
+/* The script that runs cmd with the config's env, then env, exported, in
+ * directory cwd (when not NULL). */
+char *tp_script(struct node *cfg, struct node *env, const char *cwd,
+    const char *cmd)
 {
 	struct str b = { 0 };
-	char **argv = xmalloc(4 * sizeof *argv);
 
-	tp_get(cfg, tname, NULL);
 	exports(&b, conf_get(cfg, "env"));
 	exports(&b, env);
 	if (cwd) {
@@ -62,9 +93,132 @@ char **tp_argv(struct node *cfg, const char *tname, struct node *env,
 		sputs(&b, " || exit\n");
 	}
 	sputs(&b, cmd);
-	argv[0] = "sh";
-	argv[1] = "-c";
-	argv[2] = b.s;
-	argv[3] = NULL;
-	return argv;
+	return b.s;
+}
+
+/* Connections are shared through sockets in a directory of this user's,
+ * so that one run's master serves the next. */
+static char *ctldir(void)
+{
+	const char *x = getenv("XDG_RUNTIME_DIR");
+	char *d = fmt("%s/joe-ssh-%ld", x && *x ? x : "/tmp", (long)getuid());
+	struct stat sb;
+
+	if (mkdir(d, 0700) && errno != EEXIST)
+		die(1, "cannot create %s:", d);
+	if (lstat(d, &sb) || !S_ISDIR(sb.st_mode) || sb.st_uid != getuid() ||
+	    (sb.st_mode & 077))
+		die(1, "%s must be a directory of yours that only you can use", d);
+	return d;
+}
+
+/* ssh's options for t: its own first (ssh takes the first value it is
+ * given), then joe's defaults, so a config can override them. */
+static int sshopts(char **v, struct node *t)
+{
+	struct node *k = conf_get(t, "options");
+	char *kh = conf_str(t, "known_hosts"), *id = conf_str(t, "identity");
+	int n = 0;
+
+	for (k = k ? k->kid : NULL; k; k = k->next)
+		v[n++] = "-o", v[n++] = k->val;
+	if (kh)
+		v[n++] = "-o", v[n++] = fmt("UserKnownHostsFile=%s", kh);
+	if (id)
+		v[n++] = "-i", v[n++] = id;
+	v[n++] = "-o", v[n++] = "BatchMode=yes";
+	v[n++] = "-o", v[n++] = "ConnectTimeout=10";
+	return n;
+}
+
+/* jump: [user@]host[:port] is reached with t's own key, known hosts and
+ * options (ssh -J would use none of them, nor BatchMode). */
+static char *jump(struct node *t, char **v, const char *j)
+{
+	struct str b = { 0 };
+	char *h = xstrdup(j), *c = strrchr(h, ':'), *u = strchr(h, '@');
+	int i, n = sshopts(v, t);
+
+	if (c)
+		*c = 0, v[n++] = "-p", v[n++] = c + 1;
+	if (u)
+		*u = 0, v[n++] = "-l", v[n++] = h;
+	v[n++] = "-W", v[n++] = "[%h]:%p", v[n++] = "--";
+	v[n++] = u ? u + 1 : h;
+	sputs(&b, "ProxyCommand=ssh");
+	for (i = 0; i < n; i++)
+		sputs(&b, " "), squote(&b, v[i]);
+	return b.s;
+}
+
+/*
+ * argv that runs script on transport t: how is TP_RUN (a command ended
+ * with us), TP_DATA (stdin is data) or TP_TTY (interactive, with a pty).
+ * With op, ssh -O op instead (check, exit) and no script.
+ */
+char **tp_argv(struct node *t, const char *script, int how, const char *op)
+{
+	struct node *k = conf_get(t, "options");
+	char **v, *host = conf_str(t, "host"), *s;
+	struct str b = { 0 };
+	int n = 0;
+
+	for (k = k ? k->kid : NULL; k; k = k->next)
+		n++;
+	v = xmalloc((40 + 4 * n) * sizeof *v);
+	if (!host) {
+		v[0] = "sh", v[1] = "-c", v[2] = (char *)script, v[3] = NULL;
+		return v;
+	}
+	if ((s = conf_str(t, "jump")))
+		s = jump(t, v, s);
+	n = 0;
+	v[n++] = "ssh";
+	if (op)
+		v[n++] = "-O", v[n++] = (char *)op;
+	if (s)
+		v[n++] = "-o", v[n++] = s;
+	n += sshopts(v + n, t);
+	v[n++] = "-o", v[n++] = "ControlMaster=auto";
+	v[n++] = "-o", v[n++] = fmt("ControlPath=%s/%%C", ctldir());
+	v[n++] = "-o", v[n++] = "ControlPersist=60";
+	if (conf_str(t, "port"))
+		v[n++] = "-p", v[n++] = conf_str(t, "port");
+	if (conf_str(t, "user"))
+		v[n++] = "-l", v[n++] = conf_str(t, "user");
+	if (how == TP_TTY)
+		v[n++] = "-t";
+	v[n++] = "--";
+	v[n++] = host;
+	if (!op) {
+		sputs(&b, "sh -c ");
+		squote(&b, how == TP_RUN ? wrapper : script);
+		if (how == TP_RUN)
+			sputs(&b, " joe "), squote(&b, script);
+		v[n++] = b.s;
+	}
+	v[n] = NULL;
+	return v;
+}
+
+/* Set up j to run script on t: over ssh, with stdin held open (closing it
+ * ends the command) and stdout and stderr apart. */
+void tp_job(struct job *j, struct node *t, const char *script)
+{
+	j->argv = tp_argv(t, script, TP_RUN, NULL);
+	j->remote = conf_str(t, "host") ? t : NULL;
+	j->hold = j->remote != NULL;
+	j->split |= j->hold;
+}
+
+/* Whether t's shared connection is up (after an exit status of 255: then
+ * it was the command's own, not ssh's). */
+int tp_alive(struct node *t)
+{
+	struct job j = { 0 };
+
+	j.argv = tp_argv(t, NULL, TP_RUN, "check");
+	j.log = -1;
+	j.deadline = now() + 10;
+	return spawn(&j) == ST_PASS;
 }

@@ -36,14 +36,14 @@ line() {
 	sed -n "$2p" "$1" | tr '\t' '|'
 }
 
-# gone PATTERN: no process whose command line matches (allowing 1 s for
-# killed processes to finish dying).
+# gone PATTERN: no process whose whole command line matches (allowing 1 s
+# for killed processes to finish dying).
 gone() {
 	local i
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		pgrep -f "$1" >/dev/null || return 0
+		pgrep -xf "$1" >/dev/null || return 0
 		sleep 0.1
 	done
-	pgrep -af "$1"
+	pgrep -axf "$1"
 	return 1
 }

@@ -67,5 +67,5 @@ load helper
 	[ "$status" = 0 ]
 	[ "$output" = "y
 y" ]
-	gone '^yes$'
+	gone yes
 }

@@ -33,7 +33,7 @@ load helper
 	EOF
 	run joe run -o out
 	[ "$status" = 1 ]
-	gone 'sleep 1236'
+	gone 'sleep 1236\..'
 }
 
 @test "-T is the timeout of steps without their own" {
@@ -117,5 +117,5 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	[ "$status" = 130 ]
 	[ "$(cut -f3 out/steps.tsv | tr '\n' ' ')" = "interrupted interrupted skip " ]
 	[ ! -e more ]
-	gone 'sleep 1241'
+	gone 'sleep 1241\..'
 }

@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# joe run over a real sshd on 127.0.0.1: exact status, env, output, kills.
+load helper
+load sshd
+
+setup_file() {
+	sshd_start
+}
+
+teardown_file() {
+	sshd_stop
+}
+
+@test "a command over ssh runs as the target's user" {
+	run joe run -c "$FIX/ssh.config" -t box -- id -un
+	[ "$status" = 0 ]
+	[ "$output" = "$SSH_USER" ]
+}
+
+@test "the first transport is the default" {
+	run joe run -c "$FIX/ssh.config" -- 'echo $SSH_CONNECTION'
+	[ "$status" = 0 ]
+	[[ "$output" == "127.0.0.1 "* ]]
+}
+
+@test "exit status passes through: 0 1 2 127 and the command's own 255" {
+	for rc in 0 1 2 127 255; do
+		run -$rc joe run -c "$FIX/ssh.config" -- "exit $rc"
+		[ "$status" = $rc ]
+	done
+	wf w <<-'EOF'
+	steps:
+	- {name: a, run: "exit 255"}
+	EOF
+	run joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 1 ]
+	[ "$(cut -f3,4 out/commands.tsv)" = "fail	255" ]
+	[[ "$output" == *"FAIL 01-a"* ]]
+}
+
+@test "ssh's own 255, a closed port: status error, exit 255, no hang" {
+	printf 'transport:\n  dead: {host: 127.0.0.1, port: 1}\n' > dead.config
+	echo 'steps: [{name: a, run: "true"}, {name: b, run: "true"}]' > w.workflow
+	run timeout 30 joe run -c dead.config -o out
+	[ "$status" = 255 ]
+	[ "$(cut -f3,4 out/commands.tsv)" = "error	255" ]
+	[ "$(cut -f3 out/steps.tsv | tr '\n' ' ')" = "error skip " ]
+	[[ "$output" == *"ERROR 01-a"* ]]
+	grep -q 'Connection refused' out/01-a/cmd-01.log
+}
+
+@test "a refused key fails at once instead of prompting (BatchMode)" {
+	ssh-keygen -q -t ed25519 -N '' -f other
+	export XDG_RUNTIME_DIR=$PWD	# no master to reuse
+	run timeout 30 joe run -c "$FIX/ssh.config" -D transport.box.identity=$PWD/other -- true
+	[ "$status" = 255 ]
+	[[ "$output" == *"Permission denied"* ]]
+}
+
+@test "an unknown host key is refused, not accepted" {
+	: > empty_known_hosts
+	export XDG_RUNTIME_DIR=$PWD
+	run timeout 30 joe run -c "$FIX/ssh.config" -D transport.box.known_hosts=$PWD/empty_known_hosts -- true
+	[ "$status" = 255 ]
+	[[ "$output" == *"Host key verification failed"* ]]
+}
+
+@test "killing the sshd mid-command: status error, exit 255" {
+	echo 'steps: [{name: a, run: "echo started; sleep 2346.5"}]' > w.workflow
+	joe run -c "$FIX/ssh.config" -o out > log 2>&1 3>&- &
+	pid=$!
+	waitfor grep -q started out/01-a/cmd-01.log
+	pkill -f "sshd: $SSH_USER"	# the connections, not the listener
+	status=0
+	wait $pid || status=$?
+	[ "$status" = 255 ]
+	[ "$(cut -f3,4 out/commands.tsv)" = "error	255" ]
+	gone 'sleep 2346.5'
+}
+
+@test "environment values with every byte 1-255 arrive intact" {
+	v=$(for i in $(seq 1 255); do printf "\\$(printf %o $i)"; done)
+	printf '%s' "$v" > want
+	printf 'env:\n  A: "{{ env.V }}"\n' > e.config
+	V="$v" run joe run -c "$FIX/ssh.config" -c e.config -- "printf %s \"\$A\" > $FIX/remote/got"
+	[ "$status" = 0 ]
+	cmp want "$FIX/remote/got"
+	printf 'steps:\n- {name: a, env: {B: "{{ env.V }}"}, run: "printf %%s \\"$B\\" > %s/got2"}\n' "$FIX/remote" > w.workflow
+	V="$v" run joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 0 ]
+	cmp want "$FIX/remote/got2"
+}
+
+@test "quoting torture: words reach the target exactly" {
+	run joe run -c "$FIX/ssh.config" -- printf '[%s]' "a'b" 'c"d' '$HOME' '`id`' 'x\y' '' ' ' '*' '-n' "$(printf 'l1\nl2')"
+	[ "$status" = 0 ]
+	[ "$output" = "[a'b][c\"d][\$HOME][\`id\`][x\\y][][ ][*][-n][l1
+l2]" ]
+}
+
+@test "stdout and stderr stay apart with --" {
+	run --separate-stderr joe run -c "$FIX/ssh.config" -- 'echo out; echo err >&2'
+	[ "$output" = out ]
+	[ "$stderr" = err ]
+}
+
+@test "stdin on the target is /dev/null" {
+	run timeout 20 joe run -c "$FIX/ssh.config" -- 'cat; echo end'
+	[ "$status" = 0 ]
+	[ "$output" = end ]
+}
+
+@test "200 MiB on each of stdout and stderr over ssh: no line spliced, RSS < 8 MiB" {
+	n=3276800
+	seq -f 'o%062.0f' 1 $n > "$FIX/remote/o.txt"
+	seq -f 'e%062.0f' 1 $n > "$FIX/remote/e.txt"
+	echo "steps: [{name: big, run: \"cat $FIX/remote/o.txt & cat $FIX/remote/e.txt >&2; wait\"}]" > w.workflow
+	/usr/bin/time -f %M -o rss joe run -c "$FIX/ssh.config" -o out
+	rm -f "$FIX/remote/o.txt" "$FIX/remote/e.txt"
+	log=out/01-big/cmd-01.log
+	[ "$(wc -c < $log)" = 419430400 ]
+	[ "$(grep -cv '^[oe][0-9]\{62\}$' $log)" = 0 ]
+	[ "$(grep -c '^o' $log)" = $n ]
+	grep '^o' $log | cut -c2- | sort -c -n
+	grep '^e' $log | cut -c2- | sort -c -n
+	echo "max RSS $(cat rss) KiB"
+	[ "${SANITIZE:-0}" = 1 ] || [ "$(cat rss)" -lt 8192 ]
+}
+
+@test "a timeout ends the command on the target too" {
+	echo 'steps: [{name: a, timeout: 1, run: "sleep 2347.5"}]' > w.workflow
+	run joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 1 ]
+	[ "$(cut -f3 out/commands.tsv)" = timeout ]
+	gone 'sleep 2347.5'
+}
+
+@test "a command ignoring TERM on the target gets KILL" {
+	echo "steps: [{name: a, timeout: 1, run: \"trap '' TERM; sleep 2348.5; true\"}]" > w.workflow
+	run joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 1 ]
+	[ "$(cut -f3 out/commands.tsv)" = timeout ]
+	sleep 2
+	gone 'sleep 2348.5'
+}
+
+@test "SIGINT ends the command on the target, records stay, exit 130" {
+	echo 'steps: [{name: a, run: "echo started; sleep 2349.5"}, {name: b, always: true, run: "echo clean"}]' > w.workflow
+	joe run -c "$FIX/ssh.config" -o out > log 2>&1 3>&- &
+	pid=$!
+	waitfor grep -q started out/01-a/cmd-01.log
+	kill -INT $pid
+	status=0
+	wait $pid || status=$?
+	[ "$status" = 130 ]
+	[ "$(cut -f3 out/steps.tsv | tr '\n' ' ')" = "interrupted pass " ]
+	[ "$(cat out/02-b/cmd-01.log)" = clean ]
+	gone 'sleep 2349.5'
+}
+
+@test "the connection is shared: later commands and runs do not log in again" {
+	joe run -c "$FIX/ssh.config" -- true
+	n=$(logins)
+	for i in 1 2 3; do joe run -c "$FIX/ssh.config" -- true; done
+	echo 'steps: [{name: a, run: "true"}, {name: b, run: "true"}]' > w.workflow
+	joe run -c "$FIX/ssh.config" -o out
+	[ "$(logins)" = "$n" ]
+	ls -la "$XDG_RUNTIME_DIR/joe-ssh-$(id -u)" | grep -q '^s'
+	[ "$(stat -c %a "$XDG_RUNTIME_DIR/joe-ssh-$(id -u)")" = 700 ]
+}
+
+@test "a control directory others can use is refused" {
+	mkdir -m 777 ctl
+	XDG_RUNTIME_DIR=$PWD/ctl joe run -c "$FIX/ssh.config" -- true
+	chmod 777 "$PWD/ctl/joe-ssh-$(id -u)"
+	XDG_RUNTIME_DIR=$PWD/ctl run joe run -c "$FIX/ssh.config" -- true
+	[ "$status" = 1 ]
+	[[ "$output" == *"must be a directory of yours that only you can use"* ]]
+}
+
+@test "options are passed as ssh -o and come before joe's defaults" {
+	printf 'transport:\n  box:\n    options: [ConnectTimeout=3, "SetEnv=JOE_T=x"]\n' > o.config
+	run joe run -c "$FIX/ssh.config" -c o.config -- 'echo ${JOE_T:-unset}'
+	[ "$status" = 0 ]
+	export XDG_RUNTIME_DIR=$PWD
+	printf 'transport:\n  box:\n    options: [Port=1]\n' > p.config
+	run joe run -c "$FIX/ssh.config" -c p.config -D transport.box.port= -- true
+	[ "$status" = 255 ]
+	[[ "$output" == *"port 1: Connection refused"* ]]
+	printf 'transport:\n  box:\n    options: [[x]]\n' > bad.config
+	run joe run -c "$FIX/ssh.config" -c bad.config -- true
+	[ "$status" = 2 ]
+	[[ "$output" == *"ssh options must be plain values"* ]]
+	printf 'transport:\n  box:\n    hots: x\n' > bad.config
+	run joe run -c "$FIX/ssh.config" -c bad.config -- true
+	[ "$status" = 2 ]
+	[[ "$output" == *"unknown transport key 'hots'"* ]]
+}
+
+@test "jump: through a jump host with the transport's key and checks" {
+	printf 'transport:\n  box:\n    jump: %s@127.0.0.1:%s\n' "$SSH_USER" "$SSH_PORT" > j.config
+	n=$(logins)
+	run joe run -c "$FIX/ssh.config" -c j.config -D transport.box.host=localhost -- 'echo $SSH_CONNECTION'
+	[ "$status" = 0 ]
+	[ "$(logins)" = $((n + 2)) ]
+}
+
+@test "-i opens a shell on the target with the config's environment" {
+	printf 'env:\n  JOE_X: from-config\n' > e.config
+	run timeout 30 script -qec "joe run -i -c $FIX/ssh.config -c e.config" /dev/null <<-'EOF'
+	echo "[$JOE_X] [$(id -un)]"
+	exit
+	EOF
+	[[ "$output" == *"[from-config] [$SSH_USER]"* ]]
+}
