@@ -354,13 +354,10 @@ static int one(struct opt *o, int argc, char **argv)
 {
 	struct job j = { 0 };
 	struct str b = { 0 };
-	char *out = getenv("JOE_OUTPUT"), *step = getenv("JOE_STEP");
 	int i;
 
 	if (!argc)
 		usage(2);
-	if (out && *out && (!step || !*step))
-		die(2, "JOE_OUTPUT is set but JOE_STEP is not");
 	for (i = 0; i < argc; i++) {
 		if (i)
 			sputs(&b, " ");
@@ -373,7 +370,7 @@ static int one(struct opt *o, int argc, char **argv)
 	    NULL, b.s));
 	j.split = j.echo = 1;
 	j.deadline = o->tmo ? now() + o->tmo : 0;
-	job_rec(&j, out && *out ? out : NULL, step, o->tname, b.s);
+	job_here(&j, o->tname, b.s);
 	return sig_count() ? 128 + sig_last() : j.rc;
 }
 

@@ -69,6 +69,10 @@ int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_TIMEOUT or ST_INTR */
 void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
 int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text);
+int job_here(struct job *j, const char *tname, const char *text);
+
+/* copy.c: joe-put and joe-get */
+int copy(int argc, char **argv, int get);
 
 /* transport.c */
 enum { TP_RUN, TP_DATA, TP_TTY };

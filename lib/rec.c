@@ -66,3 +66,14 @@ int job_rec(struct job *j, const char *out, const char *step,
 	free(log), free(n), free(rc), free(sec), free(start);
 	return st;
 }
+
+/* Spawn j, recorded in the run and step of the worklet we are in, if any
+ * (JOE_OUTPUT, JOE_STEP). */
+int job_here(struct job *j, const char *tname, const char *text)
+{
+	char *out = getenv("JOE_OUTPUT"), *step = getenv("JOE_STEP");
+
+	if (out && *out && (!step || !*step))
+		die(2, "JOE_OUTPUT is set but JOE_STEP is not");
+	return job_rec(j, out && *out ? out : NULL, step, tname, text);
+}

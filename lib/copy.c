@@ -1,0 +1,120 @@
+/*
+ * joe-put and joe-get: files and directories to and from a target, as a
+ * tar stream through the transport. The receiving side unpacks into a
+ * temporary directory beside the destination and renames at the end, so
+ * nothing half copied is ever presented as complete.
+ */
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "joe.h"
+
+/* $1: directory, $2: name in it */
+static const char sender[] = "cd -- \"$1\" && exec tar -cf - \"./$2\"\n";
+
+/* $1: destination, $2: name in the stream, $3: 1 if $1 must be a directory */
+static const char receiver[] =
+    "set -e\n"
+    "if [ -d \"$1\" ]; then p=$1 n=$2\n"
+    "elif [ \"$3\" = 1 ] || [ \"${1%/}\" != \"$1\" ]; then\n"
+    "	echo \"$1: not a directory\" >&2; exit 1\n"
+    "else p=$(dirname -- \"$1\") n=$(basename -- \"$1\"); fi\n"
+    "t=$(mktemp -d \"$p/.joe.XXXXXX\")\n"
+    "trap 'rm -rf \"$t\"' EXIT\n"
+    "tar -xof - -C \"$t\" || { echo \"$1: not copied\" >&2; exit 1; }\n"
+    "if [ -d \"$p/$n\" ] && [ ! -L \"$p/$n\" ]; then rm -rf \"$p/$n\"; fi\n"
+    "mv -f \"$t/$2\" \"$p/$n\"\n";
+
+/* sender | receiver, exiting with the sender's status if it failed, else
+ * the receiver's (POSIX sh has no pipefail). */
+static const char pipeline[] =
+    "exec 4>&1\n"
+    "s=$({ { eval \"$1\" 3>&- 4>&-; echo $? >&3; } | eval \"$2\" >&4 3>&- 4>&-; } 3>&1)\n"
+    "r=$?\n"
+    "[ \"$s\" = 0 ] || exit \"$s\"\n"
+    "exit $r\n";
+
+/* A shell line that runs body on t with $1 $2 $3 set to a b c. */
+static char *line(struct node *t, const char *body, const char *a,
+    const char *b, const char *c)
+{
+	struct str s = { 0 }, l = { 0 };
+	char **v;
+	int i;
+
+	sputs(&s, "set -- ");
+	squote(&s, a), sputs(&s, " "), squote(&s, b), sputs(&s, " ");
+	squote(&s, c), sputs(&s, "\n"), sputs(&s, body);
+	v = tp_argv(t, s.s, TP_DATA, NULL);
+	for (i = 0; v[i]; i++) {
+		if (i)
+			sputs(&l, " ");
+		squote(&l, v[i]);
+	}
+	return l.s;
+}
+
+static void usage(int get, int rc)
+{
+	fprintf(rc ? stderr : stdout, "usage: joe %s [-c config]... "
+	    "[-D key=value]... [-t transport] source... dest\n",
+	    get ? "get" : "put");
+	exit(rc);
+}
+
+int copy(int argc, char **argv, int get)
+{
+	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
+	char *tname = getenv("JOE_TRANSPORT"), *dest, *src, *dir, *base, p[PATH_MAX];
+	char *v[7] = { "sh", "-c", (char *)pipeline, "joe" };
+	int c, i, ncf = 0, ndf = 0, rc = 0, st;
+	struct node *cfg, *t, *here;
+	struct job j;
+	struct stat sb;
+
+	while ((c = getopt(argc, argv, "c:D:ht:")) != -1) {
+		switch (c) {
+		case 'c': cf[ncf++] = optarg; break;
+		case 'D': df[ndf++] = optarg; break;
+		case 'h': usage(get, 0); break;
+		case 't': tname = optarg; break;
+		default: usage(get, 2);
+		}
+	}
+	if (argc - optind < 2)
+		usage(get, 2);
+	cfg = conf_config(cf, ncf, df, ndf);
+	t = tp_get(cfg, tname && *tname ? tname : NULL, NULL);
+	here = tp_get(cfg, "local", NULL);
+	dest = argv[argc - 1];
+	for (i = optind; i < argc - 1; i++) {
+		src = argv[i];
+		if (!get && (lstat(src, &sb) || !realpath(src, p))) {
+			warn("%s:", src);
+			rc = 1;
+			continue;
+		}
+		dir = dirname(xstrdup(get ? src : p));
+		base = basename(xstrdup(get ? src : p));
+		if (!strcmp(base, ".") || !strcmp(base, "..") || !strcmp(base, "/"))
+			die(2, "%s: name what to copy, not a directory above it", src);
+		v[4] = line(get ? t : here, sender, dir, base, "");
+		v[5] = line(get ? here : t, receiver, dest, base,
+		    argc - optind > 2 ? "1" : "0");
+		v[6] = NULL;
+		memset(&j, 0, sizeof j);
+		j.argv = v;
+		j.split = j.echo = 1;
+		j.remote = conf_str(t, "host") ? t : NULL;
+		st = job_here(&j, t->key, fmt("%s %s %s", get ? "get" : "put",
+		    src, dest));
+		if (st == ST_ERROR || sig_count())
+			return sig_count() ? 128 + sig_last() : 255;
+		rc |= st != ST_PASS;
+	}
+	return rc;
+}

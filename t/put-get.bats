@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# joe-put and joe-get, on this machine and over a real sshd.
+load helper
+load sshd
+
+setup_file() {
+	sshd_start
+}
+
+teardown_file() {
+	sshd_stop
+}
+
+# tree DIR: every path with its type, mode and (for symlinks) target.
+tree() {
+	(cd "$1" && find . -printf '%y %m %p -> %l\n' | sort)
+}
+
+# odd: a directory of awkward names.
+odd() {
+	mkdir -p "$1/sub dir/empty" "$1/-dash"
+	printf 'a\n' > "$1/plain"
+	printf 'b\n' > "$1/sub dir/with space"
+	printf 'c\n' > "$1/-dash/-lead"
+	printf 'd\n' > "$1/new
+line"
+	printf '#!/bin/sh\n' > "$1/exe"
+	chmod 750 "$1/exe"
+	ln -s plain "$1/link"
+	ln -s "sub dir/with space" "$1/link2"
+	ln -s /nonexistent "$1/dangling"
+}
+
+# rdir DIR...: directories the target's user can write in.
+rdir() {
+	mkdir -p "$@" && chmod -R 777 "$@"
+}
+
+for_both() { # run the test body for the local and the ssh transport
+	"$1" local "$BATS_TEST_TMPDIR/l"
+	"$1" box "$FIX/remote/$BATS_TEST_NUMBER"
+}
+
+@test "a file there and back, mode kept, on both transports" {
+	check() {
+		rdir "$2"
+		printf 'hello\n' > f.txt
+		chmod 640 f.txt
+		joe put -c "$FIX/ssh.config" -t $1 f.txt "$2/g.txt"
+		cmp f.txt "$2/g.txt"
+		[ "$(stat -c %a "$2/g.txt")" = 640 ]
+		joe get -c "$FIX/ssh.config" -t $1 "$2/g.txt" back.txt
+		cmp f.txt back.txt
+		joe get -c "$FIX/ssh.config" -t $1 "$2/g.txt" .
+		cmp f.txt g.txt
+		rm g.txt back.txt
+	}
+	for_both check
+}
+
+@test "directories with odd names and symlinks, there and back" {
+	odd src
+	check() {
+		rdir "$2"
+		joe put -c "$FIX/ssh.config" -t $1 src "$2/"
+		[ "$(tree src)" = "$(tree "$2/src")" ]
+		joe get -c "$FIX/ssh.config" -t $1 "$2/src" "back-$1"
+		[ "$(tree src)" = "$(tree "back-$1")" ]
+		diff -r src "back-$1" 2>/dev/null || diff -r --no-dereference src "back-$1"
+	}
+	for_both check
+}
+
+@test "a name starting with a dash" {
+	printf 'x\n' > ./-f
+	rdir "$FIX/remote/dash"
+	run joe put -c "$FIX/ssh.config" -- -f "$FIX/remote/dash/"
+	[ "$status" = 0 ]
+	cmp ./-f "$FIX/remote/dash/-f"
+}
+
+@test "several sources go into a directory; not into anything else" {
+	echo 1 > a; echo 2 > b
+	rdir "$FIX/remote/many"
+	run joe put -c "$FIX/ssh.config" a b "$FIX/remote/many"
+	[ "$status" = 0 ]
+	[ "$(cat "$FIX/remote/many/a" "$FIX/remote/many/b")" = "1
+2" ]
+	run joe put -c "$FIX/ssh.config" a b "$FIX/remote/nodir"
+	[ "$status" = 1 ]
+	[[ "$output" == *"$FIX/remote/nodir: not a directory"* ]]
+	[ ! -e "$FIX/remote/nodir" ]
+}
+
+@test "an existing file or directory is replaced" {
+	mkdir -p d/x
+	rdir "$FIX/remote/rep" "$FIX/remote/rep/d/old"
+	echo new > d/x/f
+	echo old > "$FIX/remote/rep/file"
+	chmod 666 "$FIX/remote/rep/file"
+	echo new > file
+	joe put -c "$FIX/ssh.config" file d "$FIX/remote/rep"
+	[ "$(cat "$FIX/remote/rep/file")" = new ]
+	[ ! -e "$FIX/remote/rep/d/old" ]
+	[ "$(cat "$FIX/remote/rep/d/x/f")" = new ]
+}
+
+@test "a missing source: a clear message, exit 1, nothing created" {
+	run joe put -c "$FIX/ssh.config" nosuch "$FIX/remote/ms"
+	[ "$status" = 1 ]
+	[[ "$output" == *"joe-put: nosuch: No such file or directory"* ]]
+	[ ! -e "$FIX/remote/ms" ]
+	run joe get -c "$FIX/ssh.config" "$FIX/remote/nosuch" got
+	[ "$status" = 1 ]
+	[[ "$output" == *"nosuch"* ]]
+	[ ! -e got ]
+	[ "$(ls -A)" = home ]
+}
+
+@test "an unwritable destination: a clear message, exit 1" {
+	echo x > f
+	run joe put -c "$FIX/ssh.config" f /proc/f
+	[ "$status" = 1 ]
+	[[ "$output" == *"/proc"* ]]
+	mkdir ro && chmod 555 ro
+	[ "$(id -u)" = 0 ] || { run joe get -c "$FIX/ssh.config" -t local f ro/f; [ "$status" = 1 ]; }
+}
+
+@test "a full disk: exit 1 and nothing partial left" {
+	[ "$(id -u)" = 0 ] || skip "needs root to mount a small tmpfs"
+	mkdir -p "$FIX/remote/full"
+	mount -t tmpfs -o size=1m,mode=777 tmpfs "$FIX/remote/full" || skip "cannot mount tmpfs"
+	head -c 4194304 /dev/urandom > big
+	run joe put -c "$FIX/ssh.config" big "$FIX/remote/full/"
+	ls -la "$FIX/remote/full"
+	left=$(ls -A "$FIX/remote/full")
+	umount "$FIX/remote/full"
+	[ "$status" = 1 ]
+	[[ "$output" == *"Wrote only"* ]]
+	[[ "$output" == *"$FIX/remote/full/: not copied"* ]]
+	[ -z "$left" ]
+}
+
+@test "512 MiB there and back over ssh, checksums equal" {
+	head -c 536870912 /dev/urandom > big
+	want=$(sha256sum < big)
+	run joe put -c "$FIX/ssh.config" big "$FIX/remote/big"
+	[ "$status" = 0 ]
+	[ "$(sha256sum < "$FIX/remote/big")" = "$want" ]
+	rm big
+	run joe get -c "$FIX/ssh.config" "$FIX/remote/big" big
+	[ "$status" = 0 ]
+	[ "$(sha256sum < big)" = "$want" ]
+	rm -f big "$FIX/remote/big"
+}
+
+@test "in a worklet: a relative destination is the step's directory, and recorded" {
+	mkdir -p pk/p
+	echo payload > "$FIX/remote/w.txt"
+	printf '#!/bin/sh\njoe get %s/w.txt .\njoe put w.txt %s/w2.txt\n' "$FIX/remote" "$FIX/remote" > pk/p/w
+	chmod +x pk/p/w
+	echo 'steps: [{name: a, uses: p.w}]' > w.workflow
+	JOE_PATH=$PWD/pk run joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 0 ]
+	[ "$(cat out/01-a/w.txt)" = payload ]
+	[ "$(cat "$FIX/remote/w2.txt")" = payload ]
+	[ "$(cut -f2,3,7,8 out/commands.tsv | head -2)" = "2	pass	box	get $FIX/remote/w.txt .
+3	pass	box	put w.txt $FIX/remote/w2.txt" ]
+}
+
+@test "an unreachable target: exit 255" {
+	printf 'transport:\n  dead: {host: 127.0.0.1, port: 1}\n' > dead.config
+	echo x > f
+	run timeout 30 joe put -c dead.config f /tmp/x
+	[ "$status" = 255 ]
+	run timeout 30 joe get -c dead.config /etc/hostname x
+	[ "$status" = 255 ]
+	[ ! -e x ]
+}
+
+@test "bad usage: exit 2" {
+	run joe put f
+	[ "$status" = 2 ]
+	[[ "$output" == "usage: joe put"* ]]
+	run joe get -x a b
+	[ "$status" = 2 ]
+	run joe get -h
+	[ "$status" = 0 ]
+	run joe get . x
+	[ "$status" = 2 ]
+	run joe put -t nosuch a b
+	[ "$status" = 2 ]
+}
