@@ -24,7 +24,7 @@ endif
 CMDS = joe joe-run joe-config joe-put joe-get
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev bats mandoc man-db time \
-	procps
+	procps openssh-client openssh-server util-linux tar bc
 
 all: $(CMDS)
 
@@ -49,6 +49,9 @@ check: all
 	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 t/run t/*.bats
 
+bench: all
+	bench/run
+
 run: all
 	mkdir -p run && cd run && ../joe run -c ../pkgs/core/default.config \
 		../pkgs/core/example.workflow
@@ -70,4 +73,4 @@ clean:
 	rm -f $(CMDS) cmd/*.o lib/*.o lib/libjoe.a .flags
 
 FORCE:
-.PHONY: all check run install deps clean FORCE
+.PHONY: all bench check run install deps clean FORCE

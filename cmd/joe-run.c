@@ -428,7 +428,7 @@ int main(int argc, char **argv)
 		o.tname = getenv("JOE_TRANSPORT");
 	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
 	if (shell) {	/* the old ssh.shell: a shell there, our env set */
-		if (optind < argc)
+		if (optind < argc || dry || o.keep || o.out || o.tmo || o.verbose)
 			usage(2);
 		argv = tp_argv(tp_get(o.cfg, o.tname, NULL), tp_script(o.cfg,
 		    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY, NULL);

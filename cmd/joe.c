@@ -21,7 +21,7 @@ static void usage(int rc)
 	    "       joe -s [package]\n"
 	    "       joe help [command]\n"
 	    "       joe -h | --version\n"
-	    "commands: run config\n");
+	    "commands: run config put get\n");
 	exit(rc);
 }
 

@@ -243,7 +243,7 @@ static struct node *addmap(struct node *m, const char *key)
  * ~/.config/joe/default.config), then -D definitions, then substitution. */
 struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 {
-	struct node *cfg = mk('m', "-", 0, 0);
+	struct node *cfg = mk('m', "-", 0, 0), *k;
 	char *list = getenv("JOE_CONFIG"), *home = getenv("HOME"), *f;
 	int i;
 
@@ -263,6 +263,8 @@ struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 		define(cfg, defs[i]);
 	addmap(addmap(cfg, "transport"), "local");
 	resolve(cfg, cfg);
+	for (k = conf_get(cfg, "transport")->kid; k; k = k->next)
+		tp_get(cfg, k->key, NULL);	/* checks each one */
 	return cfg;
 }
 

@@ -15,17 +15,22 @@ static const char *tkeys[] = { "host", "port", "user", "identity",
 	"options", "known_hosts", "jump", NULL };
 
 /*
- * On the target, a command runs in its own session, stdin from /dev/null,
- * while the wrapper watches its own stdin (the ssh channel, which joe
- * holds open): when joe closes it, or the connection drops, read returns
- * and the command's whole process group is ended.
+ * On the target the login shell execs sh with this wrapper, and sshd has
+ * made it a session and process group leader. The command runs in a
+ * subshell with stdin from /dev/null while a watcher reads the real stdin,
+ * the ssh channel that joe holds open: when joe closes it (timeout,
+ * signal) or the connection drops, read returns and the whole group gets
+ * TERM, then KILL. When the command ends first, the watcher goes quietly.
  */
 static const char wrapper[] =
     "exec 3<&0 </dev/null\n"
-    "setsid sh -c \"$1\" & p=$!\n"
-    "{ read x <&3; kill -TERM -$p; sleep 2; kill -KILL -$p; } >/dev/null 2>&1 &\n"
-    "wait $p; r=$?\n"
-    "kill $! 2>/dev/null\n"
+    "{ trap 'exit 0' TERM; read x <&3; trap '' TERM; kill -TERM 0\n"
+    "sleep 2; kill -KILL 0; } >/dev/null 2>&1 &\n"
+    "w=$!\n"
+    "trap 'exit 143' TERM\n"
+    "(c=$1; set --; eval \"$c\") 3<&-\n"
+    "r=$?\n"
+    "kill $w; wait $w 2>/dev/null\n"
     "exit $r\n";
 
 /* The transport called name, the default (first) one when name is NULL. */
@@ -42,6 +47,8 @@ struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
 		die(2, "no transport '%s' in the config", name);
 	if (t->type != 'm')
 		fdie(t, "transport %s must be a mapping", t->key);
+	if (!strcmp(t->key, "local") && conf_get(t, "host"))
+		fdie(t, "transport local is this machine: it takes no host");
 	for (k = t->kid; k; k = k->next) {
 		for (i = 0; tkeys[i] && strcmp(tkeys[i], k->key); i++)
 			;
@@ -191,7 +198,7 @@ char **tp_argv(struct node *t, const char *script, int how, const char *op)
 	v[n++] = "--";
 	v[n++] = host;
 	if (!op) {
-		sputs(&b, "sh -c ");
+		sputs(&b, "exec sh -c ");
 		squote(&b, how == TP_RUN ? wrapper : script);
 		if (how == TP_RUN)
 			sputs(&b, " joe "), squote(&b, script);

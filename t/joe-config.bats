@@ -231,7 +231,7 @@ b=2" ]
 @test "a transport that is not a mapping: exit 2" {
 	printf 'transport:\n  box: 1\n' > c.config
 	run joe config -c c.config -t
-	[ "$status" = 0 ]
+	[ "$status" = 2 ]
 	run joe run -c c.config -t box -- true
 	[ "$status" = 2 ]
 	[ "$output" = "c.config:2:3: transport box must be a mapping" ]
@@ -245,4 +245,11 @@ b=2" ]
 	run joe config -h
 	[ "$status" = 0 ]
 	[[ "$output" == usage:* ]]
+}
+
+@test "transport local is this machine and takes no host" {
+	printf 'transport:\n  local: {host: h}\n' > c.config
+	run joe config -c c.config
+	[ "$status" = 2 ]
+	[ "$output" = "c.config:2:3: transport local is this machine: it takes no host" ]
 }

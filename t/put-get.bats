@@ -136,7 +136,7 @@ for_both() { # run the test body for the local and the ssh transport
 	left=$(ls -A "$FIX/remote/full")
 	umount "$FIX/remote/full"
 	[ "$status" = 1 ]
-	[[ "$output" == *"Wrote only"* ]]
+	[[ "$output" == *"No space left on device"* ]]
 	[[ "$output" == *"$FIX/remote/full/: not copied"* ]]
 	[ -z "$left" ]
 }
@@ -190,4 +190,49 @@ for_both() { # run the test body for the local and the ssh transport
 	[ "$status" = 2 ]
 	run joe put -t nosuch a b
 	[ "$status" = 2 ]
+}
+
+@test "a symlink given as the source is copied as a symlink, under its name" {
+	echo x > target
+	ln -s target link
+	rdir "$FIX/remote/sl"
+	joe put -c "$FIX/ssh.config" link "$FIX/remote/sl/"
+	[ -L "$FIX/remote/sl/link" ]
+	[ "$(readlink "$FIX/remote/sl/link")" = target ]
+	[ ! -e "$FIX/remote/sl/target" ]
+}
+
+@test "a symlink, or a file, in the way of a directory is replaced" {
+	mkdir -p d/sub && echo new > d/sub/f
+	rdir "$FIX/remote/w" "$FIX/remote/w/elsewhere"
+	ln -s elsewhere "$FIX/remote/w/d"
+	joe put -c "$FIX/ssh.config" d "$FIX/remote/w/"
+	[ ! -L "$FIX/remote/w/d" ] && [ "$(cat "$FIX/remote/w/d/sub/f")" = new ]
+	[ -z "$(ls -A "$FIX/remote/w/elsewhere")" ]
+	rm -rf "$FIX/remote/w/d" && echo file > "$FIX/remote/w/d"
+	joe put -c "$FIX/ssh.config" d "$FIX/remote/w/"
+	[ "$(cat "$FIX/remote/w/d/sub/f")" = new ]
+}
+
+@test "put of a big file to an unreachable target: exit 255, not the sender's SIGPIPE" {
+	printf 'transport:\n  dead: {host: 127.0.0.1, port: 1}\n' > dead.config
+	head -c 10000000 /dev/zero > big
+	run timeout 30 joe put -c dead.config big /tmp/x
+	[ "$status" = 255 ]
+}
+
+@test "an interrupted get leaves nothing behind" {
+	head -c 1073741824 /dev/zero > "$FIX/remote/huge"
+	chmod 644 "$FIX/remote/huge"
+	mkdir here
+	joe get -c "$FIX/ssh.config" "$FIX/remote/huge" here/ > log 2>&1 3>&- &
+	pid=$!
+	waitfor sh -c 'ls -A here | grep -q .joe'
+	kill -INT $pid
+	status=0
+	wait $pid || status=$?
+	rm -f "$FIX/remote/huge"
+	[ "$status" = 130 ]
+	sleep 0.5
+	[ -z "$(ls -A here)" ]
 }

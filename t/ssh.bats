@@ -70,7 +70,9 @@ teardown_file() {
 	joe run -c "$FIX/ssh.config" -o out > log 2>&1 3>&- &
 	pid=$!
 	waitfor grep -q started out/01-a/cmd-01.log
-	pkill -f "sshd: $SSH_USER"	# the connections, not the listener
+	for p in $(pgrep -P "$(cat "$FIX/sshd.pid")"); do	# this sshd's
+		pkill -P $p; kill $p				# connections
+	done
 	status=0
 	wait $pid || status=$?
 	[ "$status" = 255 ]
@@ -212,4 +214,15 @@ l2]" ]
 	exit
 	EOF
 	[[ "$output" == *"[from-config] [$SSH_USER]"* ]]
+}
+
+@test "the command sees no positional parameters, as locally" {
+	run joe run -c "$FIX/ssh.config" -- 'echo "$#"'
+	[ "$output" = 0 ]
+}
+
+@test "a command that waits for its own background jobs ends" {
+	run timeout 20 joe run -c "$FIX/ssh.config" -- 'sleep 0.2 & wait; echo done'
+	[ "$status" = 0 ]
+	[ "$output" = done ]
 }
