@@ -253,3 +253,10 @@ b=2" ]
 	[ "$status" = 2 ]
 	[ "$output" = "c.config:2:3: transport local is this machine: it takes no host" ]
 }
+
+@test "the reference configs under configs/ are valid" {
+	for f in "$TOP"/configs/*.config; do
+		USER=u run joe config -c "$f"
+		[ "$status" = 0 ] || { echo "$f: $output"; return 1; }
+	done
+}

@@ -71,7 +71,7 @@ teardown_file() {
 	pid=$!
 	waitfor grep -q started out/01-a/cmd-01.log
 	for p in $(pgrep -P "$(cat "$FIX/sshd.pid")"); do	# this sshd's
-		pkill -P $p; kill $p				# connections
+		pkill -P $p; kill $p 2>/dev/null || true	# connections
 	done
 	status=0
 	wait $pid || status=$?
