@@ -24,7 +24,7 @@ endif
 CMDS = joe joe-run joe-config joe-put joe-get
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev bats mandoc man-db time \
-	procps openssh-client openssh-server util-linux tar bc
+	procps passwd openssh-client openssh-server util-linux tar bc
 
 all: $(CMDS)
 
