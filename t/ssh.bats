@@ -201,10 +201,11 @@ l2]" ]
 
 @test "jump: through a jump host with the transport's key and checks" {
 	printf 'transport:\n  box:\n    jump: %s@127.0.0.1:%s\n' "$SSH_USER" "$SSH_PORT" > j.config
+	export XDG_RUNTIME_DIR=$PWD	# no shared connection to reuse
 	n=$(logins)
-	run joe run -c "$FIX/ssh.config" -c j.config -D transport.box.host=localhost -- 'echo $SSH_CONNECTION'
+	run joe run -c "$FIX/ssh.config" -c j.config -- 'echo $SSH_CONNECTION'
 	[ "$status" = 0 ]
-	[ "$(logins)" = $((n + 2)) ]
+	[ "$(logins)" = $((n + 2)) ]	# the jump host, then the box
 }
 
 @test "-i opens a shell on the target with the config's environment" {
