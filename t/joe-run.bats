@@ -418,3 +418,19 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	JOE_TRANSPORT=local run joe run -- true
 	[ "$status" = 0 ]
 }
+
+@test "a worklet's commands run in parallel each get their own log and record" {
+	mkdir -p pk/p
+	cat > pk/p/w <<-'EOF'
+	#!/bin/sh
+	for i in 1 2 3 4 5 6 7 8; do joe run -- "echo n$i" > /dev/null & done
+	wait
+	EOF
+	chmod +x pk/p/w
+	echo 'steps: [{name: a, uses: p.w}]' > w.workflow
+	JOE_PATH=$PWD/pk run joe run -o out
+	[ "$status" = 0 ]
+	[ "$(grep -c '^01-a	' out/commands.tsv)" = 9 ]
+	[ "$(cut -f2 out/commands.tsv | sort -n | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 " ]
+	[ "$(cat out/01-a/cmd-0[2-9].log | sort | tr '\n' ' ')" = "n1 n2 n3 n4 n5 n6 n7 n8 " ]
+}

@@ -119,3 +119,20 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	[ ! -e more ]
 	gone 'sleep 1241\..'
 }
+
+@test "SIGKILL mid-run: every record written so far stays valid" {
+	wf w <<-'EOF'
+	steps:
+	- {name: one, run: echo one}
+	- {name: two, run: "echo started; sleep 1242.5"}
+	EOF
+	joe run -o out > log 2>&1 3>&- &
+	pid=$!
+	waitfor grep -q started out/02-two/cmd-01.log
+	kill -KILL $pid
+	wait $pid || true
+	pkill -xf 'sleep 1242.5' || true
+	[ "$(cut -f1,3 out/steps.tsv)" = "01-one	pass" ]
+	[ "$(cut -f1-4 out/commands.tsv)" = "01-one	1	pass	0" ]
+	[ "$(cat out/02-two/cmd-01.log)" = started ]
+}
