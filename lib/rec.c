@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "joe.h"
@@ -40,12 +41,19 @@ void rec(const char *dir, const char *file, ...)
 int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text)
 {
+	static char *last;	/* the step of the previous call */
+	static int i;		/* and the number it took */
 	char *log = NULL, *start = stamp(), *n, *rc, *sec;
 	double t = now();
-	int i, st;
+	int st;
 
+	if (!last || !step || strcmp(last, step))
+		i = 0;
+	free(last);
+	last = step ? xstrdup(step) : NULL;
 	j->log = -1;
-	for (i = 1; out && j->log < 0; i++) {
+	/* O_EXCL: another process (a worklet's joe run) may take numbers too */
+	for (i++; out && j->log < 0; i++) {
 		free(log);
 		log = fmt("%s/%s/cmd-%02d.log", out, step, i);
 		j->log = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -58,7 +66,7 @@ int job_rec(struct job *j, const char *out, const char *step,
 	if (!out)
 		return st;
 	close(j->log);
-	n = fmt("%d", i - 1);
+	n = fmt("%d", --i);
 	rc = fmt("%d", j->rc);
 	sec = fmt("%.3f", now() - t);
 	rec(out, "commands.tsv", step, n, stname[st], rc, start, sec, tname,
