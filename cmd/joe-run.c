@@ -131,6 +131,8 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 		fdie(it, "step %s needs either run: or uses:", name);
 	if (run && with)
 		fdie(conf_get(it, "with"), "with: is for uses: steps");
+	if (!run && conf_get(it, "cwd"))	/* a worklet starts in its step */
+		fdie(conf_get(it, "cwd"), "cwd: is for run: steps");
 	if (run)
 		lines(s, run);
 	else

@@ -354,6 +354,7 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	check 'steps:\n- {name: a, run: x, matrix: {k: 1}}\n' "./w.workflow:2:30: matrix.k must be a list of values"
 	check 'steps:\n- {name: a, run: x, matrix: {k: [[1]]}}\n' "./w.workflow:2:34: matrix values must be plain values"
 	check 'steps:\n- {name: a, run: x, with: {k: 1}}\n' "./w.workflow:2:21: with: is for uses: steps"
+	check 'steps:\n- {name: a, uses: core.sysinfo, cwd: /tmp}\n' "./w.workflow:2:33: cwd: is for run: steps"
 	check 'steps:\n- {name: a, run: x, env: [1]}\n' "./w.workflow:2:21: env must be a mapping"
 	check 'steps:\n- {name: a, run: [x]}\n' "./w.workflow:2:13: run must be a plain value"
 	check 'steps:\n- a\n' "./w.workflow:2:3: a step must be a mapping"
