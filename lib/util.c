@@ -96,15 +96,16 @@ char *stamp(void)
 	return fmt("%s.%03ldZ", s, t.tv_nsec / 1000000);
 }
 
+/* Linux's /proc/self/exe; where there is none, the build and install
+ * directories are still found through JOE_LIBEXEC and JOE_PKGS. */
 char *exedir(void)
 {
 	char p[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", p, sizeof p - 1);
 
-	if (n < 0 && !realpath(argv0, p))
+	if (n <= 0)
 		return xstrdup(".");
-	if (n >= 0)
-		p[n] = 0;
+	p[n] = 0;
 	*strrchr(p, '/') = 0;
 	return xstrdup(*p ? p : "/");
 }
