@@ -227,3 +227,30 @@ l2]" ]
 	[ "$status" = 0 ]
 	[ "$output" = done ]
 }
+
+@test "cwd and step env apply on the target" {
+	printf 'steps:\n- {name: a, cwd: %s, env: {X: "a b"}, run: "pwd; echo \\"$X\\""}\n' "$FIX/remote" > w.workflow
+	run joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 0 ]
+	[ "$(cat out/01-a/cmd-01.log)" = "$FIX/remote
+a b" ]
+}
+
+@test "-v streams a remote command's output as it arrives" {
+	echo 'steps: [{name: a, run: "echo out; echo err >&2"}]' > w.workflow
+	run --separate-stderr joe run -v -c "$FIX/ssh.config" -o out
+	[ "$status" = 0 ]
+	[[ "$output" == *"+ echo out; echo err >&2"*out* ]]
+	[ "$stderr" = err ]
+}
+
+@test "-n checks and plans without connecting" {
+	echo 'steps: [{name: a, run: "true"}]' > w.workflow
+	export XDG_RUNTIME_DIR=$PWD
+	n=$(logins)
+	run joe run -n -c "$FIX/ssh.config"
+	[ "$status" = 0 ]
+	[ "$output" = "./w.workflow	01-a	box	true" ]
+	[ "$(logins)" = "$n" ]
+	[ ! -e "$PWD/joe-ssh-$(id -u)" ]
+}
