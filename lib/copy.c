@@ -13,14 +13,16 @@
 
 #include "joe.h"
 
-/* $1: directory, $2: name in it. A first line says what follows: "f MODE"
- * and the bytes of a regular file (cat reads and writes in big blocks,
- * twice as fast as tar's 10 KiB records here), or "d" and a tar stream. */
+/* $1: directory, $2: name in it. A first line says what follows: "f MODE
+ * SIZE" and that many bytes of a regular file (cat-speed, twice tar's 10 KiB
+ * records here; a file growing meanwhile is copied as it was), or "d" and
+ * a tar stream. */
 static const char sender[] =
     "cd -- \"$1\" || exit\n"
     "if [ -f \"$2\" ] && [ ! -L \"$2\" ]; then\n"
-    "	echo \"f $(stat -c %a -- \"$2\" 2>/dev/null || echo 644)\"\n"
-    "	exec cat -- \"$2\"\n"
+    "	m=$(stat -c '%a %s' -- \"$2\") || exit\n"
+    "	echo \"f $m\"\n"
+    "	exec head -c \"${m#* }\" -- \"$2\"\n"
     "fi\n"
     "echo d\n"
     "exec tar -cf - \"./$2\"\n";
@@ -35,8 +37,9 @@ static const char receiver[] =
     "t=$(mktemp -d \"$p/.joe.XXXXXX\")\n"
     "trap 'rm -rf \"$t\"' EXIT\n"
     "trap 'exit 1' HUP INT TERM\n"
-    "read -r k m || k=\n"
-    "if [ \"$k\" = f ]; then cat > \"$t/$2\" && chmod \"$m\" \"$t/$2\"\n"
+    "read -r k m z || k=\n"
+    "if [ \"$k\" = f ]; then cat > \"$t/$2\" && chmod \"$m\" \"$t/$2\" &&\n"
+    "	[ \"$(wc -c < \"$t/$2\")\" -eq \"$z\" ]\n"
     "else tar -xof - -C \"$t\"; fi || { echo \"$1: not copied\" >&2; exit 1; }\n"
     "if [ -d \"$t/$2\" ] || [ -d \"$p/$n\" ] || [ -L \"$p/$n\" ]; then\n"
     "	rm -rf \"$p/$n\"\n"

@@ -236,3 +236,17 @@ for_both() { # run the test body for the local and the ssh transport
 	sleep 0.5
 	[ -z "$(ls -A here)" ]
 }
+
+@test "an interrupted put leaves nothing behind on the target" {
+	head -c 1073741824 /dev/zero > huge
+	rdir "$FIX/remote/ip"
+	joe put -c "$FIX/ssh.config" huge "$FIX/remote/ip/" > log 2>&1 3>&- &
+	pid=$!
+	waitfor sh -c "ls -A '$FIX/remote/ip' | grep -q .joe"
+	kill -INT $pid
+	status=0
+	wait $pid || status=$?
+	rm -f huge
+	[ "$status" = 130 ]
+	waitfor sh -c "[ -z \"\$(ls -A '$FIX/remote/ip')\" ]"
+}
