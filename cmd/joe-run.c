@@ -16,7 +16,7 @@
 
 struct step {
 	char *name, *dir, *uses, *path, *tname, *cwd, **cmd;
-	struct node *env;	/* its env:, then JOE_WITH_ lines (no key) */
+	struct node *tp, *env;	/* its env:, then JOE_WITH_ lines (no key) */
 	int ncmd, always, sel;
 	double timeout;
 };
@@ -138,8 +138,9 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	else
 		s->path = worklet(w, conf_get(it, "uses"), s->uses);
 	s->tname = str(o, it, "transport", mx);
-	s->tname = tp_get(o->cfg, s->tname ? s->tname : o->tname,
-	    conf_get(it, "transport"))->key;
+	s->tp = tp_get(o->cfg, s->tname ? s->tname : o->tname,
+	    conf_get(it, "transport"));
+	s->tname = s->tp->key;
 	s->cwd = str(o, it, "cwd", mx);
 	s->env = map(o, it, "env", mx);
 	free(tp_script(o->cfg, s->env, s->cwd, ""));	/* checks env names */
@@ -296,7 +297,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		if (o->verbose)
 			printf("+ %s\n", s->cmd[i]), fflush(stdout);
 		v = tp_script(o->cfg, s->env, s->cwd, s->cmd[i]);
-		tp_job(&j, tp_get(o->cfg, s->tname, NULL), v);
+		tp_job(&j, s->tp, v);
 		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
 		free(j.argv);
 		free(v);

@@ -107,10 +107,13 @@ char *tp_script(struct node *cfg, struct node *env, const char *cwd,
  * so that one run's master serves the next. */
 static char *ctldir(void)
 {
+	static char *d;		/* the same for the whole process */
 	const char *x = getenv("XDG_RUNTIME_DIR");
-	char *d = fmt("%s/joe-ssh-%ld", x && *x ? x : "/tmp", (long)getuid());
 	struct stat sb;
 
+	if (d)
+		return d;
+	d = fmt("%s/joe-ssh-%ld", x && *x ? x : "/tmp", (long)getuid());
 	if (mkdir(d, 0700) && errno != EEXIST)
 		die(1, "cannot create %s:", d);
 	if (lstat(d, &sb) || !S_ISDIR(sb.st_mode) || sb.st_uid != getuid() ||
