@@ -3,14 +3,6 @@
 load helper
 load sshd
 
-setup_file() {
-	sshd_start
-}
-
-teardown_file() {
-	sshd_stop
-}
-
 # tree DIR: every path with its type, mode and (for symlinks) target.
 tree() {
 	(cd "$1" && find . -printf '%y %m %p -> %l\n' | sort)

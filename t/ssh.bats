@@ -3,14 +3,6 @@
 load helper
 load sshd
 
-setup_file() {
-	sshd_start
-}
-
-teardown_file() {
-	sshd_stop
-}
-
 @test "a command over ssh runs as the target's user" {
 	run joe run -c "$FIX/ssh.config" -t box -- id -un
 	[ "$status" = 0 ]

@@ -66,6 +66,15 @@ sshd_stop() {
 	rm -rf "$FIX"
 }
 
+# A test file that loads this one gets its own sshd for all its tests.
+setup_file() {
+	sshd_start
+}
+
+teardown_file() {
+	sshd_stop
+}
+
 # logins: how many times a client authenticated to the sshd so far.
 logins() {
 	grep -c 'Accepted publickey' "$FIX/sshd.log"
