@@ -300,6 +300,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		tp_job(&j, s->tp, v);
 		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
 		free(j.argv);
+		free(j.line);
 		free(v);
 	}
 	free(dir);
@@ -434,7 +435,7 @@ int main(int argc, char **argv)
 		if (optind < argc || dry || o.keep || o.out || o.tmo || o.verbose)
 			usage(2);
 		argv = tp_argv(tp_get(o.cfg, o.tname, NULL), tp_script(o.cfg,
-		    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY, NULL);
+		    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
 		execvp(argv[0], argv);
 		die(1, "cannot run %s:", argv[0]);
 	}

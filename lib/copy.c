@@ -68,7 +68,7 @@ static char *line(struct node *t, const char *body, const char *a,
 	sputs(&s, "set -- ");
 	squote(&s, a), sputs(&s, " "), squote(&s, b), sputs(&s, " ");
 	squote(&s, c), sputs(&s, "\n"), sputs(&s, body);
-	v = tp_argv(t, s.s, TP_DATA, NULL);
+	v = tp_argv(t, s.s, TP_DATA);
 	for (i = 0; v[i]; i++) {
 		if (i)
 			sputs(&l, " ");

@@ -49,6 +49,7 @@ void conf_emit(FILE *f, struct node *n, int indent);
 /* spawn.c: run one child to its end, its output to a log */
 enum { ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_SKIP, ST_INTR };
 extern const char *const stname[];
+struct sess;
 struct job {
 	char **argv, **env;	/* env: extra NAME=value strings */
 	const char *dir;	/* chdir here first, or NULL */
@@ -56,14 +57,17 @@ struct job {
 	int echo;		/* also copy them to our stdout/stderr */
 	int split;		/* stdout and stderr apart, merged by lines */
 	double deadline;	/* now() after which it is ended, or 0 */
-	int hold;		/* stdin a pipe held open; closing it ends it */
+	struct sess *sess;	/* or sent as line to this remote sh */
+	char *line;
 	struct node *remote;	/* its ssh transport (for exit status 255) */
 	int rc;			/* out: exit status, 128+N for signal N */
 };
 void sig_init(void);
 int sig_count(void);		/* SIGINT/SIGTERM/SIGHUP seen so far */
 int sig_last(void);
-int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_TIMEOUT or ST_INTR */
+int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_INTR */
+struct sess *sess_new(char **argv, const char *tok);
+void sess_quit(void);
 
 /* rec.c: run directory records */
 void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
@@ -79,6 +83,5 @@ enum { TP_RUN, TP_DATA, TP_TTY };
 struct node *tp_get(struct node *cfg, const char *name, const struct node *at);
 char *tp_script(struct node *cfg, struct node *env, const char *cwd,
     const char *cmd);
-char **tp_argv(struct node *t, const char *script, int how, const char *op);
+char **tp_argv(struct node *t, const char *script, int how);
 void tp_job(struct job *j, struct node *t, const char *script);
-int tp_alive(struct node *t);

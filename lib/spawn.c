@@ -2,7 +2,8 @@
  * The one place where joe starts a process. The child runs in its own
  * process group with stdin from /dev/null; its output goes to the log as
  * it arrives. A deadline or a signal to us ends the whole group: the signal
- * (or TERM), then KILL after JOE_GRACE seconds.
+ * (or TERM), then KILL after JOE_GRACE seconds. A command for a session
+ * is written to the session's stdin instead, and "k" ends it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +30,19 @@ struct stream {
 	size_t n;
 	char buf[BUFSZ];
 };
+
+/* A remote sh fed its token, then one command after another (see
+ * transport.c): each ends with a marker line "TOKEN STATUS" on stdout
+ * and on stderr. */
+struct sess {
+	char **argv;
+	const char *tok;
+	pid_t pid;		/* its ssh, 0 when not running */
+	int in;
+	struct stream s[2];	/* what came after a marker waits here */
+	struct sess *next;
+};
+static struct sess *sessions;
 
 /* Signals reach the poll loop through this pipe. */
 static int sigp[2] = { -1, -1 };
@@ -97,43 +111,74 @@ static int writeall(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Log the whole lines in s; everything when all is set or s is full. */
-static void tolog(struct job *j, struct stream *s, int all)
+/* Log (and echo) the first n bytes of s; with n -1, its whole lines, or
+ * all but the last few bytes (which may begin a marker) when it is full. */
+static void tolog(struct job *j, struct stream *s, size_t n)
 {
-	size_t n = s->n;
-
-	while (!all && n < BUFSZ && n && s->buf[n - 1] != '\n')
-		n--;
+	if (n == (size_t)-1) {
+		for (n = s->n; n && s->buf[n - 1] != '\n'; n--)
+			;
+		if (!n && s->n == BUFSZ)
+			n = BUFSZ - 64;
+	}
 	if (j->log >= 0 && n && writeall(j->log, s->buf, n) < 0) {
 		warn("cannot write the log:");
 		j->log = -1;
 	}
+	if (j->echo && n && writeall(s->to, s->buf, n) < 0) {
+		j->echo = 0;	/* our reader is gone: end as if told to */
+		onsig(SIGTERM);
+	}
 	memmove(s->buf, s->buf + n, s->n -= n);
 }
 
-/* 1 data, 0 end of file, -1 nothing there now. */
-static int rd(struct job *j, struct stream *s)
+/* In s, from byte i on: a line ending in "TOKEN STATUS"? Log what came
+ * before it, keep what came after, and return the status; else -1. */
+static int marker(struct job *j, struct stream *s, size_t i)
 {
+	const char *tok = j->sess->tok;
+	size_t d, k = strlen(tok);
+	int rc;
+
+	for (; i < s->n; i++) {
+		if (s->buf[i] != '\n')
+			continue;
+		for (d = i; d && s->buf[d - 1] >= '0' && s->buf[d - 1] <= '9'; d--)
+			;
+		if (d == i || d < k + 1 || s->buf[d - 1] != ' ' ||
+		    memcmp(s->buf + d - 1 - k, tok, k))
+			continue;
+		tolog(j, s, d - 1 - k);		/* a last line with no newline */
+		rc = atoi(s->buf + k + 1);
+		i -= d - 1 - k;
+		memmove(s->buf, s->buf + i + 1, s->n -= i + 1);
+		return rc;
+	}
+	return -1;
+}
+
+/* Read what s has: 1 data, 0 end of file, -1 nothing there now; *rc gets
+ * a session command's status when its marker comes. */
+static int rd(struct job *j, struct stream *s, int *rc)
+{
+	size_t n = s->n;
 	ssize_t r = read(s->fd, s->buf + s->n, BUFSZ - s->n);
 
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return -1;
 	if (r <= 0) {
-		tolog(j, s, 1);
+		tolog(j, s, s->n);
 		close(s->fd);
 		s->fd = -1;
 		return 0;
 	}
-	if (j->echo && writeall(s->to, s->buf + s->n, r) < 0) {
-		j->echo = 0;	/* our reader is gone: end as if told to */
-		onsig(SIGTERM);
-	}
 	s->n += r;
-	tolog(j, s, 0);
+	if (!j->sess || (*rc = marker(j, s, n)) < 0)
+		tolog(j, s, -1);
 	return 1;
 }
 
-static void child(struct job *j, int in, int out, int err)
+static void child(struct job *j, char **argv, int in, int out, int err)
 {
 	int i;
 
@@ -148,77 +193,146 @@ static void child(struct job *j, int in, int out, int err)
 		fprintf(stderr, "%s: cannot enter %s: %s\n", argv0, j->dir,
 		    strerror(errno));
 	else
-		execvp(j->argv[0], j->argv);
-	fprintf(stderr, "%s: cannot run %s: %s\n", argv0, j->argv[0],
+		execvp(argv[0], argv);
+	fprintf(stderr, "%s: cannot run %s: %s\n", argv0, argv[0],
 	    strerror(errno));
 	_exit(127);
 }
 
-/* Ask the child to end: a held stdin is closed (the remote side ends the
- * command), else its group gets the signal. */
-static void end(pid_t pid, int sig, int *in)
+/* Start argv with its output on pipes into s[0] and s[1] (or only s[0]
+ * unless j->split) and, for a session, its stdin a pipe from *in. */
+static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 {
-	if (*in < 0)
+	int p[3][2], i;
+	pid_t pid;
+
+	for (i = 0; i < 3; i++) {
+		p[i][0] = p[i][1] = -1;
+		if (i == 1 ? !j->split : i == 2 && !j->sess)
+			continue;
+		if (pipe(p[i]))
+			die(1, "pipe:");
+		fcntl(p[i][0], F_SETFD, FD_CLOEXEC);
+		fcntl(p[i][1], F_SETFD, FD_CLOEXEC);
+		if (i < 2)
+			fcntl(p[i][0], F_SETFL, O_NONBLOCK);
+	}
+	if ((pid = fork()) < 0)
+		die(1, "fork:");
+	if (!pid)
+		child(j, argv, p[2][0], p[0][1], p[j->split][1]);
+	setpgid(pid, pid);
+	for (i = 0; i < 3; i++)
+		if (p[i][i != 2] >= 0)
+			close(p[i][i != 2]);
+	*in = p[2][1];
+	for (i = 0; i < 2; i++) {
+		s[i].fd = p[i][0];
+		s[i].to = 1 + i;
+		s[i].n = 0;
+	}
+	return pid;
+}
+
+/* A session running argv; its first command starts it. */
+struct sess *sess_new(char **argv, const char *tok)
+{
+	struct sess *s = xmalloc(sizeof *s);
+
+	memset(s, 0, sizeof *s);
+	s->argv = argv;
+	s->tok = tok;
+	s->next = sessions;
+	return sessions = s;
+}
+
+/* The sessions end when we do: "q" lets each one go with its commands'
+ * background processes left alone (end of file alone would end those). */
+void sess_quit(void)
+{
+	struct sess *s;
+
+	for (s = sessions; s; s = s->next)
+		if (s->pid && write(s->in, "q\n", 2))
+			close(s->in);
+}
+
+/* After a kill or when it is gone: no more of this session. */
+static void sess_end(struct job *j)
+{
+	struct sess *x = j->sess;
+	int i;
+
+	close(x->in);
+	if (waitpid(x->pid, NULL, WNOHANG) == 0) {
+		kill(x->pid, SIGKILL);
+		waitpid(x->pid, NULL, 0);
+	}
+	x->pid = 0;
+	for (i = 0; i < 2; i++) {
+		tolog(j, &x->s[i], x->s[i].n);
+		if (x->s[i].fd >= 0)
+			close(x->s[i].fd);
+	}
+}
+
+/* Send j's command to its session, started anew if it is not running;
+ * 0, or -1 if it cannot take it. */
+static int sess_send(struct job *j)
+{
+	struct sess *x = j->sess;
+
+	if (x->pid && waitpid(x->pid, NULL, WNOHANG))
+		sess_end(j);
+	if (!x->pid && (x->pid = start(j, x->argv, x->s, &x->in)) &&
+	    (writeall(x->in, x->tok, strlen(x->tok)) || writeall(x->in, "\n", 1)))
+		return -1;
+	return writeall(x->in, j->line, strlen(j->line));
+}
+
+/* Ask it to end: a session command by "k" (the remote side ends its group
+ * and the session), else a signal to its group. */
+static void end(struct job *j, pid_t pid, int sig)
+{
+	if (!j->sess)
 		kill(-pid, sig);
-	else
-		close(*in);
-	*in = -1;
+	else if (sig == SIGKILL || write(j->sess->in, "k\n", 2) < 0)
+		kill(pid, SIGKILL);
 }
 
 int spawn(struct job *j)
 {
-	struct stream s[2];
+	struct stream own[2], *s = j->sess ? j->sess->s : own;
 	struct pollfd pf[3];
 	siginfo_t si;
-	int p[2][2], in[2] = { -1, -1 }, n0 = nsig, why = 0, stage = 0, i, k, st;
+	int n0 = nsig, why = 0, stage = 0, rc[2] = { -1, -1 }, in, i, k, st;
 	double t, kill_at = j->deadline;
 	pid_t pid;
 	char c;
 
 	sig_init();
-	for (i = 0; i <= j->split; i++) {
-		if (pipe(p[i]))
-			die(1, "pipe:");
-		fcntl(p[i][0], F_SETFD, FD_CLOEXEC);
-		fcntl(p[i][1], F_SETFD, FD_CLOEXEC);
-		fcntl(p[i][0], F_SETFL, O_NONBLOCK);
-	}
-	if (j->hold && (pipe(in) || fcntl(in[1], F_SETFD, FD_CLOEXEC)))
-		die(1, "pipe:");
-	if ((pid = fork()) < 0)
-		die(1, "fork:");
-	if (!pid)
-		child(j, in[0], p[0][1], p[j->split][1]);
-	setpgid(pid, pid);
-	if (j->hold)
-		close(in[0]);
-	for (i = 0; i < 2; i++) {
-		s[i].fd = i <= j->split ? p[i][0] : -1;
-		s[i].to = 1 + i;
-		s[i].n = 0;
-		if (i <= j->split)
-			close(p[i][1]);
-	}
+	if (j->sess && sess_send(j) < 0)
+		rc[0] = rc[1] = -2;	/* it is gone */
+	pid = j->sess ? j->sess->pid : start(j, j->argv, s, &in);
 	for (;;) {
 		t = now();
 		if (nsig > n0 && !why) {
 			why = ST_INTR;
-			end(pid, lastsig, &in[1]);
+			end(j, pid, sig_last());
 			stage = 1;
-			kill_at = t + JOE_GRACE;
+			kill_at = t + JOE_GRACE + !!j->sess;
 		}
 		if (kill_at && t >= kill_at) {
 			why = why ? why : ST_TIMEOUT;
-			if (stage++)
-				kill(-pid, SIGKILL);
-			else
-				end(pid, SIGTERM, &in[1]);
-			kill_at = stage == 1 ? t + JOE_GRACE : 0;
+			end(j, pid, stage++ ? SIGKILL : SIGTERM);
+			kill_at = stage == 1 ? t + JOE_GRACE + !!j->sess : 0;
 		}
 		for (i = 0; i < 3; i++) {
-			pf[i].fd = i ? s[i - 1].fd : sigp[0];
+			pf[i].fd = !i ? sigp[0] : rc[i - 1] < 0 ? s[i - 1].fd : -1;
 			pf[i].events = POLLIN;
 		}
+		if (j->sess && (pf[1].fd < 0 && pf[2].fd < 0))
+			break;
 		t = kill_at ? (kill_at - t) * 1000 + 1 : -1;
 		if (poll(pf, 3, t > 1e9 ? 1e9 : t) < 0 && errno != EINTR)
 			die(1, "poll:");
@@ -226,28 +340,33 @@ int spawn(struct job *j)
 			;
 		for (i = 0; i < 2; i++)
 			if (pf[i + 1].revents)
-				rd(j, &s[i]);
+				rd(j, &s[i], &rc[i]);
 		si.si_pid = 0;
-		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
-		    si.si_pid == pid)
+		if (!j->sess && waitid(P_PID, pid, &si, WEXITED | WNOHANG |
+		    WNOWAIT) == 0 && si.si_pid == pid)
 			break;
+	}
+	if (j->sess) {
+		if (rc[0] < 0 || rc[1] < 0 || why)
+			sess_end(j);
+		j->rc = rc[0] >= 0 && rc[1] >= 0 ? rc[0] : why ? 137 : 255;
+		return why ? why : rc[0] < 0 || rc[1] < 0 ? ST_ERROR :
+		    j->rc ? ST_FAIL : ST_PASS;
 	}
 	/* What it wrote before it ended is in the pipes now. After a timeout
 	 * or a signal, the rest of its group has what is left of the grace
 	 * period to end (a worklet's joe run writing its record), then KILL. */
 	waitpid(pid, &st, 0);
-	if (in[1] >= 0)
-		close(in[1]);
 	while (waitpid(-1, NULL, WNOHANG) > 0 || (why && kill_at &&
 	    now() < kill_at && kill(-pid, 0) == 0 && !poll(NULL, 0, 10)))
 		;
 	if (why)
 		kill(-pid, SIGKILL);
 	for (i = 0; i < 2; i++) {
-		for (k = 0; s[i].fd >= 0 && k < 256 && rd(j, &s[i]) > 0; k++)
+		for (k = 0; s[i].fd >= 0 && k < 256 && rd(j, &s[i], &rc[i]) > 0; k++)
 			;
 		if (s[i].fd >= 0) {
-			tolog(j, &s[i], 1);
+			tolog(j, &s[i], s[i].n);
 			close(s[i].fd);
 		}
 	}

@@ -4,6 +4,8 @@
  * as sh -c on the target.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,23 +17,32 @@ static const char *tkeys[] = { "host", "port", "user", "identity",
 	"options", "known_hosts", "jump", NULL };
 
 /*
- * On the target the login shell execs sh with this wrapper, and sshd has
- * made it a session and process group leader. The command runs in a
- * subshell with stdin from /dev/null while a watcher reads the real stdin,
- * the ssh channel that joe holds open: when joe closes it (timeout,
- * signal) or the connection drops, read returns and the whole group gets
- * TERM, then KILL. When the command ends first, the watcher goes quietly.
+ * On the target the login shell execs sh with this server, which reads a
+ * token (on stdin, not seen in ps), then runs the commands joe sends it,
+ * one a line (as one quoted sh word), one after
+ * another, each in a subshell with stdin from /dev/null, and ends each
+ * with a marker line "TOKEN STATUS" on stdout and stderr. "q" ends the
+ * session; "k" or the end of its input (joe or the connection gone)
+ * ends the command on the target: TERM to the session's process group
+ * (sshd made it one), KILL 2 s later. The command's subshell gets TERM
+ * with the default action; its parent outlives it to write the marker.
  */
-static const char wrapper[] =
-    "exec 3<&0 </dev/null\n"
-    "{ trap 'exit 0' TERM; read x <&3; trap '' TERM; kill -TERM 0\n"
-    "sleep 2; kill -KILL 0; } >/dev/null 2>&1 &\n"
-    "w=$!\n"
-    "trap 'exit 143' TERM\n"
-    "(c=$1; set --; eval \"$c\") 3<&-\n"
-    "r=$?\n"
-    "kill $w; wait $w 2>/dev/null\n"
-    "exit $r\n";
+static const char server[] =
+    "N='\n' p=\n"
+    "IFS= read -r T || exit\n"
+    "while IFS= read -r l; do\n"
+    "	case $l in q) exit 0;; k) break;; esac\n"
+    "	[ -z \"$p\" ] || wait \"$p\"\n"
+    "	eval \"c=$l\"\n"
+    "	{ trap : TERM; (unset N T p l; eval \"$c\") </dev/null\n"
+    "	r=$?; echo \"$T $r\"; echo \"$T $r\" >&2; } &\n"
+    "	p=$!\n"
+    "done\n"
+    "trap '' TERM\n"
+    "kill -TERM 0\n"
+    "{ sleep 2; kill -KILL 0; } >/dev/null 2>&1 &\n"
+    "[ -z \"$p\" ] || wait \"$p\"\n"
+    "kill -KILL 0\n";
 
 /* The transport called name, the default (first) one when name is NULL. */
 struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
@@ -162,11 +173,11 @@ static char *jump(struct node *t, char **v, const char *j)
 }
 
 /*
- * argv that runs script on transport t: how is TP_RUN (a command ended
- * with us), TP_DATA (stdin is data) or TP_TTY (interactive, with a pty).
- * With op, ssh -O op instead (check, exit) and no script.
+ * argv that runs script on transport t: how is TP_DATA (stdin is data),
+ * TP_TTY (interactive, with a pty) or TP_RUN: locally sh -c script, over
+ * ssh a session (script unused).
  */
-char **tp_argv(struct node *t, const char *script, int how, const char *op)
+char **tp_argv(struct node *t, const char *script, int how)
 {
 	struct node *k = conf_get(t, "options");
 	char **v, *host = conf_str(t, "host"), *s;
@@ -184,8 +195,6 @@ char **tp_argv(struct node *t, const char *script, int how, const char *op)
 		s = jump(t, v, s);
 	n = 0;
 	v[n++] = "ssh";
-	if (op)
-		v[n++] = "-O", v[n++] = (char *)op;
 	if (s)
 		v[n++] = "-o", v[n++] = s;
 	n += sshopts(v + n, t);
@@ -200,35 +209,58 @@ char **tp_argv(struct node *t, const char *script, int how, const char *op)
 		v[n++] = "-t";
 	v[n++] = "--";
 	v[n++] = host;
-	if (!op) {
-		sputs(&b, "exec sh -c ");
-		squote(&b, how == TP_RUN ? wrapper : script);
-		if (how == TP_RUN)
-			sputs(&b, " joe "), squote(&b, script);
-		v[n++] = b.s;
-	}
+	sputs(&b, "exec sh -c ");
+	squote(&b, how == TP_RUN ? server : script);
+	v[n++] = b.s;
 	v[n] = NULL;
 	return v;
 }
 
-/* Set up j to run script on t: over ssh, with stdin held open (closing it
- * ends the command) and stdout and stderr apart. */
+/* Set up j to run script on t: locally as sh -c, over ssh in t's session
+ * (one a process), as a line of sh that sets c to script. */
 void tp_job(struct job *j, struct node *t, const char *script)
 {
-	j->argv = tp_argv(t, script, TP_RUN, NULL);
-	j->remote = conf_str(t, "host") ? t : NULL;
-	j->hold = j->remote != NULL;
-	j->split |= j->hold;
-}
+	static struct node **tp;
+	static struct sess **ss;
+	static int n;
+	unsigned char r[16];
+	struct str b = { 0 };
+	char *tok;
+	int i, fd;
 
-/* Whether t's shared connection is up (after an exit status of 255: then
- * it was the command's own, not ssh's). */
-int tp_alive(struct node *t)
-{
-	struct job j = { 0 };
-
-	j.argv = tp_argv(t, NULL, TP_RUN, "check");
-	j.log = -1;
-	j.deadline = now() + 10;
-	return spawn(&j) == ST_PASS;
+	j->sess = NULL;
+	j->line = NULL;
+	j->remote = NULL;
+	if (!conf_str(t, "host")) {
+		j->argv = tp_argv(t, script, TP_RUN);
+		return;
+	}
+	j->argv = NULL;
+	for (i = 0; i < n && tp[i] != t; i++)
+		;
+	if (i == n) {
+		tp = xrealloc(tp, (n + 1) * sizeof *tp);
+		ss = xrealloc(ss, (n + 1) * sizeof *ss);
+		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || read(fd, r, sizeof r) != sizeof r)
+			die(1, "cannot read /dev/urandom:");
+		close(fd);
+		tok = xmalloc(2 * sizeof r + 1);
+		for (i = 0; i < (int)sizeof r; i++)
+			sprintf(tok + 2 * i, "%02x", r[i]);
+		if (!n)
+			atexit(sess_quit);
+		tp[n] = t;
+		ss[n] = sess_new(tp_argv(t, NULL, TP_RUN), tok);
+		i = n++;
+	}
+	j->sess = ss[i];
+	sputs(&b, "'");
+	for (; *script; script++)
+		sputs(&b, *script == '\'' ? "'\\''" : *script == '\n' ?
+		    "'\"$N\"'" : (char[2]){ *script, 0 });
+	sputs(&b, "'\n");
+	j->line = b.s;
+	j->remote = t;
+	j->split = 1;
 }

@@ -47,3 +47,13 @@ gone() {
 	pgrep -axf "$1"
 	return 1
 }
+
+# started LOG CMD...: start CMD in the background, its output in ./log and
+# its pid in $pid, and wait until the command log LOG says "started".
+started() {
+	local f=$1
+	shift
+	"$@" > log 2>&1 3>&- &
+	pid=$!
+	waitfor grep -q started "$f"
+}

@@ -73,9 +73,7 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	- {name: after, run: touch after}
 	- {name: cleanup, always: true, run: touch cleaned}
 	EOF
-	joe run -o out > log 2>&1 3>&- &
-	pid=$!
-	waitfor grep -q started out/02-hang/cmd-01.log
+	started out/02-hang/cmd-01.log joe run -o out
 	kill -$1 $pid
 	status=0
 	wait $pid || status=$?
@@ -106,9 +104,7 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	- {name: cleanup, always: true, run: "echo cleaning; sleep 1241.6"}
 	- {name: more, always: true, run: "touch more"}
 	EOF
-	joe run -o out > log 2>&1 3>&- &
-	pid=$!
-	waitfor grep -q started out/01-hang/cmd-01.log
+	started out/01-hang/cmd-01.log joe run -o out
 	kill -INT $pid
 	waitfor grep -q cleaning out/02-cleanup/cmd-01.log
 	kill -INT $pid
@@ -126,9 +122,7 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	- {name: one, run: echo one}
 	- {name: two, run: "echo started; sleep 1242.5"}
 	EOF
-	joe run -o out > log 2>&1 3>&- &
-	pid=$!
-	waitfor grep -q started out/02-two/cmd-01.log
+	started out/02-two/cmd-01.log joe run -o out
 	kill -KILL $pid
 	wait $pid || true
 	pkill -xf 'sleep 1242.5' || true

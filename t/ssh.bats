@@ -59,9 +59,7 @@ load sshd
 
 @test "killing the sshd mid-command: status error, exit 255" {
 	echo 'steps: [{name: a, run: "echo started; sleep 2346.5"}]' > w.workflow
-	joe run -c "$FIX/ssh.config" -o out > log 2>&1 3>&- &
-	pid=$!
-	waitfor grep -q started out/01-a/cmd-01.log
+	started out/01-a/cmd-01.log joe run -c "$FIX/ssh.config" -o out
 	for p in $(pgrep -P "$(cat "$FIX/sshd.pid")"); do	# this sshd's
 		pkill -P $p; kill $p 2>/dev/null || true	# connections
 	done
@@ -140,9 +138,7 @@ l2]" ]
 
 @test "SIGINT ends the command on the target, records stay, exit 130" {
 	echo 'steps: [{name: a, run: "echo started; sleep 2349.5"}, {name: b, always: true, run: "echo clean"}]' > w.workflow
-	joe run -c "$FIX/ssh.config" -o out > log 2>&1 3>&- &
-	pid=$!
-	waitfor grep -q started out/01-a/cmd-01.log
+	started out/01-a/cmd-01.log joe run -c "$FIX/ssh.config" -o out
 	kill -INT $pid
 	status=0
 	wait $pid || status=$?
@@ -245,4 +241,76 @@ a b" ]
 	[ "$output" = "./w.workflow	01-a	box	true" ]
 	[ "$(logins)" = "$n" ]
 	[ ! -e "$PWD/joe-ssh-$(id -u)" ]
+}
+
+@test "a run's commands on a target share one session there" {
+	printf 'steps:\n- {name: a, run: "true\\ntrue\\ntrue"}\n- {name: b, run: "true"}\n' > w.workflow
+	n=$(grep -c 'Starting session' "$FIX/sshd.log" || true)
+	run joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 0 ]
+	[ "$(wc -l < out/commands.tsv)" = 4 ]
+	[ "$(grep -c 'Starting session' "$FIX/sshd.log")" = $((n + 1)) ]
+}
+
+@test "in a session: a last line with no newline, a clean shell, stdin empty, exit" {
+	wf w <<-'EOF2'
+	steps:
+	- name: a
+	  run: |
+	    printf 'no newline'; printf 'err' >&2
+	    echo "$# [$T$p$l$N$r]"; x=1
+	    echo "[$x]"; read y; echo "read $?"
+	    exit 3
+	    echo not reached
+	EOF2
+	run joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 1 ]
+	[ "$(cut -f2,3,4 out/commands.tsv | tr '\t\n' ' |')" = "1 pass 0|2 pass 0|3 pass 0|4 fail 3|" ]
+	[ "$(cat out/01-a/cmd-01.log)" = "no newlineerr" ]
+	[ "$(cat out/01-a/cmd-02.log)" = "0 []" ]
+	[ "$(cat out/01-a/cmd-03.log)" = "[]
+read 1" ]
+}
+
+@test "a command that ends its session: status error; the next one gets a new session" {
+	echo 'steps: [{name: a, run: "echo bye; kill -KILL 0"}, {name: b, run: "echo fine"}]' > w.workflow
+	run joe run -k -c "$FIX/ssh.config" -o out
+	[ "$status" = 255 ]
+	[ "$(cut -f3,4 out/commands.tsv | tr '\t\n' ' |')" = "error 255|pass 0|" ]
+	[ "$(cat out/01-a/cmd-01.log)" = bye ]
+	[ "$(cat out/02-b/cmd-01.log)" = fine ]
+}
+
+@test "background processes a command leaves keep running after the run" {
+	echo 'steps: [{name: a, run: "sleep 2352.5 >/dev/null 2>&1 &"}]' > w.workflow
+	run timeout 20 joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 0 ]
+	sleep 0.5
+	pgrep -xf 'sleep 2352.5'
+	pkill -xf 'sleep 2352.5'
+}
+
+@test "SIGKILL to joe run ends the command on the target too" {
+	echo 'steps: [{name: a, run: "echo started; sleep 2353.5"}]' > w.workflow
+	started out/01-a/cmd-01.log joe run -c "$FIX/ssh.config" -o out
+	kill -KILL $pid
+	wait $pid || true
+	sleep 2
+	gone 'sleep 2353.5'
+}
+
+@test "in a session: long last lines with no newline, across the buffer's size" {
+	sizes="65400 65472 65490 65500 65536 65600 131000 200000"
+	{ echo 'steps:'; echo '- name: a'; echo '  run: |'
+	  for n in $sizes; do echo "    head -c $n /dev/zero | tr '\\0' x; head -c $n /dev/zero | tr '\\0' y >&2"; done
+	} > w.workflow
+	run timeout 60 joe run -c "$FIX/ssh.config" -o out
+	[ "$status" = 0 ]
+	i=0
+	for n in $sizes; do
+		i=$((i + 1))
+		f=out/01-a/cmd-0$i.log
+		[ "$(tr -d x < $f | wc -c)" = $n ]
+		[ "$(tr -d y < $f | wc -c)" = $n ]
+	done
 }
