@@ -6,6 +6,7 @@
  */
 #include <libgen.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,33 +15,47 @@
 #include "joe.h"
 
 /* $1: directory, $2: name in it. A first line says what follows: "f MODE
- * SIZE" and that many bytes of a regular file (cat-speed, twice tar's 10 KiB
- * records here; a file growing meanwhile is copied as it was), or "d" and
- * a tar stream. */
+ * SIZE" and the bytes of a regular file, or "d" and a tar stream. With $3
+ * h, only that line; with b, only what follows. A file that grows
+ * meanwhile arrives with what was read of it. */
 static const char sender[] =
     "cd -- \"$1\" || exit\n"
+    "[ -e \"$2\" ] || [ -L \"$2\" ] || { echo \"$1/$2: no such file\" >&2; exit 1; }\n"
     "if [ -f \"$2\" ] && [ ! -L \"$2\" ]; then\n"
-    "	m=$(stat -c '%a %s' -- \"$2\") || exit\n"
-    "	echo \"f $m\"\n"
-    "	exec head -c \"${m#* }\" -- \"$2\"\n"
+    "	[ \"$3\" = b ] || echo \"f $(stat -c '%a %s' -- \"$2\")\" || exit\n"
+    "	[ \"$3\" = h ] || exec cat -- \"$2\"\n"
+    "	exit\n"
     "fi\n"
-    "echo d\n"
-    "exec tar -cf - \"./$2\"\n";
+    "[ \"$3\" = b ] || echo d\n"
+    "[ \"$3\" = h ] || exec tar -cf - \"./$2\"\n";
 
-/* $1: destination, $2: name in the stream, $3: 1 if $1 must be a directory */
+/*
+ * $1: destination, $2: name in the stream, $3: 1 if $1 must be a
+ * directory. The stream is stdin or, given $4 and $5 (get), what they
+ * print: $4 the first line, $5 the rest, so that a file goes straight
+ * from ssh into place, as with scp (a pipe more costs a fifth of the
+ * speed here).
+ */
 static const char receiver[] =
     "set -e\n"
     "if [ -d \"$1\" ]; then p=$1 n=$2\n"
     "elif [ \"$3\" = 1 ] || [ \"${1%/}\" != \"$1\" ]; then\n"
     "	echo \"$1: not a directory\" >&2; exit 1\n"
-    "else p=$(dirname -- \"$1\") n=$(basename -- \"$1\"); fi\n"
+    "else case $1 in */*) p=${1%/*} n=${1##*/};; *) p=. n=$1;; esac\n"
+    "	p=${p:-/}; fi\n"
     "t=$(mktemp -d \"$p/.joe.XXXXXX\")\n"
     "trap 'rm -rf \"$t\"' EXIT\n"
     "trap 'exit 1' HUP INT TERM\n"
-    "read -r k m z || k=\n"
-    "if [ \"$k\" = f ]; then cat > \"$t/$2\" && chmod \"$m\" \"$t/$2\" &&\n"
-    "	[ \"$(wc -c < \"$t/$2\")\" -eq \"$z\" ]\n"
-    "else tar -xof - -C \"$t\"; fi || { echo \"$1: not copied\" >&2; exit 1; }\n"
+    "if [ \"$4\" ]; then h=$(eval \"$4\"); else read -r h || h=; fi\n"
+    "b=${5-}\n"
+    "src() { if [ \"$b\" ]; then eval \"$b\"; else cat; fi; }\n"
+    "case $h in\n"
+    "\"f \"*) set -- \"$1\" \"$2\" $h\n"
+    "	src > \"$t/$2\" && chmod \"$4\" \"$t/$2\" &&\n"
+    "	[ \"$(wc -c < \"$t/$2\")\" -ge \"$5\" ];;\n"
+    "d) if [ \"$b\" ]; then src | tar -xof - -C \"$t\"; else tar -xof - -C \"$t\"; fi;;\n"
+    "*) false;;\n"
+    "esac || { r=$?; echo \"$1: not copied\" >&2; exit $((r == 255 ? r : 1)); }\n"
     "if [ -d \"$t/$2\" ] || [ -d \"$p/$n\" ] || [ -L \"$p/$n\" ]; then\n"
     "	rm -rf \"$p/$n\"\n"
     "fi\n"
@@ -57,18 +72,30 @@ static const char pipeline[] =
     "[ \"$s\" = 0 ] || exit \"$s\"\n"
     "exit $r\n";
 
-/* A shell line that runs body on t with $1 $2 $3 set to a b c. */
-static char *line(struct node *t, const char *body, const char *a,
-    const char *b, const char *c)
+/* body with $1, $2... set to the strings that follow, up to NULL. */
+static char *script(const char *body, ...)
 {
-	struct str s = { 0 }, l = { 0 };
-	char **v;
+	struct str s = { 0 };
+	const char *a;
+	va_list ap;
+
+	sputs(&s, "set --");
+	va_start(ap, body);
+	while ((a = va_arg(ap, const char *)))
+		sputs(&s, " "), squote(&s, a);
+	va_end(ap);
+	sputs(&s, "\n");
+	sputs(&s, body);
+	return s.s;
+}
+
+/* A shell line that runs script on t. */
+static char *line(struct node *t, const char *script)
+{
+	struct str l = { 0 };
+	char **v = tp_argv(t, script, TP_DATA);
 	int i;
 
-	sputs(&s, "set -- ");
-	squote(&s, a), sputs(&s, " "), squote(&s, b), sputs(&s, " ");
-	squote(&s, c), sputs(&s, "\n"), sputs(&s, body);
-	v = tp_argv(t, s.s, TP_DATA);
 	for (i = 0; v[i]; i++) {
 		if (i)
 			sputs(&l, " ");
@@ -88,7 +115,8 @@ static void usage(int get, int rc)
 int copy(int argc, char **argv, int get)
 {
 	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
-	char *tname = getenv("JOE_TRANSPORT"), *dest, *src, *dir, *base, p[PATH_MAX];
+	char *tname = getenv("JOE_TRANSPORT"), *dest, *src, *dir, *base, *many;
+	char p[PATH_MAX];
 	char *v[7] = { "sh", "-c", (char *)pipeline, "joe" };
 	int c, i, ncf = 0, ndf = 0, rc = 0, st;
 	struct node *cfg, *t, *here;
@@ -129,12 +157,16 @@ int copy(int argc, char **argv, int get)
 			src = realpath(src, p);	/* copied under its name */
 		dir = dirname(xstrdup(src));
 		base = basename(xstrdup(src));
-		v[4] = line(get ? t : here, sender, dir, base, "");
-		v[5] = line(get ? here : t, receiver, dest, base,
-		    argc - optind > 2 ? "1" : "0");
-		v[6] = NULL;
+		many = argc - optind > 2 ? "1" : "0";
 		memset(&j, 0, sizeof j);
 		j.argv = v;
+		v[4] = line(here, script(sender, dir, base, "", NULL));
+		v[5] = line(t, script(receiver, dest, base, many, NULL));
+		if (get)	/* the receiver asks for the stream itself */
+			j.argv = tp_argv(here, script(receiver, dest, base, many,
+			    line(t, script(sender, dir, base, "h", NULL)),
+			    line(t, script(sender, dir, base, "b", NULL)), NULL),
+			    TP_DATA);
 		j.split = j.echo = 1;
 		j.remote = conf_str(t, "host") ? t : NULL;
 		st = job_here(&j, t->key, fmt("%s %s %s", get ? "get" : "put",
