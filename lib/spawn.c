@@ -5,6 +5,7 @@
  * (or TERM), then KILL after JOE_GRACE seconds. A command for a session
  * is written to the session's stdin instead, and "k" ends it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -178,6 +179,23 @@ static int rd(struct job *j, struct stream *s, int *rc)
 	return 1;
 }
 
+/* Close what the child would inherit besides 0, 1 and 2: the caller's
+ * descriptors (a test harness's pipes) would keep it waiting on us. */
+static void nofds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int fd;
+
+	while (d && (e = readdir(d)))
+		if ((fd = atoi(e->d_name)) > 2 && fd != dirfd(d))
+			close(fd);
+	if (d)
+		closedir(d);
+	for (fd = 3; !d && fd < 256; fd++)
+		close(fd);
+}
+
 static void child(struct job *j, char **argv, int in, int out, int err)
 {
 	int i;
@@ -187,6 +205,7 @@ static void child(struct job *j, char **argv, int in, int out, int err)
 	dup2(in >= 0 ? in : open("/dev/null", O_RDONLY), 0);
 	dup2(out, 1);
 	dup2(err, 2);
+	nofds();
 	for (i = 0; j->env && j->env[i]; i++)
 		putenv(j->env[i]);
 	if (j->dir && chdir(j->dir))

@@ -435,3 +435,12 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	[ "$(cut -f2 out/commands.tsv | sort -n | tr '\n' ' ')" = "1 2 3 4 5 6 7 8 9 " ]
 	[ "$(cat out/01-a/cmd-0[2-9].log | sort | tr '\n' ' ')" = "n1 n2 n3 n4 n5 n6 n7 n8 " ]
 }
+
+@test "commands and worklets get only stdin, stdout and stderr" {
+	# 3 is the directory ls reads
+	echo 'steps: [{name: a, run: "exec ls /proc/self/fd"}]' > w.workflow
+	joe run -o out 7>/dev/null 9</dev/null
+	[ "$(xargs < out/01-a/cmd-01.log)" = "0 1 2 3" ]
+	run joe run -- 'exec ls /proc/self/fd' 8>/dev/null
+	[ "$(echo $output)" = "0 1 2 3" ]
+}
