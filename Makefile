@@ -21,10 +21,11 @@ ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
 
-CMDS = joe joe-run joe-config joe-put joe-get
+CMDS = joe joe-run joe-config joe-put joe-get joe-extract
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev bats mandoc man-db time \
-	procps passwd openssh-client openssh-server util-linux tar bc
+	procps passwd openssh-client openssh-server util-linux tar bc fio \
+	chromium libxml2-utils perl
 
 all: $(CMDS)
 

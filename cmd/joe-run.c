@@ -3,7 +3,9 @@
  * happened in a run directory (joe-run(5)).
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "joe.h"
 
@@ -31,7 +34,7 @@ struct opt {
 	struct node *cfg;
 	char *out, *tname;
 	double tmo;
-	int keep, verbose;
+	int keep, verbose, gz;
 };
 
 static const char *keys[] = { "name", "run", "uses", "with", "transport",
@@ -39,7 +42,7 @@ static const char *keys[] = { "name", "run", "uses", "with", "transport",
 
 static void usage(int rc)
 {
-	fprintf(rc ? stderr : stdout, "usage: joe run [-knv] [-c config]... "
+	fprintf(rc ? stderr : stdout, "usage: joe run [-knvz] [-c config]... "
 	    "[-D key=value]... [-o dir] [-t transport]\n"
 	    "               [-T seconds] [workflow | dir]... [step]...\n"
 	    "       joe run [-c config]... [-D key=value]... [-t transport] "
@@ -307,6 +310,42 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 	return st;
 }
 
+/* -z: the step's command logs compressed, each replaced by NAME.gz once
+ * that is whole (a log a killed run leaves stays as it is). */
+static void gzlogs(const char *out, const char *step)
+{
+	char *dir = fmt("%s/%s", out, step), *p, *z, buf[65536];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	ssize_t n = 0;
+	gzFile f;
+	int fd;
+
+	while (d && (e = readdir(d))) {
+		n = strlen(e->d_name);
+		if (strncmp(e->d_name, "cmd-", 4) || n < 8 ||
+		    strcmp(e->d_name + n - 4, ".log"))
+			continue;
+		p = fmt("%s/%s", dir, e->d_name);
+		z = fmt("%s.gz", p);
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+		f = fd < 0 ? NULL : gzopen(z, "wb");
+		while (f && (n = read(fd, buf, sizeof buf)) > 0 &&
+		    gzwrite(f, buf, n) == n)
+			;
+		if (!f || (gzclose(f) != Z_OK) | (n != 0))
+			warn("cannot compress %s:", p), unlink(z);
+		else
+			unlink(p);
+		if (fd >= 0)
+			close(fd);
+		free(p), free(z);
+	}
+	if (d)
+		closedir(d);
+	free(dir);
+}
+
 static int runwf(struct opt *o, struct wf *w)
 {
 	static const char *col[] = { "32", "31", "31", "31", "33", "31" };
@@ -333,6 +372,8 @@ static int runwf(struct opt *o, struct wf *w)
 			st = ST_SKIP;
 		else
 			st = runstep(o, s, out);
+		if (o->gz && st != ST_SKIP)
+			gzlogs(out, s->dir);
 		n[st]++;
 		sec = fmt("%.3f", now() - t);
 		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,
@@ -409,7 +450,7 @@ int main(int argc, char **argv)
 	struct str b = { 0 };
 
 	argv0 = "joe-run";
-	while ((c = getopt(argc, argv, "+c:D:hikno:t:T:v")) != -1) {
+	while ((c = getopt(argc, argv, "+c:D:hikno:t:T:vz")) != -1) {
 		switch (c) {
 		case 'c': cf[ncf++] = optarg; break;
 		case 'D': df[ndf++] = optarg; break;
@@ -424,6 +465,7 @@ int main(int argc, char **argv)
 				die(2, "-T %s: expected seconds > 0", optarg);
 			break;
 		case 'v': o.verbose = 1; break;
+		case 'z': o.gz = 1; break;
 		default: usage(2);
 		}
 	}

@@ -75,6 +75,20 @@ int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text);
 int job_here(struct job *j, const char *tname, const char *text);
 
+/* lines.c: logs and records, plain or gzip */
+struct lines {
+	void *z;		/* gzFile */
+	char *buf;
+	size_t cap, n, off;	/* buf[off..n) not yet returned */
+	int eof, err;		/* err: a read error was reported */
+	long line;		/* number of the line last returned */
+	const char *path;	/* the file opened */
+};
+struct lines *ln_open(const char *path);	/* path or path.gz; NULL, errno */
+char *ln_get(struct lines *l, size_t *len);	/* next line, NUL for \n */
+void ln_close(struct lines *l);
+int tsv_split(char *s, char **f, int max);	/* fields, unescaped in place */
+
 /* copy.c: joe-put and joe-get */
 int copy(int argc, char **argv, int get);
 

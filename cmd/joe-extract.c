@@ -1,0 +1,742 @@
+/*
+ * joe-extract: numbers and test results out of a run's logs, into
+ * RUN/metrics.tsv (step key value unit) and RUN/tests.tsv (step suite
+ * name status seconds), the metrics also on stdout as "run step key value
+ * unit". Built in: fio's JSON, TAP, key-value lines; any executable
+ * pkgs/PKG/extract-NAME too (the log on stdin, "key value unit" out).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "joe.h"
+
+struct ctx {
+	const char *run, *step, *log;	/* log: its path, for messages */
+	FILE *m, *t;			/* metrics.tsv, tests.tsv (.tmp) */
+	char **keys;			/* the step's keys so far */
+	int nkey, bad, quiet;
+};
+
+static void bad(struct ctx *c, long line, long col, const char *what)
+{
+	if (col)
+		fprintf(stderr, "%s:%ld:%ld: %s\n", c->log, line, col, what);
+	else if (line)
+		fprintf(stderr, "%s:%ld: %s\n", c->log, line, what);
+	else
+		fprintf(stderr, "%s: %s\n", c->log, what);
+	c->bad = 1;
+}
+
+static void field(FILE *f, const char *s, int last)
+{
+	struct str b = { 0 };
+
+	sputs(&b, "");
+	sesc(&b, s);
+	fputs(b.s, f);
+	fputc(last ? '\n' : '\t', f);
+	free(b.s);
+}
+
+/* One metric, its key printf-made; a key the step has already gets a
+ * number: key#2, key#3. */
+static void metric(struct ctx *c, double v, const char *unit,
+    const char *kf, ...)
+{
+	char *key, *k, val[64];
+	va_list ap, aq;
+	int i, n = 1;
+
+	va_start(ap, kf);
+	va_copy(aq, ap);
+	key = xmalloc(vsnprintf(NULL, 0, kf, ap) + 1);
+	vsprintf(key, kf, aq);
+	va_end(aq);
+	va_end(ap);
+	for (k = xstrdup(key), i = 0; i < c->nkey; i++)
+		if (!strcmp(c->keys[i], k))
+			free(k), k = fmt("%s#%d", key, ++n), i = -1;
+	free(key);
+	c->keys = xrealloc(c->keys, (c->nkey + 1) * sizeof *c->keys);
+	c->keys[c->nkey++] = k;
+	snprintf(val, sizeof val, "%.10g", v);
+	field(c->m, c->step, 0), field(c->m, k, 0), field(c->m, val, 0);
+	field(c->m, unit, 1);
+	if (!c->quiet) {
+		field(stdout, c->run, 0), field(stdout, c->step, 0);
+		field(stdout, k, 0), field(stdout, val, 0), field(stdout, unit, 1);
+	}
+}
+
+/* A number that is the whole of s, else -1 with *ok 0. */
+static double num(const char *s, int *ok)
+{
+	char *e;
+	double v;
+
+	errno = 0;
+	v = s && *s ? strtod(s, &e) : 0;
+	*ok = s && *s && !*e && !errno && !isspace((unsigned char)*s);
+	return *ok ? v : -1;
+}
+
+/*
+ * JSON into a tree of struct node (as conf.c makes of YAML): enough of
+ * RFC 8259 for what programs print. Errors are reported at their place.
+ */
+struct js {
+	const char *p, *line0;	/* where we are, where its line began */
+	long line;
+	struct ctx *c;
+	int err;
+};
+
+static void jerr(struct js *j, const char *what)
+{
+	if (!j->err)
+		bad(j->c, j->line, j->p - j->line0 + 1, what);
+	j->err = 1;
+}
+
+static void ws(struct js *j)
+{
+	for (; *j->p == ' ' || *j->p == '\t' || *j->p == '\n' ||
+	    *j->p == '\r'; j->p++)
+		if (*j->p == '\n')
+			j->line++, j->line0 = j->p + 1;
+}
+
+static char *jstr(struct js *j)
+{
+	struct str b = { 0 };
+	const char *s = ++j->p;
+	char u[8];
+	long c;
+
+	sputs(&b, "");
+	for (; *s != '"'; s++) {
+		if (!*s || *s == '\n' || (unsigned char)*s < 0x20) {
+			j->p = s;
+			jerr(j, "unterminated string");
+			return b.s;
+		}
+		if (*s != '\\') {
+			sadd(&b, s, 1);
+			continue;
+		}
+		s++;
+		if (*s == 'u' && isxdigit((unsigned char)s[1]) &&
+		    isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3])
+		    && isxdigit((unsigned char)s[4])) {
+			memcpy(u, s + 1, 4), u[4] = 0;
+			c = strtol(u, NULL, 16);	/* kept as UTF-8, BMP */
+			u[0] = c < 0x80 ? c : c < 0x800 ? 0xc0 | c >> 6 :
+			    0xe0 | c >> 12;
+			u[1] = c < 0x800 ? 0x80 | (c & 0x3f) :
+			    0x80 | (c >> 6 & 0x3f);
+			u[2] = 0x80 | (c & 0x3f);
+			sadd(&b, u, c < 0x80 ? 1 : c < 0x800 ? 2 : 3);
+			s += 4;
+		} else if (*s && strchr("\"\\/bfnrt", *s)) {
+			sadd(&b, &"\"\\/\b\f\n\r\t"[strchr("\"\\/bfnrt", *s) -
+			    "\"\\/bfnrt"], 1);
+		} else {
+			j->p = s;
+			jerr(j, "bad escape in a string");
+			return b.s;
+		}
+	}
+	j->p = s + 1;
+	return b.s;
+}
+
+static struct node *jval(struct js *j, int depth)
+{
+	struct node *n = xmalloc(sizeof *n), **tail = &n->kid, *k;
+	int end;
+	size_t len;
+
+	memset(n, 0, sizeof *n);
+	n->type = 's';
+	n->line = j->line;
+	ws(j);
+	if (depth > 64)
+		jerr(j, "nested too deep");
+	if (j->err)
+		return n;
+	if (*j->p == '{' || *j->p == '[') {
+		n->type = *j->p == '{' ? 'm' : 'l';
+		end = *j->p == '{' ? '}' : ']';
+		j->p++;
+		for (ws(j); *j->p != end && !j->err; ws(j)) {
+			if (n->kid && *j->p++ != ',') {
+				j->p--;
+				jerr(j, end == '}' ? "expected ',' or '}'" :
+				    "expected ',' or ']'");
+				break;
+			}
+			ws(j);
+			if (n->type == 'm' && *j->p != '"') {
+				jerr(j, "expected a \"key\"");
+				break;
+			}
+			k = NULL;
+			if (n->type == 'm') {
+				char *key = jstr(j);
+
+				ws(j);
+				if (*j->p != ':' && !j->err)
+					jerr(j, "expected ':'");
+				j->p++;
+				k = jval(j, depth + 1);
+				k->key = key;
+			} else {
+				k = jval(j, depth + 1);
+			}
+			*tail = k, tail = &k->next;
+		}
+		if (!j->err && !*j->p)
+			jerr(j, "unexpected end of input");
+		else if (!j->err)
+			j->p++;
+	} else if (*j->p == '"') {
+		n->val = jstr(j);
+	} else {
+		len = strspn(j->p, "+-0123456789.eEtrufalsn");
+		n->val = xmalloc(len + 1);
+		memcpy(n->val, j->p, len), n->val[len] = 0;
+		if (!len)
+			jerr(j, *j->p ? "expected a value" :
+			    "unexpected end of input");
+		j->p += len;
+	}
+	return n;
+}
+
+static struct node *kid(struct node *n, const char *key)
+{
+	for (n = n ? n->kid : NULL; n; n = n->next)
+		if (n->key && !strcmp(n->key, key))
+			return n;
+	return NULL;
+}
+
+static double jnum(struct node *n, const char *key, int *ok)
+{
+	n = kid(n, key);
+	return num(n && n->type == 's' ? n->val : NULL, ok);
+}
+
+/* mean, stddev and percentiles of lat, clat or slat, in us. */
+static void lat(struct ctx *c, const char *pre, struct node *d,
+    const char *what)
+{
+	static const char *pct[] = { "50", "90", "99", "99.9", "99.99" };
+	struct node *l = kid(d, fmt("%s_ns", what)), *p;
+	double scale = 1e-3, v;
+	char k[32];
+	int ok, i;
+
+	if (!l && (l = kid(d, what)))
+		scale = 1;		/* fio 2: microseconds */
+	if (!l || jnum(l, "N", &ok) == 0)
+		return;
+	if ((v = jnum(l, "mean", &ok)), ok)
+		metric(c, v * scale, "us", "%s.%s.mean", pre, what);
+	if ((v = jnum(l, "stddev", &ok)), ok)
+		metric(c, v * scale, "us", "%s.%s.stddev", pre, what);
+	p = kid(l, "percentile");
+	for (i = 0; p && i < 5; i++) {
+		snprintf(k, sizeof k, "%f", atof(pct[i]));	/* 99.900000 */
+		if ((v = jnum(p, k, &ok)), ok)
+			metric(c, v * scale, "us", "%s.%s.p%s", pre, what, pct[i]);
+	}
+}
+
+/* fio's JSON (and json+): for each job and direction that did I/O. */
+static void fio(struct ctx *c, struct node *top)
+{
+	static const char *dirs[] = { "read", "write", "trim" };
+	struct node *j, *d, *name;
+	char *k;
+	double v;
+	int i, ok;
+
+	for (j = kid(top, "jobs") ? kid(top, "jobs")->kid : NULL; j; j = j->next) {
+		name = kid(j, "jobname");
+		name = name && name->val ? name : NULL;
+		if ((v = jnum(j, "error", &ok)), ok)
+			metric(c, v, "", "fio.%s.error", name ? name->val : "job");
+		for (i = 0; i < 3; i++) {
+			d = kid(j, dirs[i]);
+			if (!d || jnum(d, "total_ios", &ok) <= 0)
+				continue;
+			k = fmt("fio.%s.%s", name ? name->val : "job", dirs[i]);
+			if ((v = jnum(d, "iops", &ok)), ok)
+				metric(c, v, "IOPS", "%s.iops", k);
+			if ((v = jnum(d, "bw_bytes", &ok)), ok)
+				metric(c, v / 1048576, "MiB/s", "%s.bw", k);
+			else if ((v = jnum(d, "bw", &ok)), ok)
+				metric(c, v / 1024, "MiB/s", "%s.bw", k);
+			lat(c, k, d, "lat");
+			lat(c, k, d, "clat");
+			if ((v = jnum(d, "runtime", &ok)), ok)
+				metric(c, v / 1000, "s", "%s.runtime", k);
+			free(k);
+		}
+	}
+}
+
+/* Every JSON object in the log that begins a line and is fio's. */
+static void fio_log(struct ctx *c, struct lines *l)
+{
+	struct str b = { 0 };
+	struct js j;
+	struct node *n;
+	char *s;
+	long first = 0;
+
+	while ((s = ln_get(l, NULL)) || b.n) {
+		if (s && !b.n && *s != '{')
+			continue;
+		if (s && !first)
+			first = l->line;
+		if (s && (sputs(&b, s), sputs(&b, "\n"), strcmp(s, "}")))
+			continue;	/* fio ends its object with a lone } */
+		memset(&j, 0, sizeof j);
+		j.p = j.line0 = b.s;
+		j.line = first;
+		j.c = c;
+		n = jval(&j, 0);
+		ws(&j);
+		if (!j.err && *j.p)
+			jerr(&j, "text after the JSON value");
+		if (!j.err && !kid(n, "fio version"))
+			bad(c, first, 0, "JSON that is not fio's");
+		else if (!j.err)
+			fio(c, n);
+		b.n = 0, first = 0;
+		if (!s)
+			break;
+	}
+	free(b.s);
+}
+
+/*
+ * TAP 13 and 14: test points with SKIP and TODO, plans (a count that does
+ * not match is bad input), Bail out!, YAML blocks, subtests (indented by
+ * 4, named by "# Subtest: name"), and bats --timing's "name in Nms".
+ */
+struct tap {
+	long plan, count, planline;
+	char *suite;
+};
+
+static void tap_end(struct ctx *c, struct tap *t, long line)
+{
+	char *m = NULL;
+
+	if (t->plan < 0 && t->count)
+		bad(c, line, 0, m = fmt("%s: %ld tests and no plan", t->suite,
+		    t->count));
+	else if (t->plan >= 0 && t->plan != t->count)
+		bad(c, t->planline, 0, m = fmt("%s: planned %ld tests, ran %ld",
+		    t->suite, t->plan, t->count));
+	free(m);
+	free(t->suite);
+}
+
+static void point(struct ctx *c, struct tap *t, char *s)
+{
+	const char *st = *s == 'n' ? "fail" : "pass";
+	char *d, *sec = NULL;
+	size_t n;
+	int ok;
+
+	s += *s == 'n' ? 6 : 2;
+	if (*s && *s != ' ')
+		return;			/* "okay": not a test point */
+	s += strspn(s, " ");
+	s += strspn(s, "0123456789");
+	s += strspn(s, " ");
+	if (*s == '-' && (s[1] == ' ' || !s[1]))
+		s += 1 + !!s[1];
+	if (*s == '#')			/* a directive and no description */
+		d = s, s += strlen(s);
+	else if ((d = strstr(s, " # ")) || (d = strstr(s, "\t# ")))
+		*d++ = 0;
+	if (d) {
+		d += 2;
+		if (!strncasecmp(d, "skip", 4))
+			st = "skip";
+		else if (!strncasecmp(d, "todo", 4) && *st == 'f')
+			st = "todo";
+	}
+	n = strlen(s);
+	if ((d = strrchr(s, ' ')) && d - s > 3 && !strncmp(d - 3, " in ", 4) &&
+	    n > 2 && !strcmp(s + n - 2, "ms")) {
+		s[n - 2] = 0;
+		if (num(d + 1, &ok), ok)
+			sec = fmt("%.3f", num(d + 1, &ok) / 1000), d[-3] = 0;
+		else
+			s[n - 2] = 'm';
+	}
+	field(c->t, c->step, 0), field(c->t, t->suite, 0), field(c->t, s, 0);
+	field(c->t, st, 0), field(c->t, sec ? sec : "", 1);
+	free(sec);
+	t->count++;
+}
+
+static int tapline(const char *s)
+{
+	return !strncmp(s, "ok", 2) || !strncmp(s, "not ok", 6) ||
+	    !strncmp(s, "1..", 3) || !strncmp(s, "Bail out!", 9);
+}
+
+static void tap_log(struct ctx *c, struct lines *l)
+{
+	struct tap t[8];
+	char *s, *sub = NULL;
+	int depth = 0, ind, yaml = 0, ok;
+
+	t[0].plan = -1, t[0].count = 0;
+	t[0].suite = xstrdup(strrchr(c->log, '/') + 1);
+	*strstr(t[0].suite, ".log") = 0;
+	while ((s = ln_get(l, NULL))) {
+		if (yaml) {
+			yaml = strcmp(s + strspn(s, " "), "...") != 0;
+			continue;
+		}
+		for (ind = 0; ind < 7 && !strncmp(s, "    ", 4); ind++)
+			s += 4;
+		if (!strncmp(s, "  ---", 5) && (yaml = 1))
+			continue;
+		if (!strncmp(s, "# Subtest", 9)) {
+			free(sub);
+			sub = xstrdup(s + 9 + strspn(s + 9, ": "));
+		}
+		for (; ind > depth && (tapline(s) || sub); depth++) {
+			t[depth + 1].plan = -1, t[depth + 1].count = 0;
+			t[depth + 1].suite = fmt("%s/%s", t[depth].suite,
+			    sub && *sub ? sub : "subtest");
+		}
+		if (sub && tapline(s))
+			free(sub), sub = NULL;
+		for (; ind < depth && *s; depth--)
+			tap_end(c, &t[depth], l->line);
+		if (ind != depth)
+			continue;
+		if (!strncmp(s, "1..", 3)) {
+			t[depth].plan = (long)num(strtok(s + 3, " #"), &ok);
+			t[depth].planline = l->line;
+			if (!ok)
+				bad(c, l->line, 0, "a plan must be 1..N");
+		} else if (!strncmp(s, "Bail out!", 9)) {
+			field(c->t, c->step, 0), field(c->t, t[depth].suite, 0);
+			field(c->t, s, 0), field(c->t, "fail", 0), field(c->t, "", 1);
+			for (; depth >= 0; depth--)
+				free(t[depth].suite);
+			free(sub);
+			return;
+		} else if (!strncmp(s, "ok", 2) || !strncmp(s, "not ok", 6)) {
+			point(c, &t[depth], s);
+		}
+	}
+	for (; depth >= 0; depth--)
+		tap_end(c, &t[depth], l->line);
+	free(sub);
+}
+
+/* "key: value [unit]" and "key=value [unit]", blanks allowed around the
+ * : or =: a number is a metric. */
+static void kv_line(struct ctx *c, char *s)
+{
+	char *k, *v, *u, *e;
+	int ok;
+	double x;
+
+	s += strspn(s, " \t");
+	k = s;
+	s += strcspn(s, ":= \t");
+	v = s;
+	s += strspn(s, " \t");
+	if (v == k || (*s != ':' && *s != '='))
+		return;
+	*v = 0, s++;
+	s += strspn(s, " \t");
+	v = strtok(s, " \t");
+	u = strtok(NULL, " \t");
+	e = strtok(NULL, " \t");
+	if ((x = num(v, &ok)), ok && !e)
+		metric(c, x, u ? u : "", "%s", k);
+}
+
+static void kv_log(struct ctx *c, struct lines *l)
+{
+	char *s;
+
+	while ((s = ln_get(l, NULL)))
+		kv_line(c, s);
+}
+
+/* pkgs/PKG/extract-NAME, or with NAME "PKG.NAME" that package's. */
+static char *plugin(const char *name)
+{
+	const char *jp = getenv("JOE_PATH"), *dot = strchr(name, '.');
+	char *path = fmt("%s:%s/pkgs:%s", jp ? jp : "", exedir(), JOE_PKGS);
+	char *dir, *f = NULL;
+	struct dirent *e;
+	DIR *d;
+
+	if (dot)
+		return pkgfind(fmt("%.*s", (int)(dot - name), name),
+		    fmt("extract-%s", dot + 1));
+	for (dir = strtok(path, ":"); dir && !f; dir = strtok(NULL, ":")) {
+		if (!(d = opendir(dir)))
+			continue;
+		while (!f && (e = readdir(d))) {
+			f = fmt("%s/%s/extract-%s", dir, e->d_name, name);
+			if (*e->d_name == '.' || access(f, X_OK))
+				free(f), f = NULL;
+		}
+		closedir(d);
+	}
+	return f;
+}
+
+/* Run the plugin exe with the log on its stdin (decompressed). */
+static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
+{
+	FILE *in = tmpfile(), *out;
+	char *s, *m;
+	size_t n;
+	int p[2], st;
+	pid_t pid;
+
+	if (!in || pipe(p))
+		die(1, "cannot run %s:", exe);
+	while ((s = ln_get(l, &n)))
+		fwrite(s, 1, n, in), fputc('\n', in);
+	fflush(in), rewind(in);
+	if ((pid = fork()) < 0)
+		die(1, "fork:");
+	if (!pid) {
+		dup2(fileno(in), 0), dup2(p[1], 1), close(p[0]);
+		execl(exe, exe, (char *)NULL);
+		fprintf(stderr, "%s: cannot run %s: %s\n", argv0, exe,
+		    strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	out = fdopen(p[0], "r");
+	s = NULL, n = 0;
+	while (getline(&s, &n, out) > 0) {
+		char *k = strtok(s, " \t\n"), *v = strtok(NULL, " \t\n");
+		char *u = strtok(NULL, " \t\n");
+		double x;
+		int ok;
+
+		if (k && ((x = num(v, &ok)), ok))
+			metric(c, x, u ? u : "", "%s", k);
+		else if (k)
+			bad(c, 0, 0, m = fmt("%s printed '%s', not 'key value "
+			    "[unit]'", exe, k)), free(m);
+	}
+	fclose(out), fclose(in), free(s);
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		bad(c, 0, 0, m = fmt("%s failed (exit status %d)", exe,
+		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st))), free(m);
+}
+
+/* Whether the line at s (n bytes there, NUL after) begins TAP or fio's
+ * JSON: a line "{" with "fio version" its first key. */
+static const char *begins(const char *s, size_t n)
+{
+	const char *f;
+
+	if (*s == '{')
+		return !strncmp(s, "{\"fio version\"", 14) || (s[1] == '\n' &&
+		    (f = strstr(s, "\"fio version\"")) && f - s < 16) ? "fio" : NULL;
+	if ((n > 13 && !strncmp(s, "TAP version 1", 13)) ||
+	    (n > 3 && !strncmp(s, "1..", 3) && isdigit((unsigned char)s[3])) ||
+	    (n > 4 && !strncmp(s, "ok 1", 4) && (s[4] == ' ' || s[4] == '\n')) ||
+	    (n > 8 && !strncmp(s, "not ok 1", 8) && (s[8] == ' ' || s[8] == '\n')))
+		return "tap";
+	return NULL;
+}
+
+/*
+ * Which built-in extractor a log calls for, or NULL: TAP when it begins
+ * in the first 128 KiB, fio when its JSON begins anywhere, found by
+ * looking for '{' after a newline at memchr's speed. The last bytes of
+ * each read are kept for the next, so no line start is missed.
+ */
+static const char *sniff(const char *path)
+{
+	static char buf[(1 << 17) + 256];
+	gzFile z = gzopen(path, "rb");
+	const char *x = NULL;
+	char *p, *e;
+	size_t keep = 1;
+	int r, first = 1;
+
+	buf[0] = '\n';
+	while (z && !x && (r = gzread(z, buf + keep, sizeof buf - keep - 1)) > 0) {
+		e = buf + keep + r;
+		*e = 0;
+		for (p = buf + 1; first && !x && p < e; p++)
+			if (p[-1] == '\n')
+				x = begins(p, e - p);
+		for (p = buf + 1; !x && p < e && (p = memchr(p, '{', e - p)); p++)
+			if (p[-1] == '\n')
+				x = begins(p, e - p);
+		keep = e - buf < 128 ? (size_t)(e - buf) : 128;
+		memmove(buf, e - keep, keep);
+		first = 0;
+	}
+	if (z)
+		gzclose(z);
+	return x;
+}
+
+static int bynum(const struct dirent **a, const struct dirent **b)
+{
+	return atoi((*a)->d_name + 4) - atoi((*b)->d_name + 4);
+}
+
+static int iscmdlog(const struct dirent *e)
+{
+	const char *s = e->d_name;
+
+	return !strncmp(s, "cmd-", 4) && isdigit((unsigned char)s[4]) &&
+	    (!strcmp(s + 4 + strspn(s + 4, "0123456789"), ".log") ||
+	    !strcmp(s + 4 + strspn(s + 4, "0123456789"), ".log.gz"));
+}
+
+/* The extractor the workflow names for the step called name, or NULL. */
+static const char *named(struct node *wf, const char *name)
+{
+	struct node *s = wf ? kid(wf, "steps") : NULL, *n;
+	size_t len = strcspn(name, "[");
+
+	for (s = s ? s->kid : NULL; s; s = s->next)
+		if ((n = kid(s, "name")) && n->val && strlen(n->val) == len &&
+		    !strncmp(n->val, name, len) && (n = kid(s, "extract")))
+			return n->val;
+	return NULL;
+}
+
+static void step(struct ctx *c, const char *name, const char *x)
+{
+	struct dirent **e;
+	struct lines *l;
+	const char *how;
+	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL, *m;
+	int i, n = scandir(dir, &e, iscmdlog, bynum);
+
+	(void)name;
+	c->nkey = 0;
+	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "kv") &&
+	    strcmp(x, "none") && !(exe = plugin(x))) {
+		c->log = dir;
+		bad(c, 0, 0, m = fmt("no extractor '%s' (built in: fio tap kv; "
+		    "else pkgs/PKG/extract-%s)", x, x)), free(m);
+		x = "none";
+	}
+	for (i = 0; i < n; i++) {
+		c->log = fmt("%s/%s", dir, e[i]->d_name);
+		how = x ? x : sniff(c->log);
+		if (how && strcmp(how, "none") && (l = ln_open(c->log))) {
+			if (exe)
+				run_plugin(c, exe, l);
+			else if (!strcmp(how, "fio"))
+				fio_log(c, l);
+			else if (!strcmp(how, "tap"))
+				tap_log(c, l);
+			else
+				kv_log(c, l);
+			c->bad |= l->err;
+			ln_close(l);
+		} else if (how && strcmp(how, "none")) {
+			warn("%s:", c->log);
+			c->bad = 1;
+		}
+		free(e[i]);
+	}
+	if (n < 0 && errno != ENOENT) {
+		warn("%s:", dir);
+		c->bad = 1;
+	}
+	free(e);
+}
+
+/* Extract every step of run; its files replaced only when complete. */
+static void run(struct ctx *c, const char *r)
+{
+	char *p = fmt("%s/steps.tsv", r), *mt = fmt("%s/metrics.tsv", r);
+	char *tt = fmt("%s/tests.tsv", r), *f[5], *s, *wfp;
+	char *mtmp = fmt("%s.tmp", mt), *ttmp = fmt("%s.tmp", tt);
+	struct lines *l = ln_open(p);
+	struct node *wf = NULL;
+
+	if (!l) {
+		warn("%s: not a run directory (no steps.tsv)", r);
+		c->bad = 1;
+		return;
+	}
+	c->run = r;
+	wfp = fmt("%s/workflow.yaml", r);
+	if (access(wfp, F_OK) == 0)
+		wf = conf_load(wfp);
+	if (!(c->m = fopen(mtmp, "w")) || !(c->t = fopen(ttmp, "w")))
+		die(1, "cannot create %s:", c->m ? ttmp : mtmp);
+	while ((s = ln_get(l, NULL))) {
+		if (tsv_split(s, f, 5) < 5) {
+			fprintf(stderr, "%s:%ld: expected 5 fields\n", p, l->line);
+			c->bad = 1;
+			continue;
+		}
+		c->step = f[0];
+		step(c, f[1], named(wf, f[1]));
+	}
+	ln_close(l);
+	if (fclose(c->m) || fclose(c->t) || rename(mtmp, mt) || rename(ttmp, tt))
+		die(1, "cannot write %s:", mt);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx c = { 0 };
+	int o, i;
+
+	argv0 = "joe-extract";
+	while ((o = getopt(argc, argv, "hq")) != -1) {
+		switch (o) {
+		case 'q': c.quiet = 1; break;
+		case 'h':
+		default:
+			fprintf(o == 'h' ? stdout : stderr,
+			    "usage: joe extract [-q] run...\n");
+			return o == 'h' ? 0 : 2;
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "usage: joe extract [-q] run...\n");
+		return 2;
+	}
+	for (i = optind; i < argc; i++)
+		run(&c, argv[i]);
+	return c.bad ? 2 : 0;
+}

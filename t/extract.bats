@@ -1,0 +1,236 @@
+#!/usr/bin/env bats
+# joe-extract(1): metrics and tests out of real fio, bats and kv logs.
+load helper
+
+# jv FILE JOB DIR FIELD: FIELD of JOB's DIR section in fio's JSON FILE.
+jv() {
+	awk -v job="\"$2\"" -v dir="\"$3\"" -v f="\"$4\"" '
+		$1 == "\"jobname\"" { inj = ($3 == job "," ) }
+		inj && $1 == dir { ind = 1 }
+		inj && ind && $1 == f { sub(",", "", $3); print $3; exit }' "$1"
+}
+
+# metric RUN STEP KEY: the value in RUN/metrics.tsv.
+metric() {
+	awk -F'\t' -v s="$2" -v k="$3" '$1 == s && $2 == k { print $3 }' "$1/metrics.tsv"
+}
+
+fio_wf() {
+	wf w <<-'EOF'
+	steps:
+	- name: io
+	  run: >-
+	    fio --output-format=json --ioengine=psync --size=2M
+	    --name=randr --filename=a.dat --rw=randread --bs=4k
+	    --name=seqw --filename=b.dat --rw=write --bs=64k
+	- name: mat
+	  matrix: {bs: [4k, 16k]}
+	  run: fio --output-format=json+ --name=m --filename=c.dat --size=1M --rw=read --bs={{ matrix.bs }}
+	EOF
+}
+
+@test "fio JSON from a real fio: every job and direction, values as fio gave them" {
+	fio_wf
+	joe run -o out >/dev/null
+	run joe extract out
+	[ "$status" = 0 ]
+	log=out/01-io/cmd-01.log
+	iops=$(jv $log randr read iops)
+	[ -n "$iops" ]
+	awk -v a="$(metric out 01-io fio.randr.read.iops)" -v b="$iops" 'BEGIN { exit !(a > 0 && (a - b) / b < 1e-9 && (b - a) / b < 1e-9) }'
+	bw=$(jv $log seqw write bw_bytes)
+	awk -v a="$(metric out 01-io fio.seqw.write.bw)" -v b="$bw" 'BEGIN { d = a - b / 1048576; exit !(a > 0 && d < 1e-6 && d > -1e-6) }'
+	rt=$(jv $log randr read runtime)
+	[ "$(metric out 01-io fio.randr.read.runtime)" = "$(awk -v r=$rt 'BEGIN { printf "%.10g", r / 1000 }')" ]
+	for k in iops bw lat.mean lat.stddev clat.mean clat.stddev clat.p50 clat.p90 clat.p99 clat.p99.9 clat.p99.99 runtime; do
+		grep -q "^01-io	fio.randr.read.$k	" out/metrics.tsv
+		grep -q "^01-io	fio.seqw.write.$k	" out/metrics.tsv
+	done
+	! grep -q 'fio.randr.write\|fio.seqw.read' out/metrics.tsv
+	[ "$(grep -c '^01-io	fio.randr.read.iops	[0-9.e+]*	IOPS$' out/metrics.tsv)" = 1 ]
+	grep -q '^01-io	fio.randr.read.bw	[0-9.e+]*	MiB/s$' out/metrics.tsv
+	grep -q '^01-io	fio.randr.read.clat.p99	[0-9.e+]*	us$' out/metrics.tsv
+	grep -q '^01-io	fio.randr.error	0	$' out/metrics.tsv
+	# json+ in a matrix: the same keys in each step
+	[ "$(grep -c '^03-mat\[bs=16k\]	fio.m.read' out/metrics.tsv)" = 12 ]
+	[ "$(cut -f2 out/metrics.tsv | grep -c '^fio.m.read.iops$')" = 2 ]
+	# stdout: run step key value unit, run as given
+	[[ "$output" == *"out	01-io	fio.randr.read.iops	"*"	IOPS"* ]]
+	[ "$(echo "$output" | wc -l)" = "$(wc -l < out/metrics.tsv)" ]
+}
+
+@test "jobs of the same name get key#2; -q prints nothing; a second extract replaces" {
+	echo 'steps: [{name: io, run: "fio --output-format=json --name=j --filename=a.dat --size=1M --rw=read --numjobs=2"}]' > w.workflow
+	joe run -o out >/dev/null
+	run joe extract -q out
+	[ "$status" = 0 ]
+	[ -z "$output" ]
+	grep -q '^01-io	fio.j.read.iops	' out/metrics.tsv
+	grep -q '^01-io	fio.j.read.iops#2	' out/metrics.tsv
+	n=$(wc -l < out/metrics.tsv)
+	joe extract -q out
+	[ "$(wc -l < out/metrics.tsv)" = $n ]
+	[ ! -e out/metrics.tsv.tmp ]
+}
+
+@test "TAP from a real bats run, with --timing" {
+	# printf: bats would take @test lines here for its own
+	printf '%s\n' '@test "one" { true; }' '@test "two" { skip "not now"; }' \
+	    '@test "three" { false; }' > t.bats
+	# env -i: the inner bats must not see the BATS_ variables of this one,
+	# nor its PATH, where bats is bats-core's internal script
+	echo "steps: [{name: t, run: \"env -i PATH=/usr/bin:/bin bats --tap --timing $PWD/t.bats\"}]" > w.workflow
+	joe run -o out >/dev/null || true
+	run joe extract out
+	[ "$status" = 0 ]
+	[ -z "$output" ]
+	[ "$(cut -f1-4 out/tests.tsv | tr '\t\n' ' |')" = "01-t cmd-01 one pass|01-t cmd-01 two skip|01-t cmd-01 three fail|" ]
+	[ "$(cut -f5 out/tests.tsv | grep -c '^[0-9]*\.[0-9][0-9][0-9]$')" = 3 ]
+}
+
+@test "TAP 14: subtests, TODO, SKIP, YAML blocks, Bail out" {
+	cat > tap <<-'EOF'
+	TAP version 14
+	1..4
+	# Subtest: inner
+	    ok 1 - a
+	    not ok 2 - b # TODO later
+	    ok 3 c # skip no disk
+	    1..3
+	ok 1 - inner
+	not ok 2 - outer
+	  ---
+	  message: "ok 9 - not a test"
+	  ...
+	ok 3 - okay # TODO works already
+	ok 4 # SKIP no description
+	EOF
+	printf 'ok 1 - first\nBail out! no target\nok 2 - never\n' > bail
+	echo "steps: [{name: t, run: cat $PWD/tap}, {name: b, extract: tap, run: cat $PWD/bail}]" > w.workflow
+	joe run -o out >/dev/null
+	run joe extract out
+	[ "$status" = 0 ]
+	[ "$(cut -f1-4 out/tests.tsv | tr '\t\n' ' |')" = "01-t cmd-01/inner a pass|01-t cmd-01/inner b todo|01-t cmd-01/inner c skip|01-t cmd-01 inner pass|01-t cmd-01 outer fail|01-t cmd-01 okay pass|01-t cmd-01  skip|02-b cmd-01 first pass|02-b cmd-01 Bail out! no target fail|" ]
+}
+
+@test "broken input: file:line messages, exit 2, the other steps still extracted" {
+	fio_wf
+	joe run -o out >/dev/null
+	log=out/01-io/cmd-01.log
+	head -n 60 $log > x && echo '  "oops" }' >> x && echo '}' >> x && mv x $log
+	printf '1..4\nok 1 - a\nok 2 - b\n' > out/03-mat\[bs=16k\]/cmd-01.log
+	run joe extract out
+	[ "$status" = 2 ]
+	[[ "$output" == *"out/01-io/cmd-01.log:61:10: expected ':'"* ]]
+	[[ "$output" == *"out/03-mat[bs=16k]/cmd-01.log:1: cmd-01: planned 4 tests, ran 2"* ]]
+	grep -q '^02-mat\[bs=4k\]	fio.m.read.iops	' out/metrics.tsv
+	! grep -q '^01-io' out/metrics.tsv
+	[ "$(wc -l < out/tests.tsv)" = 2 ]
+	# JSON cut short, and JSON that is not fio's
+	printf '{\n  "fio version" : "fio-3.33",\n  "jobs" : [\n}\n' > $log
+	run joe extract -q out
+	[ "$status" = 2 ]
+	[[ "$output" == *"out/01-io/cmd-01.log:4:1: expected a value"* ]]
+	# JSON that is not fio's is not sniffed as fio; named, it is bad input
+	printf '{\n  "a" : 1\n}\n' > $log
+	run joe extract -q out
+	[[ "$output" != *01-io* ]]
+	! grep -q '^01-io' out/metrics.tsv
+	sed -i 's/^- name: io$/&\n  extract: fio/' out/workflow.yaml
+	run joe extract -q out
+	[ "$status" = 2 ]
+	[[ "$output" == *"out/01-io/cmd-01.log:1: JSON that is not fio's"* ]]
+}
+
+@test "gzip logs (joe run -z) give the same metrics; a cut .gz is reported" {
+	fio_wf
+	joe run -o plain >/dev/null
+	cp -R plain packed
+	for f in packed/*/cmd-*.log; do gzip "$f"; done
+	joe extract -q plain
+	joe extract -q packed
+	cmp plain/metrics.tsv packed/metrics.tsv
+	joe run -z -o z >/dev/null
+	[ -z "$(find z -name '*.log')" ]
+	[ "$(find z -name 'cmd-*.log.gz' | wc -l)" = 3 ]
+	joe extract -q z
+	[ "$(cut -f1,2 z/metrics.tsv)" = "$(cut -f1,2 plain/metrics.tsv)" ]
+	f=$(ls packed/01-io/cmd-01.log.gz)
+	head -c 300 $f > x && mv x $f
+	run joe extract -q packed
+	[ "$status" = 2 ]
+	[[ "$output" == *"packed/01-io/cmd-01.log.gz: unexpected end of file"* ]]
+}
+
+@test "kv: named by extract:, numbers only, never sniffed" {
+	wf w <<-'EOF'
+	steps:
+	- name: kv
+	  extract: kv
+	  run: |
+	    printf 'speed: 12.5 MiB/s\ncount=3\nname: disk0\nlat: 5 us extra\n  depth = 32\n'
+	- name: plain
+	  run: "printf 'speed: 1 MiB/s\\n'"
+	EOF
+	joe run -o out >/dev/null
+	run joe extract out
+	[ "$status" = 0 ]
+	[ "$(cut -f2- out/metrics.tsv | tr '\t\n' ' |')" = "speed 12.5 MiB/s|count 3 |depth 32 |" ]
+}
+
+@test "a plug-in extractor: pkgs/PKG/extract-NAME, by NAME or PKG.NAME" {
+	mkdir -p pk/mine
+	printf '#!/bin/sh\nawk %s\n' "'/^took/ { print \"took\", \$2, \"s\" } END { print \"lines\", NR }'" > pk/mine/extract-took
+	chmod +x pk/mine/extract-took
+	export JOE_PATH=$PWD/pk
+	wf w <<-'EOF'
+	steps:
+	- {name: a, extract: took, run: "echo took 1.5; echo x"}
+	- {name: b, extract: mine.took, run: "echo took 2"}
+	EOF
+	joe run -z -o out >/dev/null
+	run joe extract out
+	[ "$status" = 0 ]
+	[ "$(cut -f1- out/metrics.tsv | tr '\t\n' ' |')" = "01-a took 1.5 s|01-a lines 2 |02-b took 2 s|02-b lines 1 |" ]
+	printf '#!/bin/sh\necho "not a metric line"\nexit 3\n' > pk/mine/extract-took
+	run joe extract -q out
+	[ "$status" = 2 ]
+	[[ "$output" == *"out/01-a/cmd-01.log.gz: $PWD/pk/mine/extract-took printed 'not', not 'key value [unit]'"* ]]
+	[[ "$output" == *"extract-took failed (exit status 3)"* ]]
+}
+
+@test "an unknown extractor, and a directory that is not a run: exit 2" {
+	echo 'steps: [{name: a, extract: nosuch, run: "echo 1..1; echo ok 1"}]' > w.workflow
+	joe run -o out >/dev/null
+	run joe extract out
+	[ "$status" = 2 ]
+	[[ "$output" == *"out/01-a: no extractor 'nosuch'"* ]]
+	mkdir empty
+	run joe extract empty out
+	[ "$status" = 2 ]
+	[[ "$output" == *"empty: not a run directory (no steps.tsv)"* ]]
+	run joe extract
+	[ "$status" = 2 ]
+	[[ "$output" == "usage: joe extract"* ]]
+}
+
+@test "fio's JSON is found anywhere in a long log, TAP at its start" {
+	wf w <<-'EOF'
+	steps:
+	- name: io
+	  run: |
+	    seq 100000 | sed 's/^/preamble {x} /'
+	    fio --output-format=json --name=late --filename=a.dat --size=1M --rw=read
+	    seq 1000
+	- name: t
+	  run: "seq 3000 | sed 's/^/# /'; echo 1..1; echo ok 1 - fine"
+	- name: late
+	  run: "seq 100000; echo 1..1; echo ok 1 - not sniffed"
+	EOF
+	joe run -o out >/dev/null
+	[ "$(wc -c < out/01-io/cmd-01.log)" -gt 1000000 ]
+	run joe extract -q out
+	[ "$status" = 0 ]
+	grep -q '^01-io	fio.late.read.iops	' out/metrics.tsv
+	[ "$(cut -f1,3,4 out/tests.tsv)" = "02-t	fine	pass" ]
+}
