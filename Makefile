@@ -21,7 +21,7 @@ ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
 
-CMDS = joe joe-run joe-config joe-put joe-get joe-extract joe-analyse
+CMDS = joe joe-run joe-config joe-put joe-get joe-extract joe-analyse joe-report
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev bats mandoc man-db time \
 	procps passwd openssh-client openssh-server util-linux tar bc fio \

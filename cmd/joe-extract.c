@@ -678,7 +678,8 @@ static void step(struct ctx *c, const char *name, const char *x)
 		warn("%s:", dir);
 		c->bad = 1;
 	}
-	free(e);
+	if (n >= 0)
+		free(e);
 }
 
 /* Extract every step of run; its files replaced only when complete. */

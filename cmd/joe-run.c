@@ -34,7 +34,7 @@ struct opt {
 	struct node *cfg;
 	char *out, *tname;
 	double tmo;
-	int keep, verbose, gz;
+	int keep, verbose, gz, html;
 };
 
 static const char *keys[] = { "name", "run", "uses", "with", "transport",
@@ -42,7 +42,7 @@ static const char *keys[] = { "name", "run", "uses", "with", "transport",
 
 static void usage(int rc)
 {
-	fprintf(rc ? stderr : stdout, "usage: joe run [-knvz] [-c config]... "
+	fprintf(rc ? stderr : stdout, "usage: joe run [-knrvz] [-c config]... "
 	    "[-D key=value]... [-o dir] [-t transport]\n"
 	    "               [-T seconds] [workflow | dir]... [step]...\n"
 	    "       joe run [-c config]... [-D key=value]... [-t transport] "
@@ -346,6 +346,32 @@ static void gzlogs(const char *out, const char *step)
 	free(dir);
 }
 
+/* After a run: its metrics and tests extracted, the text report printed
+ * and, with -r, report.html written; 0, or -1 if there is no report. */
+static int summary(struct opt *o, const char *out)
+{
+	char *x[] = { "joe-extract", "-q", (char *)out, NULL };
+	char *h[] = { "joe-report", "-f", "html", "-o", NULL, (char *)out, NULL };
+	char *t[] = { "joe-report", "-f", "text", (char *)out, NULL };
+	struct job j = { 0 };
+	int st;
+
+	j.log = -1;
+	j.echo = j.split = 1;
+	j.argv = x;
+	spawn(&j);
+	if (o->html) {
+		j.argv = h;
+		h[4] = fmt("%s/report.html", out);
+		spawn(&j);
+		free(h[4]);
+	}
+	fflush(stdout);
+	j.argv = t;
+	st = spawn(&j);
+	return st == ST_PASS ? 0 : -1;
+}
+
 static int runwf(struct opt *o, struct wf *w)
 {
 	static const char *col[] = { "32", "31", "31", "31", "33", "31" };
@@ -385,9 +411,10 @@ static int runwf(struct opt *o, struct wf *w)
 		fflush(stdout);
 		free(sec), free(start);
 	}
-	printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out, n[0],
-	    n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR], n[ST_SKIP],
-	    now() - t0);
+	if (sig_count() || summary(o, out))
+		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
+		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
+		    n[ST_SKIP], now() - t0);
 	if (sig_count())
 		return 128 + sig_last();
 	return n[ST_ERROR] ? 255 : n[ST_FAIL] + n[ST_TIMEOUT] ? 1 : 0;
@@ -450,7 +477,7 @@ int main(int argc, char **argv)
 	struct str b = { 0 };
 
 	argv0 = "joe-run";
-	while ((c = getopt(argc, argv, "+c:D:hikno:t:T:vz")) != -1) {
+	while ((c = getopt(argc, argv, "+c:D:hiknro:t:T:vz")) != -1) {
 		switch (c) {
 		case 'c': cf[ncf++] = optarg; break;
 		case 'D': df[ndf++] = optarg; break;
@@ -459,6 +486,7 @@ int main(int argc, char **argv)
 		case 'k': o.keep = 1; break;
 		case 'n': dry = 1; break;
 		case 'o': o.out = optarg; break;
+		case 'r': o.html = 1; break;
 		case 't': o.tname = optarg; break;
 		case 'T':
 			if ((o.tmo = strtod(optarg, &e)) <= 0 || *e)
@@ -474,7 +502,8 @@ int main(int argc, char **argv)
 		o.tname = getenv("JOE_TRANSPORT");
 	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
 	if (shell) {	/* the old ssh.shell: a shell there, our env set */
-		if (optind < argc || dry || o.keep || o.out || o.tmo || o.verbose)
+		if (optind < argc || dry || o.keep || o.out || o.tmo || o.verbose ||
+		    o.gz || o.html)
 			usage(2);
 		argv = tp_argv(tp_get(o.cfg, o.tname, NULL), tp_script(o.cfg,
 		    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
@@ -482,7 +511,7 @@ int main(int argc, char **argv)
 		die(1, "cannot run %s:", argv[0]);
 	}
 	if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
-		if (dry || o.keep || o.out)
+		if (dry || o.keep || o.out || o.gz || o.html)
 			usage(2);
 		return one(&o, argc - optind, argv + optind);
 	}

@@ -23,11 +23,10 @@ struct lines *ln_open(const char *path)
 		free(gz);
 		return NULL;
 	}
-	gzbuffer(z, 1 << 17);
 	l = xmalloc(sizeof *l);
 	memset(l, 0, sizeof *l);
 	l->z = (void *)z;
-	l->cap = 1 << 17;
+	l->cap = 1 << 13;	/* doubled as a log proves long, up to 128 KiB */
 	l->buf = xmalloc(l->cap + 1);
 	l->path = gz ? gz : xstrdup(path);
 	return l;
@@ -62,7 +61,7 @@ char *ln_get(struct lines *l, size_t *len)
 			return NULL;
 		memmove(l->buf, s, l->n -= l->off);
 		l->off = 0;
-		if (l->n == l->cap)
+		if (l->n == l->cap || (l->cap < 1 << 17 && l->line > 0))
 			l->buf = xrealloc(l->buf, (l->cap *= 2) + 1);
 		r = gzread((gzFile)l->z, l->buf + l->n, l->cap - l->n);
 		if (r <= 0 && (gzerror((gzFile)l->z, &e), e != Z_OK)) {

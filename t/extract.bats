@@ -234,3 +234,12 @@ fio_wf() {
 	grep -q '^01-io	fio.late.read.iops	' out/metrics.tsv
 	[ "$(cut -f1,3,4 out/tests.tsv)" = "02-t	fine	pass" ]
 }
+
+@test "skipped steps have no directory: extracted as nothing" {
+	echo 'steps: [{name: a, run: "exit 1"}, {name: b, run: "echo 1..1; echo ok 1"}]' > w.workflow
+	joe run -o out >/dev/null || true
+	[ ! -d out/02-b ]
+	run joe extract out
+	[ "$status" = 0 ]
+	[ ! -s out/tests.tsv ]
+}

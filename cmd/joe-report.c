@@ -1,0 +1,889 @@
+/*
+ * joe-report: one report, as text, JUnit XML, TAP or HTML, of the records
+ * and logs of any number of run directories (see joe-run(5)). Runs are
+ * read and written one at a time, so memory stays bounded however many
+ * there are: across runs only their counts, and the metric values the
+ * HTML trend charts need, are kept.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "joe.h"
+
+#define HEAD 200	/* HTML: lines shown of each end of a long log */
+#define LINEMAX 4096	/* bytes kept of a log line */
+#define MAXPLOT 50	/* trend charts, and bar charts, at most */
+#define MAXSER 512	/* step and key pairs kept for trend charts */
+#define MAXLINE 8	/* lines in a trend chart */
+#define NBUCKET 1024
+#define stidx(s) idx(stname, ST_INTR + 1, (s), ST_ERROR)	/* unknown: error */
+#define nfail(n) ((n)[ST_FAIL] + (n)[ST_ERROR] + (n)[ST_TIMEOUT] + (n)[ST_INTR])
+#define BADGE "<span class=\"b %s\">%s</span>"	/* status, up(status) */
+
+enum { TEXT, JUNIT, TAP, HTML };
+enum { PLAIN, XML, TAPD };	/* how putn() writes text */
+
+struct tab { char **f; int nf, n, cap; };	/* record i: f[i * nf ...] */
+#define REC(t, i) ((t)->f + (size_t)(i) * (t)->nf)
+
+struct run {
+	char *dir, *name, *start;
+	int n[6], t[4];		/* steps by stname[], tests by tstname[] */
+	double sec;		/* of its steps */
+};
+
+struct ser {			/* a metric of one step across the runs */
+	char *step, *key, *unit;
+	int n, cap, done, *run;	/* the runs it has a value v[i] in */
+	double *v;
+	struct ser *next;	/* in its hash bucket */
+};
+
+struct rep {
+	FILE *o;
+	int fmt, tty, nrun, cur;	/* cur: the run being written */
+	struct run *run;
+	struct tab st, cmd, test, met, ver;	/* the records of run cur */
+	long tap, nline;	/* TAP points so far; lines of the last log */
+	int nhead, ntail;	/* of which line[] holds the first and last */
+	struct str line[2 * HEAD];
+	struct ser *hash[NBUCKET], *ser[MAXSER];
+	int nser, lostser, nbar, lostbar;
+};
+
+static const char *const tstname[] = { "pass", "fail", "skip", "todo" };
+static const char *const vername[] = { "pass", "fail", "missing" };
+static char *tmp;	/* the -o file being written, removed if we die */
+
+/* Print the usage line and exit with rc. */
+static void usage(int rc)
+{
+	fprintf(rc ? stderr : stdout, "usage: joe report [-f html|text|junit|tap]"
+	    " [-o file] run...\n");
+	exit(rc);
+}
+
+/* atexit: remove a report left half written. */
+static void rmtmp(void)
+{
+	if (tmp)
+		unlink(tmp);
+}
+
+/* The index of s in names[0..n), or dflt. */
+static int idx(const char *const *names, int n, const char *s, int dflt)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return dflt;
+}
+
+/* s in upper case, until the next call. */
+static const char *up(const char *s)
+{
+	static char u[16];
+	size_t i;
+
+	for (i = 0; i < sizeof u - 1 && s[i]; i++)
+		u[i] = toupper((unsigned char)s[i]);
+	u[i] = 0;
+	return u;
+}
+
+/* A step's name: its directory name without the leading "NN-". */
+static const char *stepname(const char *step)
+{
+	const char *s = step + strspn(step, "0123456789");
+
+	return *s == '-' && s > step ? s + 1 : step;
+}
+
+/* The code point at s (n > 0 bytes) and its *len; -1 if not UTF-8. */
+static long utf8(const unsigned char *s, size_t n, size_t *len)
+{
+	long c = s[0];
+	size_t i, k = c < 0x80 ? 0 : c < 0xc2 ? 9 : c < 0xe0 ? 1 : c < 0xf0 ? 2 :
+	    c < 0xf5 ? 3 : 9;
+
+	*len = 1;
+	if (k == 0)
+		return c;
+	if (k == 9 || k >= n)
+		return -1;
+	for (c &= 0x3f >> k, i = 1; i <= k; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if ((k == 2 && c < 0x800) || (k == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c < 0xe000))
+		return -1;
+	*len = k + 1;
+	return c;
+}
+
+/* The length of the terminal escape sequence (CSI, OSC or other) at s. */
+static size_t ansi(const unsigned char *s, size_t n)
+{
+	size_t i = 2;
+
+	if (n > 1 && s[1] == ']') {
+		while (i < n && s[i] != 7 && !(s[i] == 033 && i + 1 < n &&
+		    s[i + 1] == '\\'))
+			i++;
+		return i < n ? i + (s[i] == 033 ? 2 : 1) : n;
+	}
+	for (i = 1 + (n > 1 && s[1] == '['); i < n && s[i] >= 0x20 &&
+	    s[i] < (s[1] == '[' ? 0x40 : 0x30); i++)
+		;
+	return i < n && s[i] >= 0x30 && s[i] < 0x7f ? i + 1 : i;
+}
+
+/*
+ * Write n bytes of s leaving out terminal escape sequences and carriage
+ * returns, and writing control characters and bytes that are not UTF-8
+ * as U+FFFD, so that no log makes ill-formed XML or HTML. XML: & < > "
+ * as entities; TAPD (a TAP description): # and \ escaped. A newline stays
+ * in XML and is a space elsewhere.
+ */
+static void putn(FILE *o, const char *s, size_t n, int mode)
+{
+	const unsigned char *p = (const unsigned char *)s, *e = p + n, *q;
+	size_t len;
+	long c;
+
+	for (; p < e; p += len) {
+		for (q = p; q < e && *q >= 0x20 && *q < 0x7f && *q != '&' &&
+		    *q != '<' && *q != '>' && *q != '"' && *q != '#' && *q != '\\';
+		    q++)
+			;
+		if (q > p) {
+			fwrite(p, 1, len = q - p, o);
+			continue;
+		}
+		switch ((c = utf8(p, e - p, &len))) {
+		case 033: len = ansi(p, e - p); break;
+		case '\r': break;
+		case '\t': putc(c, o); break;
+		case '\n': putc(mode == XML ? '\n' : ' ', o); break;
+		case '&': fputs(mode == XML ? "&amp;" : "&", o); break;
+		case '<': fputs(mode == XML ? "&lt;" : "<", o); break;
+		case '>': fputs(mode == XML ? "&gt;" : ">", o); break;
+		case '"': fputs(mode == XML ? "&quot;" : "\"", o); break;
+		case '#': case '\\': fputs(mode == TAPD ? "\\" : "", o), putc(c, o);
+			break;
+		default:
+			if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xfffe ||
+			    c == 0xffff)
+				fputs("\xef\xbf\xbd", o);
+			else
+				fwrite(p, 1, len, o);
+		}
+	}
+}
+
+/* printf to o, %s through putn() in mode m; only s, d, ld, f, g. */
+static void pr(FILE *o, int m, const char *f, ...)
+{
+	char spec[16];
+	const char *s;
+	va_list ap;
+	size_t n;
+
+	va_start(ap, f);
+	for (; *f; f += n) {
+		if (*f != '%') {
+			fwrite(f, 1, n = strcspn(f, "%"), o);
+			continue;
+		}
+		n = strcspn(f, "sdfg") + 1;
+		snprintf(spec, sizeof spec, "%.*s", (int)n, f);
+		if (f[n - 1] == 's')
+			s = va_arg(ap, const char *), putn(o, s, strlen(s), m);
+		else if (f[n - 1] == 'd' && f[n - 2] == 'l')
+			fprintf(o, spec, va_arg(ap, long));
+		else if (f[n - 1] == 'd')
+			fprintf(o, spec, va_arg(ap, int));
+		else
+			fprintf(o, spec, va_arg(ap, double));
+	}
+	va_end(ap);
+}
+
+/* Write "N passed, N failed, N skipped" of steps counted by status. */
+static void counts(FILE *o, const int *n)
+{
+	fprintf(o, "%d passed, %d failed, %d skipped", n[ST_PASS], nfail(n),
+	    n[ST_SKIP]);
+}
+
+/* Read the records of nf fields of dir/file (or file.gz, or none) into t. */
+static void load(struct tab *t, const char *dir, const char *file, int nf)
+{
+	char *path = fmt("%s/%s", dir, file), *s, *f[9];
+	struct lines *l = ln_open(path);
+
+	t->nf = nf;
+	if (!l && errno != ENOENT)
+		die(2, "cannot open %s:", path);
+	while (l && (s = ln_get(l, NULL))) {
+		if (tsv_split(s = xstrdup(s), f, nf + 1) != nf)
+			die(2, "%s:%ld: expected %d fields", l->path, l->line, nf);
+		if (t->n == t->cap)
+			t->f = xrealloc(t->f, (t->cap = 2 * t->cap + 64) * nf *
+			    sizeof *t->f);
+		memcpy(REC(t, t->n++), f, nf * sizeof *f);
+	}
+	if (l && l->err)
+		exit(2);
+	ln_close(l);
+	free(path);
+}
+
+/* Free the records of t, keeping its array for the next run. */
+static void unload(struct tab *t)
+{
+	while (t->n > 0)
+		free(REC(t, --t->n)[0]);	/* the line all fields are in */
+}
+
+/* Check that dir is a run directory, and name it. */
+static void runinit(struct run *u, char *dir)
+{
+	char *p = fmt("%s/steps.tsv", dir), *rp = realpath(dir, NULL);
+	struct lines *l = ln_open(p);
+
+	if (!l)
+		die(2, errno == ENOENT ? "%s: not a run directory (no steps.tsv)"
+		    : "%s/steps.tsv:", dir);
+	ln_close(l);
+	free(p);
+	memset(u, 0, sizeof *u);
+	u->dir = dir;
+	u->name = xstrdup(rp && strcmp(rp, "/") ? strrchr(rp, '/') + 1 : dir);
+	free(rp);
+}
+
+/* Read the records of run u, count its steps and tests. */
+static void readrun(struct rep *r, struct run *u)
+{
+	int i;
+
+	load(&r->st, u->dir, "steps.tsv", 5);
+	load(&r->cmd, u->dir, "commands.tsv", 8);
+	load(&r->test, u->dir, "tests.tsv", 5);
+	load(&r->met, u->dir, "metrics.tsv", 4);
+	load(&r->ver, u->dir, "verdicts.tsv", 5);
+	for (i = 0; i < r->st.n; i++) {
+		u->n[stidx(REC(&r->st, i)[2])]++;
+		u->sec += atof(REC(&r->st, i)[4]);
+	}
+	for (i = 0; i < r->test.n; i++)
+		u->t[idx(tstname, 4, REC(&r->test, i)[3], 1)]++;
+	u->start = xstrdup(r->st.n ? REC(&r->st, 0)[3] : "");
+}
+
+/* Read log num of step, keep nhead first and ntail > 0 last lines. */
+static long readlog(struct rep *r, const char *step, const char *num,
+    int nhead, int ntail)
+{
+	char *p = fmt("%s/%s/cmd-%02d.log", r->run[r->cur].dir, step, atoi(num));
+	struct lines *l = ln_open(p);
+	struct str *b;
+	size_t len;
+	char *s;
+
+	r->nhead = nhead, r->ntail = ntail;
+	for (r->nline = 0; l && (s = ln_get(l, &len)); r->nline++) {
+		b = &r->line[r->nline < nhead ? r->nline :
+		    nhead + (r->nline - nhead) % ntail];
+		b->n = 0;
+		sadd(b, s, len < LINEMAX ? len : LINEMAX);
+	}
+	ln_close(l);
+	free(p);
+	return r->nline;
+}
+
+/* Write the lines readlog() kept after pre, noting those left out. */
+static void putlog(struct rep *r, const char *pre, int mode)
+{
+	long i, n = r->nline, h = r->nhead, t = r->ntail;
+	struct str *b;
+
+	for (i = 0; i < n; i++) {
+		if (i == h && n - h > t) {
+			fprintf(r->o, "%s[... %ld lines omitted ...]\n", pre,
+			    n - h - t);
+			i = n - t;
+		}
+		b = &r->line[i < h ? i : h + (i - h) % t];
+		fputs(pre, r->o);
+		putn(r->o, b->s, b->n, mode);
+		putc('\n', r->o);
+	}
+}
+
+/* Write each failed command of step and the last ntail lines of its log. */
+static void failed(struct rep *r, const char *step, const char *hpre,
+    const char *lpre, int ntail, int mode)
+{
+	char **c;
+	int i, k;
+
+	for (i = 0; i < r->cmd.n; i++)
+		if (!strcmp((c = REC(&r->cmd, i))[0], step) &&
+		    (k = stidx(c[2])) != ST_PASS && k != ST_SKIP) {
+			pr(r->o, mode, "%s$ %s (%s, rc %d)\n", hpre, c[7],
+			    stname[k], atoi(c[3]));
+			readlog(r, step, c[1], 0, ntail);
+			putlog(r, lpre, mode);
+		}
+}
+
+/* text: steps, ends of failed logs, failed tests and verdicts, counts. */
+static void textrun(struct rep *r, struct run *u)
+{
+	static const char *const col[] = { "32", "31", "31", "31", "33", "31" };
+	FILE *o = r->o;
+	int i, k, nv[3] = { 0 };
+	char **s;
+
+	pr(o, PLAIN, r->cur ? "\n%s\n" : "%s\n", u->name);
+	for (i = 0; i < r->st.n; i++) {
+		if ((k = stidx((s = REC(&r->st, i))[2])) == 0)
+			continue;	/* passed: the counts say it */
+		fprintf(o, r->tty ? "\033[%sm%s\033[m" : "%.0s%s", col[k],
+		    up(stname[k]));
+		pr(o, PLAIN, " %s %.1fs\n", s[0], atof(s[4]));
+		failed(r, s[0], "  ", "    ", 10, PLAIN);
+	}
+	if (r->test.n)
+		fprintf(o, "tests: %d passed, %d failed, %d skipped, %d todo\n",
+		    u->t[0], u->t[1], u->t[2], u->t[3]);
+	for (i = 0; i < r->test.n; i++)
+		if (idx(tstname, 4, (s = REC(&r->test, i))[3], 1) == 1)
+			pr(o, PLAIN, "  FAIL %s %s %s\n", s[0], s[1], s[2]);
+	for (i = 0; i < r->ver.n; i++)
+		nv[idx(vername, 3, REC(&r->ver, i)[4], 1)]++;
+	if (r->ver.n)
+		fprintf(o, "verdicts: %d passed, %d failed, %d missing\n", nv[0],
+		    nv[1], nv[2]);
+	for (i = 0; i < r->ver.n; i++)
+		if ((k = idx(vername, 3, (s = REC(&r->ver, i))[4], 1)))
+			pr(o, PLAIN, "  %s %s %s %s %s\n", up(vername[k]), s[0],
+			    s[1], s[2], s[3]);
+	pr(o, PLAIN, "%s: ", u->name);
+	counts(o, u->n);
+	putc('\n', o);
+}
+
+/* junit: a testsuite of the steps, then the tests, of a run. */
+static void junitrun(struct rep *r, struct run *u)
+{
+	static const char *const tend[] = { "", "<failure message=\"fail\"/>",
+		"<skipped/>", "<skipped message=\"todo\"/>" };
+	FILE *o = r->o;
+	char **s;
+	int i, k;
+
+	pr(o, XML, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" "
+	    "errors=\"%d\" skipped=\"%d\" time=\"%.3f\"", u->name,
+	    r->st.n + r->test.n, u->n[ST_FAIL] + u->t[1],
+	    nfail(u->n) - u->n[ST_FAIL], u->n[ST_SKIP] + u->t[2] + u->t[3],
+	    u->sec);
+	pr(o, XML, *u->start ? " timestamp=\"%s\">\n" : ">\n", u->start);
+	for (i = 0; i < r->st.n; i++) {
+		s = REC(&r->st, i);
+		pr(o, XML, "<testcase classname=\"%s\" name=\"%s\" time=\"%.3f\">",
+		    u->name, s[0], atof(s[4]));
+		if ((k = stidx(s[2])) == ST_SKIP)
+			fputs("<skipped/>", o);
+		if (k != ST_PASS && k != ST_SKIP) {
+			fprintf(o, "<%s message=\"%s\">", k == ST_FAIL ? "failure" :
+			    "error", stname[k]);
+			failed(r, s[0], "", "", 50, XML);
+			fputs(k == ST_FAIL ? "</failure>" : "</error>", o);
+		}
+		fputs("</testcase>\n", o);
+	}
+	for (i = 0; i < r->test.n; i++) {
+		s = REC(&r->test, i);
+		pr(o, XML, "<testcase classname=\"%s.%s.%s\" name=\"%s\"", u->name,
+		    s[0], s[1], s[2]);
+		pr(o, XML, *s[4] ? " time=\"%.3f\">" : ">", atof(s[4]));
+		fprintf(o, "%s</testcase>\n", tend[idx(tstname, 4, s[3], 1)]);
+	}
+	pr(o, XML, "<system-out>run directory: %s</system-out>\n</testsuite>\n",
+	    u->dir);
+}
+
+/* tap: a point for each step (failed logs as comments), and each test. */
+static void taprun(struct rep *r, struct run *u)
+{
+	static const char *const dir[] = { "", "", " # SKIP", " # TODO" };
+	char **s;
+	int i, k;
+
+	for (i = 0; i < r->st.n; i++) {
+		k = stidx((s = REC(&r->st, i))[2]);
+		pr(r->o, TAPD, k == ST_PASS || k == ST_SKIP ? "ok %ld - %s %s" :
+		    "not ok %ld - %s %s", ++r->tap, u->name, s[0]);
+		fputs(k == ST_SKIP ? " # SKIP\n" : "\n", r->o);
+		failed(r, s[0], "# ", "#   ", 10, PLAIN);
+	}
+	for (i = 0; i < r->test.n; i++) {
+		k = idx(tstname, 4, (s = REC(&r->test, i))[3], 1);
+		pr(r->o, TAPD, k == 0 || k == 2 ? "ok %ld - %s %s %s %s" :
+		    "not ok %ld - %s %s %s %s", ++r->tap, u->name, s[0], s[1],
+		    s[2]);
+		fprintf(r->o, "%s\n", dir[k]);
+	}
+}
+
+/* x rounded down (or up) to a multiple of st. */
+static double snap(double x, double st, int up)
+{
+	double k = (double)(long long)(x / st);
+
+	if (up ? k * st < x : k * st > x)
+		k += up ? 1 : -1;
+	return k * st;
+}
+
+/*
+ * An SVG chart titled t: bars (ns is 1) or lines, one for each of the ns
+ * series named sn, of the values v[s * n + i] (NAN: none) over the n x
+ * labels xl; y from 0 or below, with round ticks.
+ */
+static void chart(FILE *o, const char *t, const char *unit, int n, char **xl,
+    int ns, char **sn, const double *v, int bars)
+{
+	static const char *const col[MAXLINE] = { "#1565c0", "#c62828",
+		"#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457" };
+	double lo = 0, hi = 0, st = 1, bw = 560.0 / n, y;
+	int i, s, k = (n + 11) / 12;
+
+	for (i = 0; i < ns * n; i++)
+		if (!isnan(v[i]))
+			lo = v[i] < lo ? v[i] : lo, hi = v[i] > hi ? v[i] : hi;
+	if (hi == lo)
+		hi = lo + 1;
+	while (st * 10 <= hi - lo)	/* 4 to 10 ticks of 1, 2 or 5 */
+		st *= 10;
+	while (st > hi - lo)
+		st /= 10;
+	st /= (hi - lo) / st >= 5 ? 1 : (hi - lo) / st >= 2 ? 2 : 5;
+	lo = snap(lo, st, 0), hi = snap(hi, st, 1);
+#define X(i) (64 + ((i) + .5) * bw)
+#define Y(v) (208 - ((v) - lo) / (hi - lo) * 180)
+	pr(o, XML, "<figure><svg viewBox=\"0 0 640 %d\" role=\"img\"><title>%s"
+	    "</title>\n<text x=\"320\" y=\"16\" class=\"tt\">%s</text>\n<text "
+	    "transform=\"translate(12 118) rotate(-90)\">%s</text>\n",
+	    290 + 14 * ns * !bars, t, t, unit);
+	for (y = lo; y < hi + st / 2; y += st)
+		fprintf(o, "<path d=\"M64 %.1fH624\" class=\"g\"/><text x=\"60\" "
+		    "y=\"%.1f\" class=\"yl\">%g</text>\n", Y(y), Y(y) + 3,
+		    y < st / 1e6 && y > -st / 1e6 ? 0 : y);
+	fputs("<path d=\"M64 28V208H624\" class=\"ax\"/>\n", o);
+	for (s = 0; s < ns; s++) {
+		fprintf(o, bars ? "" : "<polyline stroke=\"%s\" points=\"", col[s]);
+		for (i = 0; i < n && !bars; i++)
+			if (!isnan(v[s * n + i]))
+				fprintf(o, "%.1f,%.1f ", X(i), Y(v[s * n + i]));
+		fputs(bars ? "" : "\"/>\n", o);
+		for (i = 0; i < n && (bars || n <= 100); i++) {
+			if (isnan(y = v[s * n + i]))
+				continue;
+			if (bars)
+				fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+				    "height=\"%.1f\" fill=\"%s\">", X(i) - bw * .35,
+				    Y(y > 0 ? y : 0), bw * .7, (y > 0 ? y : -y) *
+				    180 / (hi - lo), col[0]);
+			else
+				fprintf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+				    "fill=\"%s\">", X(i), Y(y), col[s]);
+			pr(o, XML, "<title>%s: %g %s</title></%s>\n", xl[i], y, unit,
+			    bars ? "rect" : "circle");
+		}
+	}
+	for (i = 0; i < n; i += k)
+		pr(o, XML, "<text transform=\"translate(%.1f 220) rotate(-35)\" "
+		    "class=\"xl\">%s</text>\n", X(i), xl[i]);
+	for (s = 0; s < ns && !bars; s++)
+		pr(o, XML, "<text x=\"64\" y=\"%d\" fill=\"%s\">&#9632; %s</text>\n",
+		    289 + 14 * s, col[s], sn[s]);
+	fputs("</svg></figure>\n", o);
+#undef X
+#undef Y
+}
+
+/* Order of metrics x and y of matrix steps by key, then base name. */
+static int cmpbase(char *const *x, char *const *y)
+{
+	const char *p = stepname(x[0]), *q = stepname(y[0]);
+	size_t m = strcspn(p, "["), n = strcspn(q, "[");
+	int c = strcmp(x[1], y[1]);
+
+	if (!c && !(c = strncmp(p, q, m < n ? m : n)))
+		c = m != n ? (m < n ? -1 : 1) : 0;
+	return c;
+}
+
+/* qsort: metrics of matrix steps by cmpbase(), then step number. */
+static int cmpbar(const void *a, const void *b)
+{
+	char *const *x = *(char **const *)a, *const *y = *(char **const *)b;
+	int c = cmpbase(x, y);
+
+	return c ? c : atoi(x[0]) - atoi(y[0]);
+}
+
+/* The value of a metric to plot: NAN if not a number or beyond 1e300
+ * (so that ranges stay finite), 0 if within 1e-300 of it. */
+static double num(const char *s)
+{
+	char *e;
+	double v = strtod(s, &e);
+
+	if (e == s || *e || !(v >= -1e300 && v <= 1e300))
+		return NAN;
+	return v > -1e-300 && v < 1e-300 ? 0 : v;
+}
+
+/* html: bar charts of metrics over instances base[k=v,...] of a matrix. */
+static void bars(struct rep *r)
+{
+	char ***m = xmalloc(r->met.n * sizeof *m), **xl, *t;
+	const char *p;
+	double *v;
+	int i, j, k, n = 0;
+
+	for (i = 0; i < r->met.n; i++)
+		if (strchr(REC(&r->met, i)[0], '['))
+			m[n++] = REC(&r->met, i);
+	qsort(m, n, sizeof *m, cmpbar);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && !cmpbase(m[i], m[j]); j++)
+			;
+		if (j - i < 2 || (r->nbar == MAXPLOT && ++r->lostbar))
+			continue;
+		r->nbar++;
+		xl = xmalloc((j - i) * sizeof *xl);
+		v = xmalloc((j - i) * sizeof *v);
+		for (k = i; k < j; k++) {
+			p = strchr(m[k][0], '[') + 1;
+			xl[k - i] = fmt("%.*s", (int)strcspn(p, "]"), p);
+			v[k - i] = num(m[k][2]);
+		}
+		p = stepname(m[i][0]);
+		t = fmt("%s, %.*s", m[i][1], (int)strcspn(p, "["), p);
+		chart(r->o, t, m[i][3], j - i, xl, 1, NULL, v, 1);
+		while (k-- > i)
+			free(xl[k - i]);
+		free(xl), free(v), free(t);
+	}
+	free(m);
+}
+
+/* The series of key in step, new if there is room, else NULL. */
+static struct ser *series(struct rep *r, const char *step, const char *key,
+    const char *unit)
+{
+	unsigned h = 2166136261u;
+	const char *p;
+	struct ser *s;
+
+	for (p = step; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (s = r->hash[h % NBUCKET]; s; s = s->next)
+		if (!strcmp(s->step, step) && !strcmp(s->key, key))
+			return s;
+	if (r->nser == MAXSER && ++r->lostser)
+		return NULL;
+	s = r->ser[r->nser++] = xmalloc(sizeof *s);
+	memset(s, 0, sizeof *s);
+	s->step = xstrdup(step), s->key = xstrdup(key), s->unit = xstrdup(unit);
+	s->next = r->hash[h % NBUCKET];
+	return r->hash[h % NBUCKET] = s;
+}
+
+/* Keep the numeric metrics of the run being written for trend charts. */
+static void track(struct rep *r)
+{
+	struct ser *s;
+	char **m;
+	double v;
+	int i;
+
+	for (i = 0; i < r->met.n; i++) {
+		m = REC(&r->met, i);
+		if (isnan(v = num(m[2])) ||
+		    !(s = series(r, stepname(m[0]), m[1], m[3])))
+			continue;
+		if (s->n && s->run[s->n - 1] == r->cur) {
+			s->v[s->n - 1] = v;
+			continue;
+		}
+		if (s->n == s->cap) {
+			s->cap = 2 * s->cap + 8;
+			s->run = xrealloc(s->run, s->cap * sizeof *s->run);
+			s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+		}
+		s->run[s->n] = r->cur;
+		s->v[s->n++] = v;
+	}
+}
+
+/* html: a line chart across the runs of each metric key in two or more,
+ * a line for each step it is measured in. */
+static void trends(struct rep *r)
+{
+	char **xl = xmalloc(r->nrun * sizeof *xl), *sn[MAXLINE];
+	double *v = xmalloc(MAXLINE * r->nrun * sizeof *v), *w;
+	int i, j, k, ns, two, nplot = 0;
+	struct ser *q;
+
+	for (k = 0; k < r->nrun; k++)
+		xl[k] = r->run[k].name;
+	for (i = 0; i < r->nser; i++) {
+		for (j = i, ns = two = 0; j < r->nser; j++) {
+			if ((q = r->ser[j])->done || strcmp(q->key, r->ser[i]->key))
+				continue;
+			q->done = 1;
+			if (ns == MAXLINE)
+				continue;
+			for (w = v + ns * r->nrun, k = 0; k < r->nrun; k++)
+				w[k] = NAN;
+			for (k = 0; k < q->n; k++)
+				w[q->run[k]] = q->v[k];
+			two |= q->n > 1, sn[ns++] = q->step;
+		}
+		if (!two || nplot++ >= MAXPLOT)
+			continue;
+		fputs(nplot == 1 ? "<h3>Trends</h3>\n" : "", r->o);
+		chart(r->o, r->ser[i]->key, r->ser[i]->unit, r->nrun, xl, ns, sn,
+		    v, 0);
+	}
+	if (nplot > MAXPLOT)
+		fprintf(r->o, "<p>%d more trend charts not drawn: only the first "
+		    "%d are.</p>\n", nplot - MAXPLOT, MAXPLOT);
+	free(xl), free(v);
+}
+
+/* html: the head of a table, its column names space-separated. */
+static void thead(FILE *o, const char *title, const char *cols)
+{
+	fprintf(o, "<h3>%s</h3>\n<div class=\"w\"><table>\n<tr>", title);
+	for (; *cols; cols += strcspn(cols, " "), cols += !!*cols)
+		fprintf(o, "<th>%.*s</th>", (int)strcspn(cols, " "), cols);
+	fputs("</tr>\n", o);
+}
+
+/* html: a section for a run: its steps, their commands and logs (folded
+ * unless failed and short), tests, metrics with their verdicts, and bar
+ * charts of its matrix steps. */
+static void htmlrun(struct rep *r, struct run *u)
+{
+	FILE *o = r->o;
+	int i, j, k, c;
+	long nl;
+	char **s, **v;
+
+	pr(o, XML, "<section id=\"r%d\">\n<h2>%s</h2>\n<p>started %s &middot; "
+	    "%d steps: ", r->cur + 1, u->name, u->start, r->st.n);
+	counts(o, u->n);
+	fprintf(o, " &middot; %.1fs</p>\n", u->sec);
+	for (i = 0; i < r->st.n; i++) {
+		k = stidx((s = REC(&r->st, i))[2]);
+		pr(o, XML, "<div class=\"step\"><h3>" BADGE " %s <small>%.1fs"
+		    "</small></h3>\n", stname[k], up(stname[k]), s[0], atof(s[4]));
+		for (j = 0; j < r->cmd.n; j++) {
+			if (strcmp((v = REC(&r->cmd, j))[0], s[0]))
+				continue;
+			nl = readlog(r, v[0], v[1], HEAD, HEAD);
+			c = stidx(v[2]);
+			pr(o, XML, "<details%s><summary>" BADGE " <code>%s</code> "
+			    "rc %d, %.3fs, %ld line%s</summary><pre>", c != ST_PASS
+			    && nl <= 20 ? " open" : "", stname[c], up(stname[c]),
+			    v[7], atoi(v[3]), atof(v[5]), nl, nl == 1 ? "" : "s");
+			putlog(r, "", XML);
+			fputs("</pre></details>\n", o);
+		}
+		fputs("</div>\n", o);
+	}
+	if (r->test.n)
+		thead(o, "Tests", "step suite name status seconds");
+	for (i = 0; i < r->test.n; i++) {
+		k = idx(tstname, 4, (s = REC(&r->test, i))[3], 1);
+		pr(o, XML, "<tr><td>%s</td><td>%s</td><td>%s</td><td>" BADGE
+		    "</td><td>%s</td></tr>\n", s[0], s[1], s[2], tstname[k],
+		    up(tstname[k]), s[4]);
+	}
+	fputs(r->test.n ? "</table></div>\n" : "", o);
+	if (r->met.n)
+		thead(o, "Metrics", "step key value unit verdict");
+	for (i = 0; i < r->met.n; i++) {
+		s = REC(&r->met, i);
+		pr(o, XML, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		    s[0], s[1], s[2], s[3]);
+		for (j = 0; j < r->ver.n; j++)
+			if (!strcmp((v = REC(&r->ver, j))[0], s[0]) &&
+			    !strcmp(v[1], s[1]) && (k = idx(vername, 3, v[4], 1)) >= 0)
+				pr(o, XML, BADGE " %s ", vername[k], up(vername[k]),
+				    v[3]);
+		fputs("</td></tr>\n", o);
+	}
+	fputs(r->met.n ? "</table></div>\n" : "", o);
+	bars(r);
+	track(r);
+	fputs("</section>\n", o);
+}
+
+/* html: the document's head and style. */
+static void htmlhead(struct rep *r)
+{
+	pr(r->o, XML, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\""
+	    "width=device-width, initial-scale=1\">\n<title>joe report: %s"
+	    "</title>\n", r->nrun > 1 ? fmt("%d runs", r->nrun) : r->run[0].name);
+	fputs("<style>\n"
+	    "body{font:15px/1.4 sans-serif;color:#222;max-width:72em;"
+	    "margin:0 auto;padding:0 .6em}\n"
+	    "main{display:flex;flex-direction:column}main>*{min-width:0}"
+	    "#sum{order:-1}\n"
+	    "h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc}"
+	    "h2,h3{overflow-wrap:anywhere}h3{font-size:1em;margin:.8em 0 .2em}\n"
+	    ".b{display:inline-block;min-width:4em;text-align:center;color:#fff;"
+	    "font:bold 11px monospace;padding:1px 3px;border-radius:3px}\n"
+	    ".pass{background:#2e7d32}.fail,.missing{background:#c62828}"
+	    ".error,.timeout,.interrupted{background:#e65100}"
+	    ".skip,.todo{background:#757575}\n"
+	    ".w{overflow-x:auto}table{border-collapse:collapse;font-size:13px}"
+	    "th,td{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd}\n"
+	    "details{margin:.2em 0 .2em 1em}code{white-space:pre-wrap;"
+	    "overflow-wrap:anywhere}\npre{background:#f5f5f5;padding:.4em;"
+	    "margin:.2em 0;overflow-x:auto;font-size:12px}\n"
+	    "figure{margin:0}svg{width:100%;max-width:640px;height:auto}"
+	    "svg text{font:12px sans-serif}svg .tt{font-size:14px;"
+	    "text-anchor:middle}\n"
+	    "svg .yl,svg .xl{text-anchor:end}svg .g{stroke:#e0e0e0}"
+	    "svg .ax{stroke:#333;fill:none}polyline{fill:none;stroke-width:2}\n"
+	    "@media print{body{max-width:none}pre{white-space:pre-wrap}"
+	    ".b{color:#000;background:none;border:1px solid #000}"
+	    "details>*{display:block}}\n"
+	    "@media print{details::details-content{content-visibility:visible;"
+	    "display:block}}\n"
+	    "</style>\n</head>\n<body>\n<h1>joe report</h1>\n<main>\n", r->o);
+}
+
+/* html: a summary of the runs (shown first), trend charts, the end. */
+static void htmltail(struct rep *r)
+{
+	struct run *u;
+
+	fputs("<section id=\"sum\">\n<h2>Summary</h2>\n", r->o);
+	thead(r->o, "Runs", "run start passed failed skipped tests&nbsp;failed "
+	    "seconds");
+	for (u = r->run; u < r->run + r->nrun; u++)
+		pr(r->o, XML, "<tr><td><a href=\"#r%d\">%s</a></td><td>%s</td>"
+		    "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.1f</td>"
+		    "</tr>\n", (int)(u - r->run) + 1, u->name, u->start,
+		    u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP], u->t[1], u->sec);
+	fputs("</table></div>\n", r->o);
+	trends(r);
+	if (r->lostbar)
+		fprintf(r->o, "<p>%d more bar charts not drawn: only the first %d "
+		    "are.</p>\n", r->lostbar, MAXPLOT);
+	if (r->lostser)
+		fprintf(r->o, "<p>%d metrics not charted: only the first %d "
+		    "step and key pairs are.</p>\n", r->lostser, MAXSER);
+	fputs("</section>\n</main>\n</body>\n</html>\n", r->o);
+}
+
+/* The end of the report: the JUnit end, TAP plan, HTML summary, text total. */
+static void end(struct rep *r)
+{
+	struct run *u;
+	int k, n[6] = { 0 };
+
+	if (r->fmt == HTML)
+		htmltail(r);
+	fputs(r->fmt == JUNIT ? "</testsuites>\n" : "", r->o);
+	if (r->fmt == TAP)
+		fprintf(r->o, "1..%ld\n", r->tap);
+	if (r->fmt != TEXT || r->nrun < 2)
+		return;
+	for (u = r->run; u < r->run + r->nrun; u++)
+		for (k = 0; k < 6; k++)
+			n[k] += u->n[k];
+	fprintf(r->o, "\n%d runs: ", r->nrun);
+	counts(r->o, n);
+	putc('\n', r->o);
+}
+
+/* joe report [-f format] [-o file] run...: see joe-report(1). */
+int main(int argc, char **argv)
+{
+	static const char *const fname[] = { "text", "junit", "tap", "html" };
+	static void (*const fn[])(struct rep *, struct run *) = { textrun,
+		junitrun, taprun, htmlrun };
+	static const char *const head[] = { "", "<?xml version=\"1.0\" "
+		"encoding=\"UTF-8\"?>\n<testsuites>\n", "TAP version 13\n", "" };
+	struct rep r = { 0 };
+	static const char *const ext[] = { ".txt", ".xml", ".tap", ".html" };
+	char *out = NULL, *t = NULL;
+	size_t n;
+	int c, f = -1;
+
+	argv0 = "joe-report";
+	while ((c = getopt(argc, argv, "f:ho:")) != -1)
+		if (c == 'o')
+			out = optarg;
+		else if (c != 'f' || (f = idx(fname, 4, optarg, -1)) < 0)
+			usage(c == 'h' ? 0 : 2);
+	if (optind == argc)
+		usage(2);
+	for (c = 0; f < 0 && out && c < 4; c++)	/* -o report.html: html */
+		if ((n = strlen(out)) > strlen(ext[c]) &&
+		    !strcmp(out + n - strlen(ext[c]), ext[c]))
+			f = c;
+	r.fmt = f < 0 ? 0 : f;
+	r.run = xmalloc((r.nrun = argc - optind) * sizeof *r.run);
+	for (c = 0; c < r.nrun; c++)
+		runinit(&r.run[c], argv[optind + c]);
+	if (out && !(r.o = fopen(t = fmt("%s.tmp", out), "w")))
+		die(1, "cannot create %s:", t);
+	if (out)
+		tmp = t, atexit(rmtmp);
+	else
+		r.o = stdout;
+	setvbuf(r.o, NULL, _IOFBF, 1 << 20);
+	r.tty = isatty(fileno(r.o));
+	fputs(head[r.fmt], r.o);
+	if (r.fmt == HTML)
+		htmlhead(&r);
+	for (r.cur = 0; r.cur < r.nrun; r.cur++) {
+		readrun(&r, &r.run[r.cur]);
+		fn[r.fmt](&r, &r.run[r.cur]);
+		unload(&r.st), unload(&r.cmd), unload(&r.test);
+		unload(&r.met), unload(&r.ver);
+	}
+	end(&r);
+	if (fflush(r.o) || ferror(r.o) || (out && fclose(r.o)))
+		die(1, "cannot write %s:", out ? t : "standard output");
+	if (out && rename(t, out))
+		die(1, "cannot rename %s to %s:", t, out);
+	tmp = NULL;
+	return 0;
+}

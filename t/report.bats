@@ -1,0 +1,364 @@
+#!/usr/bin/env bats
+# joe-report(1): text, junit, tap and html reports of real runs.
+load helper
+
+# runs: make the runs r1 and r2 of one workflow (a passing step, a matrix,
+# a failing step whose log ends in markup, an escape and a byte that is not
+# UTF-8, a skipped step), then give them the metrics, tests and verdicts
+# that joe-extract and joe-analyse would.
+runs() {
+	wf w <<-'EOF'
+	steps:
+	- {name: info, run: echo hello}
+	- name: io
+	  matrix: {bs: [4k, 8k]}
+	  run: echo bs={{ matrix.bs }}
+	- name: bad
+	  run: |
+	    echo before
+	    { for i in $(seq 60); do echo line $i; done; printf 'x <&"> \033[31mred\033[m \377 y\n'; exit 3; }
+	- {name: later, run: echo never}
+	EOF
+	joe run -o r1 w.workflow >/dev/null || true
+	joe run -o r2 w.workflow >/dev/null || true
+	printf '%s\t%s\t%s\t%s\n' \
+		'02-io[bs=4k]' fio.j.read.iops 1000 IOPS \
+		'03-io[bs=8k]' fio.j.read.iops 1800 IOPS \
+		01-info boot.time 3.5 s > r1/metrics.tsv
+	printf '%s\t%s\t%s\t%s\n' \
+		'02-io[bs=4k]' fio.j.read.iops 1100 IOPS \
+		'03-io[bs=8k]' fio.j.read.iops 2000 IOPS \
+		01-info boot.time 3.1 s > r2/metrics.tsv
+	printf '%s\t%s\t%s\t%s\t%s\n' \
+		01-info bats works pass 0.010 \
+		01-info bats 'broken <b>' fail '' \
+		01-info bats later skip 0 \
+		01-info bats someday todo 0.2 \
+		01-info bats 'odd # SKIP name' pass 0.001 > r1/tests.tsv
+	printf '%s\t%s\t%s\t%s\t%s\n' \
+		'02-io[bs=4k]' fio.j.read.iops 1000 'fio.*.read.iops >= 1500' fail \
+		'03-io[bs=8k]' fio.j.read.iops 1800 'fio.*.read.iops >= 1500' pass \
+		> r1/verdicts.tsv
+}
+
+# good: a run r0 whose steps all pass.
+good() {
+	echo 'steps: [{name: a, run: echo one}, {name: b, run: echo two}]' \
+		> g.workflow
+	joe run -o r0 g.workflow >/dev/null
+}
+
+# nohttp FILE: nothing in FILE that could make a browser fetch anything.
+nohttp() {
+	! grep -Eiq 'http|src=|<script|@import|url\(|<link|<iframe|<object' "$1"
+}
+
+@test "text: each step, the end of the failed log, failed tests and verdicts, counts" {
+	runs
+	run --separate-stderr joe report r1
+	[ "$status" = 0 ]
+	[ "$stderr" = "" ]
+	got=$(printf '%s\n' "$output" | sed -E 's/ [0-9]+\.[0-9]s$/ Ts/')
+	[ "$got" = "r1
+FAIL 04-bad Ts
+  \$ { for i in \$(seq 60); do echo line \$i; done; printf 'x <&\"> \\033[31mred\\033[m \\377 y\\n'; exit 3; } (fail, rc 3)
+    [... 51 lines omitted ...]
+    line 52
+    line 53
+    line 54
+    line 55
+    line 56
+    line 57
+    line 58
+    line 59
+    line 60
+    x <&\"> red $(printf '\357\277\275') y
+SKIP 05-later Ts
+tests: 2 passed, 1 failed, 1 skipped, 1 todo
+  FAIL 01-info bats broken <b>
+verdicts: 1 passed, 1 failed, 0 missing
+  FAIL 02-io[bs=4k] fio.j.read.iops 1000 fio.*.read.iops >= 1500
+r1: 3 passed, 1 failed, 1 skipped" ]
+}
+
+@test "text: several runs, a total; the run is named by its real path" {
+	runs
+	good
+	ln -s r1 latest
+	run joe report latest r2 r0
+	[ "$status" = 0 ]
+	[ "${lines[0]}" = r1 ]
+	[[ "$output" == *"
+r2: 3 passed, 1 failed, 1 skipped
+
+r0
+"* ]]
+	[ "${lines[${#lines[@]}-1]}" = "3 runs: 8 passed, 2 failed, 2 skipped" ]
+}
+
+@test "junit: valid against t/junit.xsd, counts right, the log's end escaped" {
+	runs
+	run joe report -f junit -o out.xml r1 r2
+	[ "$status" = 0 ] && [ "$output" = "" ]
+	xmllint --noout out.xml
+	xmllint --noout --schema "$TOP/t/junit.xsd" out.xml
+	x() { xmllint --xpath "$1" out.xml; }
+	[ "$(x 'count(//testsuite)')" = 2 ]
+	[ "$(x 'string(//testsuite[1]/@name)')" = r1 ]
+	[ "$(x 'string(//testsuite[1]/@tests)')" = 10 ]
+	[ "$(x 'count(//testsuite[1]/testcase)')" = 10 ]
+	[ "$(x 'string(//testsuite[1]/@failures)')" = 2 ]
+	[ "$(x 'string(//testsuite[1]/@errors)')" = 0 ]
+	[ "$(x 'string(//testsuite[1]/@skipped)')" = 3 ]
+	[ "$(x 'string(//testsuite[2]/@tests)')" = 5 ]
+	[ "$(x 'string(//testsuite[1]/@timestamp)')" = "$(field r1/steps.tsv 1 4)" ]
+	[ "$(x 'count(//testsuite[1]/testcase[@name="05-later"]/skipped)')" = 1 ]
+	[ "$(x 'string(//testcase[@name="someday"]/@classname)')" = r1.01-info.bats ]
+	[ "$(x 'count(//testcase[@name="someday"]/skipped)')" = 1 ]
+	[ "$(x 'count(//testcase[@name="broken <b>"]/failure)')" = 1 ]
+	f=$(x 'string(//testsuite[1]/testcase[@name="04-bad"]/failure)')
+	[[ "$f" == "\$ { for i in"*"(fail, rc 3)"* ]]
+	[[ "$f" == *"line 12
+line 13"* ]]
+	[[ "$f" != *"line 11"* ]]
+	[[ "$f" == *"line 60
+x <&\"> red $(printf '\357\277\275') y"* ]]
+	grep -q 'x &lt;&amp;&quot;&gt; red' out.xml
+	! grep -q "$(printf '\033')" out.xml
+	! LC_ALL=C grep -q "$(printf '\377')" out.xml
+}
+
+@test "junit: error, timeout and interrupted steps are errors; the schema is not vacuous" {
+	runs
+	sed -i 's/\tfail\t/\ttimeout\t/' r1/steps.tsv
+	joe report -f junit r1 > out.xml
+	xmllint --noout --schema "$TOP/t/junit.xsd" out.xml
+	[ "$(xmllint --xpath 'string(//testcase[@name="04-bad"]/error/@message)' out.xml)" = timeout ]
+	[ "$(xmllint --xpath 'string(//testsuite/@errors)' out.xml)" = 1 ]
+	[ "$(xmllint --xpath 'string(//testsuite/@failures)' out.xml)" = 1 ]
+	sed 's/ name="04-bad"//' out.xml > bad.xml
+	run xmllint --noout --schema "$TOP/t/junit.xsd" bad.xml
+	[ "$status" != 0 ]
+}
+
+@test "tap: prove passes a run whose steps all pass" {
+	good
+	joe report -f tap r0 > report.tap
+	[ "$(cat report.tap)" = "TAP version 13
+ok 1 - r0 01-a
+ok 2 - r0 02-b
+1..2" ]
+	run prove -e cat report.tap
+	[ "$status" = 0 ]
+	[[ "$output" == *"All tests successful"* ]]
+}
+
+@test "tap: prove fails a run with a failed step; skip, todo and # in names" {
+	runs
+	joe report -f tap r1 > report.tap
+	grep -qx 'ok 1 - r1 01-info' report.tap
+	grep -qx 'not ok 4 - r1 04-bad' report.tap
+	grep -qx '# \$ { for i in .* (fail, rc 3)' report.tap
+	grep -qx '#   line 60' report.tap
+	grep -qx 'ok 5 - r1 05-later # SKIP' report.tap
+	grep -qx 'not ok 7 - r1 01-info bats broken <b>' report.tap
+	grep -qx 'ok 8 - r1 01-info bats later # SKIP' report.tap
+	grep -qx 'not ok 9 - r1 01-info bats someday # TODO' report.tap
+	grep -qx 'ok 10 - r1 01-info bats odd \\# SKIP name' report.tap
+	[ "$(tail -1 report.tap)" = 1..10 ]
+	run prove -e cat report.tap
+	[ "$status" != 0 ]
+	[[ "$output" == *"Failed tests:  4, 7"* ]]
+	[[ "$output" == *"Tests=10"* ]]
+}
+
+@test "html: one file fetching nothing, with steps, logs, tests, metrics and charts" {
+	runs
+	run joe report -f html -o report.html r1 r2
+	[ "$status" = 0 ]
+	nohttp report.html
+	h=$(cat report.html)
+	[[ "$h" == "<!DOCTYPE html>
+<html lang=\"en\">"* ]]
+	[[ "$h" == *'<meta charset="utf-8">'* ]]
+	[[ "$h" == *'<meta name="viewport"'* ]]
+	[[ "$h" == *"<title>joe report: 2 runs</title>"* ]]
+	[[ "$h" == *"@media print"* ]]
+	[ "$(grep -c '<section id="r[12]">' report.html)" = 2 ]
+	for s in 01-info '02-io\[bs=4k\]' 04-bad 05-later; do
+		grep -q "<h3><span class=\"b [a-z]*\">[A-Z]*</span> $s <small>" report.html
+	done
+	grep -q '<details><summary><span class="b pass">PASS</span> <code>echo hello</code> rc 0, ' report.html
+	# a failed command's log is folded when it is long, open when short
+	grep -q '<details><summary><span class="b fail">FAIL</span> <code>{ for i' report.html
+	grep -q 'x &lt;&amp;&quot;&gt; red � y' report.html
+	! grep -q "$(printf '\033')" report.html
+	grep -q '<td>broken &lt;b&gt;</td><td><span class="b fail">FAIL</span>' report.html
+	grep -q '<td>02-io\[bs=4k\]</td><td>fio.j.read.iops</td><td>1000</td><td>IOPS</td><td><span class="b fail">FAIL</span> fio' report.html
+	# a trend over the two runs, two lines (one a matrix instance)
+	grep -q '<title>fio.j.read.iops</title>' report.html
+	grep -q '<title>boot.time</title>' report.html
+	[ "$(grep -c '<polyline' report.html)" = 3 ]
+	grep -q '<title>r2: 2000 IOPS</title>' report.html
+	# a bar chart over the matrix in each run
+	[ "$(grep -c '<title>fio.j.read.iops, io</title>' report.html)" = 2 ]
+	grep -q '<title>bs=8k: 1800 IOPS</title></rect>' report.html
+	grep -q 'class="xl">bs=4k</text>' report.html
+}
+
+@test "html: a long log shows its first and last 200 lines; one run has no trend" {
+	wf w <<-'EOF'
+	steps:
+	- {name: long, run: "seq 1000 | sed 's/^/n /'"}
+	- {name: short, run: "echo oops; exit 1"}
+	EOF
+	joe run -o r w.workflow >/dev/null || true
+	joe report -f html r > report.html
+	grep -q '<details open><summary><span class="b fail">FAIL</span> <code>echo oops; exit 1</code> rc 1, [0-9.]*s, 1 line</summary><pre>oops$' report.html
+	grep -q '^n 200$' report.html
+	! grep -q '^n 201$' report.html
+	grep -q '^\[\.\.\. 600 lines omitted \.\.\.\]$' report.html
+	grep -q '^n 801$' report.html
+	grep -q '1000 lines</summary>' report.html
+	! grep -q '<svg' report.html
+	[[ "$(cat report.html)" == *"<title>joe report: r</title>"* ]]
+}
+
+# chromium ARGS...: headless Chromium, at most 60 s, no name resolving.
+chromium_() {
+	command -v chromium >/dev/null || skip "chromium is not installed"
+	timeout 60 chromium --headless --no-sandbox --disable-gpu \
+		--host-resolver-rules="MAP * ~NOTFOUND" "$@"
+}
+
+@test "html in headless Chromium: the DOM has the steps, a screenshot is drawn" {
+	runs
+	joe report -f html -o report.html r1 r2
+	chromium_ --dump-dom "file://$PWD/report.html" > dom.html 2> chromium.log
+	grep -q '04-bad' dom.html
+	grep -q '03-io\[bs=8k\]' dom.html
+	grep -q 'fio.j.read.iops' dom.html
+	grep -q '<svg' dom.html
+	nohttp dom.html
+	chromium_ --screenshot="$BATS_TEST_TMPDIR/report.png" \
+		--window-size=1280,2000 "file://$PWD/report.html" 2> chromium.log
+	[ -s report.png ]
+	[ "$(head -c 8 report.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n' ]
+	[ "$(stat -c %s report.png)" -gt 10000 ]
+}
+
+@test "html printed by Chromium: folded logs are unfolded" {
+	wf w <<-'EOF'
+	steps:
+	- {name: long, run: seq 300}
+	EOF
+	joe run -o r w.workflow >/dev/null
+	joe report -f html -o report.html r
+	grep -q '<details><summary><span class="b pass">' report.html
+	chromium_ --print-to-pdf="$PWD/report.pdf" "file://$PWD/report.html" \
+		2> chromium.log
+	# 300 lines unfolded need pages; folded, the report fits on one
+	[ "$(grep -aoE '/Type ?/Page([^s]|$)' report.pdf | wc -l)" -ge 4 ]
+}
+
+@test "-o writes the report whole or not at all" {
+	runs
+	echo old > out.txt
+	joe report -o out.txt r1
+	[ "$(head -1 out.txt)" = r1 ]
+	[ ! -e out.txt.tmp ]
+	echo old > out.txt
+	printf 'x\ty\n' >> r2/metrics.tsv
+	run joe report -f html -o out.txt r1 r2
+	[ "$status" = 2 ]
+	[ "$(cat out.txt)" = old ]
+	[ ! -e out.txt.tmp ]
+	run joe report -o nosuch/out.txt r1
+	[ "$status" = 1 ]
+	[ "$output" = "joe-report: cannot create nosuch/out.txt.tmp: No such file or directory" ]
+}
+
+@test "a directory that is not a run: exit 2, nothing reported" {
+	runs
+	mkdir empty
+	run --separate-stderr joe report r1 empty
+	[ "$status" = 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "joe-report: empty: not a run directory (no steps.tsv)" ]
+	run joe report nosuch
+	[ "$status" = 2 ]
+	[ "$output" = "joe-report: nosuch: not a run directory (no steps.tsv)" ]
+}
+
+@test "a record with too few or too many fields: file:line, exit 2" {
+	runs
+	printf '01-info\tk\t1\n' >> r1/metrics.tsv
+	run --separate-stderr joe report r1
+	[ "$status" = 2 ]
+	[ "$stderr" = "joe-report: r1/metrics.tsv:4: expected 4 fields" ]
+	printf '01-info\ta\tpass\t2026-11-25T22:03:57.340Z\t0.1\textra\n' >> r2/steps.tsv
+	run --separate-stderr joe report -f tap r2
+	[ "$status" = 2 ]
+	[ "$stderr" = "joe-report: r2/steps.tsv:6: expected 5 fields" ]
+}
+
+@test "usage errors exit 2 with a usage line; -h prints it and exits 0" {
+	run joe report
+	[ "$status" = 2 ]
+	[[ "$output" == "usage: joe report "* ]]
+	runs
+	run joe report -f pdf r1
+	[ "$status" = 2 ]
+	[[ "$output" == "usage: joe report "* ]]
+	run joe report -x r1
+	[ "$status" = 2 ]
+	run --separate-stderr joe report -h
+	[ "$status" = 0 ]
+	[ "$output" = "usage: joe report [-f html|text|junit|tap] [-o file] run..." ]
+}
+
+@test "gzipped logs are read as they are" {
+	runs
+	gzip r1/04-bad/cmd-02.log
+	[ ! -e r1/04-bad/cmd-02.log ]
+	run joe report r1
+	[ "$status" = 0 ]
+	[[ "$output" == *"    line 60
+    x <&\"> red"* ]]
+	joe report -f html r1 > report.html
+	grep -q '<pre>line 1$' report.html
+	gzip r1/steps.tsv
+	run joe report r1
+	[ "$status" = 0 ]
+	[[ "$output" == *"r1: 3 passed, 1 failed, 1 skipped" ]]
+}
+
+@test "joe run ends with the text report of its run; -r writes report.html" {
+	printf '%s\n' 'steps:' '- {name: ok, run: "echo 1..2; echo ok 1 - a; echo not ok 2 - b"}' \
+	    '- {name: bad, run: "echo why; exit 3"}' '- {name: after, run: "true"}' > w.workflow
+	run joe run -r -o out
+	[ "$status" = 1 ]
+	[ "$(sed -n 4,9p <<< "$output" | sed 's/ [0-9.]*s$//')" = "out
+FAIL 02-bad
+  \$ echo why; exit 3 (fail, rc 3)
+    why
+SKIP 03-after
+tests: 1 passed, 1 failed, 0 skipped, 0 todo" ]
+	[[ "$output" == *"  FAIL 01-ok cmd-01 b"* ]]
+	[ "$(tail -n 1 <<< "$output")" = "out: 1 passed, 1 failed, 1 skipped" ]
+	[ -s out/tests.tsv ]
+	grep -q '<svg\|02-bad' out/report.html
+	run joe run -o out2 w.workflow after
+	[ "$status" = 0 ]
+	[ "$(tail -n 1 <<< "$output")" = "out2: 1 passed, 0 failed, 0 skipped" ]
+	[ ! -e out2/report.html ]
+}
+
+@test "-o names the format when -f does not: .html .xml .tap, else text" {
+	runs
+	joe report -o r.html r1 && grep -q '^<!DOCTYPE html>' r.html
+	joe report -o r.xml r1 && xmllint --noout --schema "$TOP/t/junit.xsd" r.xml
+	joe report -o r.tap r1 && head -n 1 r.tap | grep -q '^TAP version'
+	joe report -o r.txt r1 && [ "$(head -n 1 r.txt)" = r1 ]
+	joe report -f text -o x.html r1 && [ "$(head -n 1 x.html)" = r1 ]
+}
