@@ -24,7 +24,7 @@ static const char *tkeys[] = { "host", "port", "user", "identity",
  * with a marker line "TOKEN STATUS" on stdout and stderr. "q" ends the
  * session; "k" or the end of its input (joe or the connection gone)
  * ends the command on the target: TERM to the session's process group
- * (sshd made it one), KILL 2 s later. The command's subshell gets TERM
+ * (see lead), KILL 2 s later. The command's subshell gets TERM
  * with the default action; its parent outlives it to write the marker.
  */
 static const char server[] =
@@ -34,7 +34,7 @@ static const char server[] =
     "	case $l in q) exit 0;; k) break;; esac\n"
     "	[ -z \"$p\" ] || wait \"$p\"\n"
     "	eval \"c=$l\"\n"
-    "	{ trap : TERM; (unset N T p l; eval \"$c\") </dev/null\n"
+    "	{ trap : TERM; (unset N T p l S; eval \"$c\") </dev/null\n"
     "	r=$?; echo \"$T $r\"; echo \"$T $r\" >&2; } &\n"
     "	p=$!\n"
     "done\n"
@@ -43,6 +43,13 @@ static const char server[] =
     "{ sleep 2; kill -KILL 0; } >/dev/null 2>&1 &\n"
     "[ -z \"$p\" ] || wait \"$p\"\n"
     "kill -KILL 0\n";
+
+/* The server must lead its own process group: OpenSSH's sshd makes the
+ * login shell lead one, dropbear does not (there kill 0 would end the
+ * connection), and setsid would fork if it already did. */
+static const char lead[] =
+    "kill -0 -$$ 2>/dev/null || exec setsid sh -c \"$1\"\n"
+    "S=$1; set --; eval \"$S\"\n";
 
 /* The transport called name, the default (first) one when name is NULL. */
 struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
@@ -210,7 +217,9 @@ char **tp_argv(struct node *t, const char *script, int how)
 	v[n++] = "--";
 	v[n++] = host;
 	sputs(&b, "exec sh -c ");
-	squote(&b, how == TP_RUN ? server : script);
+	squote(&b, how == TP_RUN ? lead : script);
+	if (how == TP_RUN)
+		sputs(&b, " joe "), squote(&b, server);
 	v[n++] = b.s;
 	v[n] = NULL;
 	return v;
