@@ -14,7 +14,7 @@
 #include "joe.h"
 
 static const char *tkeys[] = { "host", "port", "user", "identity",
-	"options", "known_hosts", "jump", NULL };
+	"options", "known_hosts", "jump", "guest", NULL };
 
 /*
  * On the target the login shell execs sh with this server, which reads a
@@ -51,6 +51,41 @@ static const char lead[] =
     "kill -0 -$$ 2>/dev/null || exec setsid sh -c \"$1\"\n"
     "S=$1; set --; eval \"$S\"\n";
 
+/*
+ * A transport that names a QEMU guest (joe-qemu(1)) gets what it does not
+ * give itself from the guest: user (root if none), identity, known_hosts,
+ * options, host 127.0.0.1, and the port joe qemu start wrote, read when a
+ * command runs (the path of that file is kept in the transport map's val,
+ * which a map has no use for).
+ */
+static void guest(struct node *cfg, struct node *t)
+{
+	struct node *g = conf_get(t, "guest"), *q = conf_get(cfg, "qemu");
+	static const char *from[] = { "user", "identity", "known_hosts", NULL };
+	char *path;
+	int i;
+
+	for (q = q ? conf_get(q, "guests") : NULL, q = q ? q->kid : NULL;
+	    q && strcmp(q->key, g->val); q = q->next)
+		;
+	if (!q || q->type != 'm')
+		fdie(g, "no guest '%s' in qemu.guests", g->val);
+	if (!(path = conf_str(q, "path")) || *path != '/')
+		fdie(q, "qemu.guests.%s.path must be an absolute path", q->key);
+	t->val = fmt("%s/ssh_port", path);
+	if (!conf_get(t, "host"))
+		conf_add(t, "host", "127.0.0.1", g);
+	for (i = 0; from[i]; i++)
+		if (!conf_get(t, from[i]) && (conf_str(q, from[i]) || !i))
+			conf_add(t, from[i], i || conf_str(q, "user") ?
+			    conf_str(q, from[i]) : "root", g);
+	if (!conf_get(t, "options") && (g = conf_get(q, "options"))) {
+		conf_add(t, "options", NULL, g);
+		conf_get(t, "options")->type = 'l';
+		conf_get(t, "options")->kid = g->kid;
+	}
+}
+
 /* The transport called name, the default (first) one when name is NULL. */
 struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
 {
@@ -79,6 +114,8 @@ struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
 			if (o->type != 's')
 				fdie(o, "ssh options must be plain values");
 	}
+	if (conf_get(t, "guest") && !t->val)
+		guest(cfg, t);
 	return t;
 }
 
@@ -138,6 +175,22 @@ static char *ctldir(void)
 	    (sb.st_mode & 077))
 		die(1, "%s must be a directory of yours that only you can use", d);
 	return d;
+}
+
+/* The port of a guest transport's guest, as joe qemu start wrote it. */
+static char *guestport(struct node *t)
+{
+	char p[16] = "";
+	FILE *f = fopen(t->val, "r");
+
+	if (f && fgets(p, sizeof p, f))
+		p[strcspn(p, "\n")] = 0;
+	if (!*p)
+		warn("transport %s: its guest is not running (no %s)", t->key,
+		    t->val);
+	if (f)
+		fclose(f);
+	return xstrdup(*p ? p : "0");
 }
 
 /* ssh's options for t: its own first (ssh takes the first value it is
@@ -210,6 +263,8 @@ char **tp_argv(struct node *t, const char *script, int how)
 	v[n++] = "-o", v[n++] = "ControlPersist=60";
 	if (conf_str(t, "port"))
 		v[n++] = "-p", v[n++] = conf_str(t, "port");
+	else if (t->val)
+		v[n++] = "-p", v[n++] = guestport(t);
 	if (conf_str(t, "user"))
 		v[n++] = "-l", v[n++] = conf_str(t, "user");
 	if (how == TP_TTY)

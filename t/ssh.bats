@@ -314,3 +314,38 @@ read 1" ]
 		[ "$(tr -d y < $f | wc -c)" = $n ]
 	done
 }
+
+@test "a transport naming a guest takes its user, key and port from the guest" {
+	mkdir g
+	cat > g.config <<-EOF2
+	transport:
+	  g: {guest: g1}
+	qemu:
+	  guests:
+	    g1:
+	      path: $PWD/g
+	      user: $SSH_USER
+	      identity: $FIX/id
+	      known_hosts: $FIX/known_hosts
+	      options: [HostKeyAlias=no-such-alias]
+	EOF2
+	run joe run -c g.config -- true
+	[ "$status" = 255 ]
+	[[ "$output" == *"transport g: its guest is not running (no $PWD/g/ssh_port)"* ]]
+	echo "$SSH_PORT" > g/ssh_port
+	run joe run -c g.config -- true
+	[ "$status" = 255 ]
+	[[ "$output" == *"Host key verification failed"* ]]
+	sed -i '/HostKeyAlias/d' g.config
+	run joe run -c g.config -- 'id -un'
+	[ "$status" = 0 ]
+	[ "$output" = "$SSH_USER" ]
+	printf 'transport:\n  g: {guest: g2}\n' > bad.config
+	run joe run -c bad.config -- true
+	[ "$status" = 2 ]
+	[ "$output" = "bad.config:2:7: no guest 'g2' in qemu.guests" ]
+	printf 'transport:\n  g: {guest: g1}\nqemu: {guests: {g1: {path: rel}}}\n' > bad.config
+	run joe run -c bad.config -- true
+	[ "$status" = 2 ]
+	[ "$output" = "bad.config:3:17: qemu.guests.g1.path must be an absolute path" ]
+}
