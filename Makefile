@@ -21,11 +21,12 @@ ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
 
-CMDS = joe joe-run joe-config joe-put joe-get joe-extract joe-analyse joe-report
+CMDS = joe joe-run joe-config joe-put joe-get joe-extract joe-analyse joe-report \
+	joe-qemu
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev bats mandoc man-db time \
 	procps passwd openssh-client openssh-server util-linux tar bc fio \
-	chromium libxml2-utils perl
+	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat
 
 all: $(CMDS)
 
@@ -48,9 +49,18 @@ $(CMDS): %: cmd/%.o lib/libjoe.a
 check: all
 	mandoc -Tlint -Wwarning man/*.[0-9]
 	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
-		UBSAN_OPTIONS=print_stacktrace=1 t/run t/*.bats
+		UBSAN_OPTIONS=print_stacktrace=1 t/run $(filter-out t/guest.bats,$(wildcard t/*.bats))
 
-bench: all
+# The QEMU guest tests: the test guest is built once (Debian packages,
+# cached in t/fixtures/guest/cache), then booted under TCG.
+guest:
+	t/fixtures/guest/build
+
+check-guest: all guest
+	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
+		UBSAN_OPTIONS=print_stacktrace=1 t/run t/guest.bats
+
+bench: all guest
 	bench/run
 
 run: all
@@ -74,4 +84,4 @@ clean:
 	rm -f $(CMDS) cmd/*.o lib/*.o lib/libjoe.a .flags
 
 FORCE:
-.PHONY: all bench check run install deps clean FORCE
+.PHONY: all bench check check-guest guest run install deps clean FORCE

@@ -21,7 +21,7 @@ static void usage(int rc)
 	    "       joe -s [package]\n"
 	    "       joe help [command]\n"
 	    "       joe -h | --version\n"
-	    "commands: run config put get extract analyse report\n");
+	    "commands: run config put get extract analyse report qemu\n");
 	exit(rc);
 }
 

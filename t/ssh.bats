@@ -316,6 +316,7 @@ read 1" ]
 }
 
 @test "a transport naming a guest takes its user, key and port from the guest" {
+	export XDG_RUNTIME_DIR=$PWD	# no master to reuse: the host key is checked
 	mkdir g
 	cat > g.config <<-EOF2
 	transport:

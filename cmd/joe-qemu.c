@@ -1,0 +1,871 @@
+/*
+ * joe-qemu: QEMU guests for tests, from the config's qemu.guests: their
+ * disks made, started in the background, waited for over ssh, reached by
+ * ssh or their serial console, powered off. A guest's state is in its
+ * directory: qemu.pid, qmp.sock, console.sock, serial.log, cmdline,
+ * qemu.err, wait.log, accel and ssh_port (which guest: transports read).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "joe.h"
+
+struct nvme {
+	char *image, *size, *base, *serial;
+	long ns;
+	int zoned;
+	struct node *at;
+};
+
+struct guest {
+	char *name, *path, *bin, *kernel, *initrd, *append, *boot, *smp, *mem;
+	char *accel, *cpu, *share;
+	struct node *sec, *extra;
+	struct nvme *nv;
+	int nnv, port;
+	double grace;
+};
+
+struct args {
+	char **v;
+	int n;
+};
+
+/* Keys and their types: s plain value, l list, m mapping. */
+static const char *qkeys[] = { "mguests", NULL };
+static const char *gkeys[] = { "spath", "ssystem", "sbin", "skernel",
+	"sinitrd", "sappend", "sboot", "ssmp", "smemory", "saccel", "scpu",
+	"lnvme", "sssh_port", "sshare", "lextra", "sgrace", "suser",
+	"sidentity", "sknown_hosts", "loptions", NULL };
+static const char *nkeys[] = { "simage", "ssize", "sbase", "sserial",
+	"snamespaces", "szoned", NULL };
+
+/* The usage to stdout (rc 0) or stderr, then exit rc. */
+static void usage(int rc)
+{
+	fprintf(rc ? stderr : stdout, "usage: joe qemu [-c config]... "
+	    "[-D key=value]... command guest\n"
+	    "commands: init, start, wait [-T seconds], ssh [command...], "
+	    "kill, status, console\n");
+	exit(rc);
+}
+
+/* m is a mapping of keys from keys[], each of its type. */
+static void check(struct node *m, const char **keys, const char *what)
+{
+	static const char *tname[] = { "a plain value", "a list", "a mapping" };
+	struct node *k;
+	int i;
+
+	if (m->type != 'm')
+		fdie(m, "%s must be a mapping", what);
+	for (k = m->kid; k; k = k->next) {
+		for (i = 0; keys[i] && strcmp(keys[i] + 1, k->key); i++)
+			;
+		if (!keys[i])
+			fdie(k, "unknown %s key '%s'", what, k->key);
+		if (k->type != keys[i][0])
+			fdie(k, "%s must be %s", k->key,
+			    tname[(keys[i][0] == 'l') + 2 * (keys[i][0] == 'm')]);
+	}
+}
+
+/* sec.key as a whole number from min to max, def when absent. */
+static long num(struct node *sec, const char *key, long def, long min,
+    long max)
+{
+	char *v = conf_str(sec, key), *e;
+	long n;
+
+	if (!v)
+		return def;
+	errno = 0;
+	n = strtol(v, &e, 10);
+	if (*v < '0' || *v > '9' || *e || errno || n < min || n > max)
+		fdie(conf_get(sec, key), "%s must be a whole number from %ld "
+		    "to %ld, not '%s'", key, min, max, v);
+	return n;
+}
+
+/* sec.key as a size such as 512M, def when absent. */
+static char *size(struct node *sec, const char *key, char *def)
+{
+	char *v = conf_str(sec, key);
+	size_t n = v ? strspn(v, "0123456789") : 0;
+
+	if (v && (!n || (v[n] && (!strchr("kKMGT", v[n]) || v[n + 1]))))
+		fdie(conf_get(sec, key), "%s must be a size such as 512M, "
+		    "not '%s'", key, v);
+	return v ? v : def;
+}
+
+/* sec.key, a file name: absolute, or relative to dir; without dir, a
+ * relative one is an error (worklets run in their step's directory). */
+static char *absof(struct node *sec, const char *key, const char *dir)
+{
+	char *s = conf_str(sec, key);
+
+	if (!s || *s == '/')
+		return s;
+	if (!dir)
+		fdie(conf_get(sec, key), "%s must be an absolute path", key);
+	return fmt("%s/%s", dir, s);
+}
+
+/* The nvme drives of g, checked. */
+static void drives(struct guest *g, struct node *l)
+{
+	struct node *it;
+	struct nvme *d;
+	char *v;
+
+	for (it = l ? l->kid : NULL; it; it = it->next) {
+		check(it, nkeys, "nvme");
+		g->nv = xrealloc(g->nv, (g->nnv + 1) * sizeof *g->nv);
+		d = &g->nv[g->nnv++];
+		d->at = it;
+		if (!(d->image = absof(it, "image", g->path)))
+			fdie(it, "an nvme drive needs an image");
+		d->size = size(it, "size", NULL);
+		d->base = absof(it, "base", NULL);
+		d->serial = conf_str(it, "serial");
+		d->serial = d->serial ? d->serial : fmt("joe%04d", g->nnv);
+		d->ns = num(it, "namespaces", 1, 1, 256);
+		v = conf_str(it, "zoned");
+		d->zoned = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
+		if (v && !d->zoned && strcmp(v, "false") && strcmp(v, "no"))
+			fdie(conf_get(it, "zoned"), "zoned must be true or "
+			    "false");
+	}
+}
+
+/* Guest name of the config, checked, its paths made absolute. */
+static struct guest *load(struct node *cfg, const char *name)
+{
+	struct node *q = conf_get(cfg, "qemu"), *sec = NULL, *k;
+	struct guest *g = memset(xmalloc(sizeof *g), 0, sizeof *g);
+	char *v, *e;
+
+	if (q)
+		check(q, qkeys, "qemu");
+	for (sec = q ? conf_get(q, "guests") : NULL, sec = sec ? sec->kid :
+	    NULL; sec && strcmp(sec->key, name); sec = sec->next)
+		;
+	if (!sec)
+		die(2, "no guest '%s' in the config (qemu.guests)", name);
+	check(sec, gkeys, "guest");
+	g->name = sec->key;
+	g->sec = sec;
+	if (!(g->path = absof(sec, "path", NULL)))
+		fdie(sec, "guest %s needs a path", name);
+	if (strlen(g->path) + 13 >= sizeof ((struct sockaddr_un *)0)->sun_path)
+		fdie(conf_get(sec, "path"), "path %s is too long: %s/console.sock"
+		    " would pass the %d bytes of a unix socket's path", g->path,
+		    g->path, (int)sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+	v = conf_str(sec, "bin");
+	g->bin = v && strchr(v, '/') ? absof(sec, "bin", NULL) : v; /* or a name */
+	v = conf_str(sec, "system");
+	g->bin = g->bin ? g->bin : fmt("qemu-system-%s", v ? v : "x86_64");
+	g->kernel = absof(sec, "kernel", NULL);
+	g->initrd = absof(sec, "initrd", NULL);
+	g->append = conf_str(sec, "append");
+	g->boot = absof(sec, "boot", g->path);
+	if (!g->kernel && !g->boot)
+		fdie(sec, "guest %s needs a kernel or a boot disk", name);
+	if (!g->kernel && (k = conf_get(sec, g->initrd ? "initrd" : "append")))
+		fdie(k, "%s is for a kernel", k->key);
+	g->smp = fmt("%ld", num(sec, "smp", 1, 1, 1024));
+	g->mem = size(sec, "memory", "512M");
+	g->accel = (v = conf_str(sec, "accel")) ? v : "auto";
+	if (strcmp(g->accel, "auto") && strcmp(g->accel, "kvm") &&
+	    strcmp(g->accel, "tcg"))
+		fdie(conf_get(sec, "accel"), "accel must be auto, kvm or tcg");
+	g->cpu = (v = conf_str(sec, "cpu")) ? v : "max";
+	g->port = num(sec, "ssh_port", 0, 0, 65535);
+	g->share = absof(sec, "share", NULL);
+	g->extra = conf_get(sec, "extra");
+	for (k = g->extra ? g->extra->kid : NULL; k; k = k->next)
+		if (k->type != 's')
+			fdie(k, "extra arguments must be plain values");
+	for (k = conf_get(sec, "options"), k = k ? k->kid : NULL; k; k = k->next)
+		if (k->type != 's')
+			fdie(k, "ssh options must be plain values");
+	g->grace = (v = conf_str(sec, "grace")) ? strtod(v, &e) : 20;
+	if (v && (g->grace <= 0 || *e || e == v))
+		fdie(conf_get(sec, "grace"), "grace must be seconds > 0");
+	drives(g, conf_get(sec, "nvme"));
+	return g;
+}
+
+/* The file name of g's directory. */
+static char *file(struct guest *g, const char *name)
+{
+	return fmt("%s/%s", g->path, name);
+}
+
+/* The last max bytes of path (all of it when max is 0); NULL if it
+ * cannot be read. */
+static char *slurp(const char *path, off_t max)
+{
+	struct str b = { 0 };
+	char buf[8192];
+	ssize_t n;
+	off_t end;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (max && (end = lseek(fd, 0, SEEK_END)) > max)
+		lseek(fd, end - max, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	sputs(&b, "");
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		sadd(&b, buf, n);
+	close(fd);
+	return b.s;
+}
+
+/* The first line of g's file name, or def. */
+static char *line(struct guest *g, const char *name, char *def)
+{
+	char *s = slurp(file(g, name), 0);
+
+	if (s)
+		s[strcspn(s, "\n")] = 0;
+	return s && *s ? s : def;
+}
+
+/* g's file name, empty, open for writing. */
+static int logfile(struct guest *g, const char *name)
+{
+	char *p = file(g, name);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd < 0)
+		die(1, "cannot create %s:", p);
+	return fd;
+}
+
+/* Write s to path, replacing it. */
+static void put(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+
+	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s) || close(fd))
+		die(1, "cannot write %s:", path);
+}
+
+/* The last n lines of g's file name to stderr. */
+static void tail(struct guest *g, const char *name, int n)
+{
+	char *p = file(g, name), *s = slurp(p, 65536), *t;
+	int i = 0;
+
+	if (!s || !*s)
+		return;
+	for (t = s + strlen(s) - 1; t > s && (t[-1] != '\n' || ++i < n); t--)
+		;
+	fprintf(stderr, "%s: the last lines of %s:\n", argv0, p);
+	for (; *t; t++)
+		if (*t != '\r')
+			fputc(*t, stderr);
+	if (t[-1] != '\n')
+		fputc('\n', stderr);
+}
+
+/* Whether pid is there and not a zombie (this machine's init reaps
+ * orphans slowly: a dead qemu can stay one for seconds). */
+static int alive(long pid)
+{
+	char *s = slurp(fmt("/proc/%ld/stat", pid), 0), *r;
+
+	return pid > 0 && kill(pid, 0) == 0 &&
+	    (!s || !(r = strrchr(s, ')')) || r[1] != ' ' || r[2] != 'Z');
+}
+
+/* The pid of g's qemu if it runs: the live process that holds the lock
+ * qemu takes on its pidfile (a stale file can name someone else); else 0. */
+static long running(struct guest *g)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char *p = file(g, "qemu.pid");
+	long pid = atol(line(g, "qemu.pid", "0"));
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fcntl(fd, F_GETLK, &l) || l.l_type == F_UNLCK ||
+	    l.l_pid != pid || !alive(pid))
+		pid = 0;
+	if (fd >= 0)
+		close(fd);
+	return pid;
+}
+
+/* Remove what a running qemu leaves in g's directory. */
+static void clean(struct guest *g)
+{
+	unlink(file(g, "qemu.pid"));
+	unlink(file(g, "qmp.sock"));
+	unlink(file(g, "console.sock"));
+	unlink(file(g, "ssh_port"));
+}
+
+/* Wait up to sec seconds for pid to end; whether it did. */
+static int ended(long pid, double sec)
+{
+	double end = now() + sec;
+
+	while (alive(pid) && now() < end)
+		poll(NULL, 0, 50);
+	return !alive(pid);
+}
+
+/* Run argv with its output to fd log (-1: nowhere), ended after tmo
+ * seconds; its exit status, or -1 if it timed out or was interrupted. */
+static int run(char **argv, int log, double tmo)
+{
+	struct job j = { 0 };
+	int st;
+
+	j.argv = argv;
+	j.log = log;
+	j.deadline = now() + tmo;
+	st = spawn(&j);
+	return st == ST_PASS || st == ST_FAIL ? j.rc : -1;
+}
+
+/* A connection to the unix socket path, or -1. */
+static int uconnect(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	strncpy(a.sun_path, path, sizeof a.sun_path - 1);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* QMP command cmd's reply from g's qemu, after the capabilities
+ * negotiation: its line, events skipped; NULL for an error, no qemu or
+ * 10 s of silence. */
+static char *qmp(struct guest *g, const char *cmd)
+{
+	static char *s;
+	static size_t n;
+	const char *c[] = { "{\"execute\":\"qmp_capabilities\"}", cmd };
+	struct timeval tv = { 10, 0 };
+	int i, fd = uconnect(file(g, "qmp.sock"));
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	char *r = NULL;
+
+	if (f)
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	for (i = 0; f && i < 2 && dprintf(fd, "%s\n", c[i]) > 0; i++) {
+		while ((r = getline(&s, &n, f) > 0 ? s : NULL) &&
+		    strncmp(s, "{\"return\"", 9) && strncmp(s, "{\"error\"", 8))
+			;
+		if (!r || r[2] != 'r')
+			break;
+	}
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
+		close(fd);
+	return i == 2 ? r : NULL;
+}
+
+/* The host port that user networking forwards to the guest's port 22,
+ * from "info usernet"; 0 if it cannot be had. */
+static int fwdport(struct guest *g)
+{
+	char *s = qmp(g, "{\"execute\":\"human-monitor-command\","
+	    "\"arguments\":{\"command-line\":\"info usernet\"}}");
+	int port = 0, to = 0;
+
+	while (s && (s = strstr(s, "HOST_FORWARD]")) && to != 22)
+		if (sscanf(s += 13, "%*d %*s %d %*s %d", &port, &to) != 2)
+			to = 0;
+	return to == 22 ? port : 0;
+}
+
+/* Append the strings up to NULL to a, which stays NULL-terminated. */
+static void add(struct args *a, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, a);
+	while ((s = va_arg(ap, char *))) {
+		a->v = xrealloc(a->v, (a->n + 2) * sizeof *a->v);
+		a->v[a->n++] = s;
+		a->v[a->n] = NULL;
+	}
+	va_end(ap);
+}
+
+/* s for a qemu option's value: each comma doubled. */
+static char *esc(const char *s)
+{
+	struct str b = { 0 };
+
+	for (sputs(&b, ""); *s; s++)
+		sputs(&b, *s == ',' ? ",," : (char[2]){ *s, 0 });
+	return b.s;
+}
+
+/* The virtual size of qcow2 image path, from its header; -1 if it is
+ * not one. */
+static long long vsize(const char *path)
+{
+	unsigned char h[32];
+	long long n = -1;
+	int i, fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && read(fd, h, 32) == 32 && !memcmp(h, "QFI\xfb", 4))
+		for (n = i = 0; i < 8; i++)
+			n = n << 8 | h[24 + i];
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+/* The arguments of nvme drive i: one controller, its image one
+ * namespace, or cut into d->ns equal ones. */
+static void nvme(struct args *a, struct nvme *d, int i)
+{
+	char *drv = fmt("nvm%d", i), *ctl = fmt("nvme%d", i), *node = drv;
+	long long part = vsize(d->image) / d->ns / 4096 * 4096;
+	int k;
+
+	if (d->ns == 1 && !d->zoned) {
+		add(a, "-drive", fmt("file=%s,if=none,id=%s,format=qcow2",
+		    esc(d->image), drv), "-device", fmt("nvme,serial=%s,drive=%s",
+		    esc(d->serial), drv), NULL);
+		return;
+	}
+	if (part <= 0)
+		die(1, "%s: not a qcow2 image of %ld namespaces", d->image,
+		    d->ns);
+	add(a, "-blockdev", fmt("driver=qcow2,node-name=%s,file.driver=file,"
+	    "file.filename=%s", drv, esc(d->image)), "-device",
+	    fmt("nvme,id=%s,serial=%s", ctl, esc(d->serial)), NULL);
+	for (k = 1; k <= d->ns; k++) {
+		if (d->ns > 1)
+			add(a, "-blockdev", fmt("driver=raw,node-name=%s,file=%s,"
+			    "offset=%lld,size=%lld", node = fmt("%sn%d", drv, k),
+			    drv, (k - 1) * part, part), NULL);
+		add(a, "-device", fmt("nvme-ns,drive=%s,bus=%s,nsid=%d,"
+		    "share-rw=on%s", node, ctl, k, d->zoned ?
+		    ",zoned=true,zoned.zone_size=8M" : ""), NULL);
+	}
+}
+
+/* qemu's command line for g with accelerator acc. */
+static char **qemu_argv(struct guest *g, const char *acc)
+{
+	struct args a = { 0 };
+	struct node *k;
+	int i;
+
+	add(&a, g->bin, "-name", esc(g->name), "-accel", acc, "-cpu", g->cpu,
+	    "-smp", g->smp, "-m", g->mem, NULL);
+	if (g->kernel)
+		add(&a, "-kernel", g->kernel, NULL);
+	if (g->initrd)
+		add(&a, "-initrd", g->initrd, NULL);
+	if (g->append)
+		add(&a, "-append", g->append, NULL);
+	if (g->boot)
+		add(&a, "-drive", fmt("file=%s,if=virtio,format=%s", esc(g->boot),
+		    strstr(g->boot, ".qcow2") ? "qcow2" : "raw"), NULL);
+	add(&a, "-display", "none", "-daemonize", "-pidfile",
+	    file(g, "qemu.pid"), "-chardev", fmt("socket,id=ser0,path=%s,"
+	    "server=on,wait=off,logfile=%s", esc(file(g, "console.sock")),
+	    esc(file(g, "serial.log"))), "-serial", "chardev:ser0", "-qmp",
+	    fmt("unix:%s,server=on,wait=off", esc(file(g, "qmp.sock"))),
+	    "-netdev", fmt("user,id=n0,hostfwd=tcp:127.0.0.1:%d-:22", g->port),
+	    "-device", "virtio-net-pci,netdev=n0", NULL);
+	for (i = 0; i < g->nnv; i++)
+		nvme(&a, &g->nv[i], i);
+	if (g->share)
+		add(&a, "-virtfs", fmt("local,path=%s,mount_tag=joe,"
+		    "security_model=none,id=share0", esc(g->share)), NULL);
+	for (k = g->extra ? g->extra->kid : NULL; k; k = k->next)
+		add(&a, k->val, NULL);
+	return a.v;
+}
+
+/* mkdir -p path. */
+static void mkdirs(const char *path)
+{
+	char *p = xstrdup(path), *s = p;
+
+	while (s) {
+		if ((s = strchr(s + 1, '/')))
+			*s = 0;
+		if (mkdir(p, 0777) && errno != EEXIST)
+			die(1, "cannot create %s:", p);
+		if (s)
+			*s = '/';
+	}
+	free(p);
+}
+
+/* init: g's directory and the nvme images it lacks. */
+static void init(struct guest *g)
+{
+	struct args a;
+	struct nvme *d;
+	int i, rc, log = -1;
+
+	mkdirs(g->path);
+	for (i = 0; i < g->nnv; i++) {
+		d = &g->nv[i];
+		if (access(d->image, F_OK) == 0)
+			continue;
+		if (!d->size && !d->base)
+			fdie(d->at, "%s is missing and has no size to be made "
+			    "with", d->image);
+		memset(&a, 0, sizeof a);
+		add(&a, "qemu-img", "create", "-q", "-f", "qcow2", NULL);
+		if (d->base)
+			add(&a, "-b", d->base, "-F", "qcow2", NULL);
+		add(&a, d->image, d->size, NULL);
+		if (log < 0)
+			log = logfile(g, "qemu.err");
+		if ((rc = run(a.v, log, 120))) {
+			tail(g, "qemu.err", 20);
+			die(1, "%s: qemu-img create %s failed (%d)", g->name,
+			    d->image, rc);
+		}
+		printf("%s: made %s\n", g->name, d->image);
+	}
+	if (log >= 0)
+		close(log);
+}
+
+/* The accelerator for g and, for auto, why not kvm: kvm when the CPU has
+ * vmx or svm, /dev/kvm opens and qemu can make g's CPU with it (stopped,
+ * then told to quit); else tcg. */
+static const char *accel(struct guest *g, const char **why)
+{
+	char *c = slurp("/proc/cpuinfo", 0), *sh[] = { "sh", "-c",
+	    "printf '%s\\n' '{\"execute\":\"qmp_capabilities\"}' "
+	    "'{\"execute\":\"quit\"}' | exec \"$0\" -accel kvm -cpu \"$1\" -S "
+	    "-nodefaults -display none -qmp stdio", g->bin, g->cpu, NULL };
+	int fd;
+
+	*why = NULL;
+	if (strcmp(g->accel, "auto"))
+		return g->accel;
+	if (!c || (!strstr(c, " vmx ") && !strstr(c, " vmx\n") &&
+	    !strstr(c, " svm ") && !strstr(c, " svm\n")))
+		*why = "the CPU has no vmx or svm";
+	else if ((fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) < 0)
+		*why = "/dev/kvm cannot be opened";
+	else if (close(fd), run(sh, -1, 20))
+		*why = "qemu cannot use KVM";
+	return *why ? "tcg" : "kvm";
+}
+
+/* Whether TCP port p of 127.0.0.1 is free to listen on. */
+static int portfree(int p)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+
+	a.sin_port = htons(p);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ok = fd >= 0 && !setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof one) && !bind(fd, (struct sockaddr *)&a, sizeof a);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* start failed (what): say so with qemu's messages and the end of the
+ * serial log, end what is left of qemu and exit 1. */
+static void fail(struct guest *g, const char *what)
+{
+	long pid = running(g);
+
+	warn("%s: %s", g->name, what);
+	tail(g, "qemu.err", 20);
+	tail(g, "serial.log", 20);
+	if (pid)
+		kill(pid, SIGKILL), ended(pid, 5);
+	clean(g);
+	exit(sig_count() ? 128 + sig_last() : 1);
+}
+
+/* start: g's qemu in the background, its ssh port known. */
+static int start(struct guest *g)
+{
+	struct str b = { 0 };
+	const char *acc, *why;
+	char **v;
+	long pid;
+	int i, log, rc, port;
+
+	if ((pid = running(g)))
+		die(1, "%s is already running (pid %ld)", g->name, pid);
+	if (g->port && !portfree(g->port))
+		die(1, "port %d is busy", g->port);
+	init(g);
+	clean(g);
+	acc = accel(g, &why);
+	if (why)
+		printf("%s: accel %s: %s\n", g->name, acc, why);
+	put(file(g, "accel"), fmt("%s\n", acc));
+	for (v = qemu_argv(g, acc), i = 0; v[i]; i++)
+		sputs(&b, i ? " " : ""), squote(&b, v[i]);
+	put(file(g, "cmdline"), fmt("%s\n", b.s));
+	put(file(g, "serial.log"), "");
+	log = logfile(g, "qemu.err");
+	fflush(stdout);
+	rc = run(v, log, 60);
+	close(log);
+	if (rc || !(pid = running(g)))
+		fail(g, "qemu failed to start");
+	if (!(port = g->port ? g->port : fwdport(g)))
+		fail(g, "cannot read qemu's forwarded ssh port over QMP");
+	put(file(g, "ssh_port"), fmt("%d\n", port));
+	printf("%s: started, pid %ld, accel %s, ssh port %d\n", g->name, pid,
+	    acc, port);
+	return 0;
+}
+
+/* An ssh transport to g: host 127.0.0.1, its port, the guest's user,
+ * identity, known_hosts and options, after ConnectTimeout=2 for wait. */
+static struct node *tp(struct guest *g, int wait)
+{
+	struct node *s = g->sec, *t, *o = conf_get(s, "options"), *l = NULL;
+	struct node **pp;
+	char *v;
+
+	if (!running(g) || !(v = line(g, "ssh_port", NULL)))
+		die(wait ? 2 : 1, "%s is not running", g->name);
+	t = conf_add(NULL, "host", "127.0.0.1", s);
+	conf_add(t, "port", v, s);
+	conf_add(t, "user", (v = conf_str(s, "user")) ? v : "root", s);
+	if ((v = conf_str(s, "identity")))
+		conf_add(t, "identity", v, s);
+	if ((v = conf_str(s, "known_hosts")))
+		conf_add(t, "known_hosts", v, s);
+	if (wait)
+		l = conf_add(NULL, NULL, "ConnectTimeout=2", s);
+	for (o = o ? o->kid : NULL; o; o = o->next)
+		l = conf_add(l, NULL, o->val, o);
+	if (l) {
+		l->type = 'l';
+		l->key = "options";
+		for (pp = &t->kid; *pp; pp = &(*pp)->next)
+			;
+		*pp = l;
+	}
+	return t;
+}
+
+/* wait: until ssh to g runs true, for up to tmo seconds (1 if not,
+ * 2 if qemu is gone); what ssh says goes to wait.log. */
+static int waitup(struct guest *g, double tmo)
+{
+	char **v = tp_argv(tp(g, 1), "true", TP_DATA);
+	double t0 = now(), end = t0 + tmo, t;
+	int log = logfile(g, "wait.log");
+
+	while (running(g)) {
+		t = now();
+		if (!run(v, log, t + 5 < end ? 5 : end > t ? end - t : 0.1)) {
+			printf("%s: answers over ssh after %.1f s\n", g->name,
+			    now() - t0);
+			return 0;
+		}
+		if (sig_count())
+			exit(128 + sig_last());
+		if (now() >= end) {
+			warn("%s: no answer over ssh in %g s", g->name, tmo);
+			tail(g, "wait.log", 2);
+			tail(g, "serial.log", 20);
+			return 1;
+		}
+		poll(NULL, 0, 500);
+	}
+	warn("%s: qemu is gone", g->name);
+	tail(g, "serial.log", 20);
+	return 2;
+}
+
+/* ssh: exec ssh to g, running argv (one word as a command line, more
+ * each quoted), else a shell. */
+static int ssh(struct guest *g, int argc, char **argv)
+{
+	struct str b = { 0 };
+	int i, tty = !argc && isatty(0);
+	char **v;
+
+	for (i = 0; i < argc; i++) {
+		sputs(&b, i ? " " : "");
+		if (argc == 1)
+			sputs(&b, argv[i]);
+		else
+			squote(&b, argv[i]);
+	}
+	v = tp_argv(tp(g, 0), argc ? b.s : tty ? "exec \"${SHELL:-/bin/sh}\" -i"
+	    : "exec \"${SHELL:-/bin/sh}\"", tty ? TP_TTY : TP_DATA);
+	fflush(stdout);
+	execvp(v[0], v);
+	die(1, "cannot run %s:", v[0]);
+	return 1;
+}
+
+/* kill: ACPI power-down, then after the grace period TERM, then KILL. */
+static int killg(struct guest *g)
+{
+	long pid = running(g);
+	double t0 = now();
+	int sig = 0;
+
+	if (!pid) {
+		clean(g);
+		printf("%s is not running\n", g->name);
+		return 0;
+	}
+	qmp(g, "{\"execute\":\"system_powerdown\"}");
+	if (!ended(pid, g->grace)) {
+		kill(pid, sig = SIGTERM);
+		if (!ended(pid, JOE_GRACE))
+			kill(pid, sig = SIGKILL), ended(pid, 5);
+	}
+	if (alive(pid))
+		die(1, "%s: pid %ld does not end", g->name, pid);
+	clean(g);
+	if (sig)
+		printf("%s: killed after %.1f s (SIG%s; no power-off in %g s)\n",
+		    g->name, now() - t0, sig == SIGTERM ? "TERM" : "KILL",
+		    g->grace);
+	else
+		printf("%s: powered off in %.1f s\n", g->name, now() - t0);
+	return 0;
+}
+
+/* status: a line for g, exit 0 if it runs, else 1. */
+static int status(struct guest *g)
+{
+	long pid = running(g);
+
+	if (!pid) {
+		puts("stopped");
+		return 1;
+	}
+	printf("running pid %ld accel %s ssh port %s\n", pid,
+	    line(g, "accel", "?"), line(g, "ssh_port", "?"));
+	return 0;
+}
+
+/* console: stdin to g's serial port, what it says to stdout, until the
+ * end of either or Ctrl-] on stdin (a terminal is raw meanwhile). */
+static int console(struct guest *g)
+{
+	struct pollfd p[2] = { { .fd = 0 }, { .fd = -1 } };
+	struct termios t, raw;
+	char buf[4096], *e;
+	int tty = isatty(0) && !tcgetattr(0, &t), i, n, done = 0;
+
+	if (!running(g) || (p[1].fd = uconnect(file(g, "console.sock"))) < 0)
+		die(1, "%s is not running", g->name);
+	fprintf(stderr, "Connected to %s's console; Ctrl-] to leave\n", g->name);
+	if (tty) {
+		raw = t;
+		raw.c_iflag &= ~(ICRNL | INLCR | IGNCR | IXON | ISTRIP | BRKINT);
+		raw.c_oflag &= ~OPOST;
+		raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(0, TCSAFLUSH, &raw);
+	}
+	p[0].events = p[1].events = POLLIN;
+	while (!done && poll(p, 2, -1) > 0)
+		for (i = 0; i < 2 && !done; i++) {
+			if (!p[i].revents)
+				continue;
+			n = read(p[i].fd, buf, sizeof buf);
+			if (!i && n > 0 && (e = memchr(buf, 0x1d, n)))
+				n = e - buf, done = 1;
+			if (n <= 0 || write(i ? 1 : p[1].fd, buf, n) != n)
+				done = 1;
+		}
+	if (tty)
+		tcsetattr(0, TCSAFLUSH, &t), fputs("\r\n", stderr);
+	return 0;
+}
+
+/* joe qemu [-c config]... [-D key=value]... command guest [arg...] */
+int main(int argc, char **argv)
+{
+	static const char *cmds[] = { "init", "start", "wait", "ssh", "kill",
+		"status", "console", NULL };
+	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
+	char *cmd = NULL, *e;
+	int c, i, ncf = 0, ndf = 0;
+	double tmo = 0;
+	struct guest *g;
+
+	argv0 = "joe-qemu";
+	for (;;) {	/* options before the command, then after it */
+		while ((c = getopt(argc, argv, "+c:D:hT:")) != -1) {
+			switch (c) {
+			case 'c': cf[ncf++] = optarg; break;
+			case 'D': df[ndf++] = optarg; break;
+			case 'h': usage(0); break;
+			case 'T':
+				if ((tmo = strtod(optarg, &e)) <= 0 || *e)
+					die(2, "-T %s: expected seconds > 0",
+					    optarg);
+				break;
+			default: usage(2);
+			}
+		}
+		if (cmd || optind >= argc)
+			break;
+		cmd = argv[optind];
+		argc -= optind;
+		argv += optind;
+		optind = 1;
+	}
+	for (i = 0; cmds[i] && cmd && strcmp(cmds[i], cmd); i++)
+		;
+	if (!cmd || !cmds[i] || optind >= argc || (tmo && i != 2) ||
+	    (i != 3 && optind + 1 < argc))
+		usage(2);
+	signal(SIGPIPE, SIG_IGN);
+	g = load(conf_config(cf, ncf, df, ndf), argv[optind++]);
+	if (i == 3 && optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	switch (i) {
+	case 0: init(g); return 0;
+	case 1: return start(g);
+	case 2: return waitup(g, tmo ? tmo : 60);
+	case 3: return ssh(g, argc - optind, argv + optind);
+	case 4: return killg(g);
+	case 5: return status(g);
+	default: return console(g);
+	}
+}

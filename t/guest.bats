@@ -1,0 +1,344 @@
+#!/usr/bin/env bats
+# joe qemu with real QEMU guests under TCG: the test guest that
+# t/fixtures/guest/build makes (a kernel and an initramfs with dropbear),
+# built once. Each test has its own guest directories under a short /tmp
+# directory, as unix socket paths must stay under 108 bytes. Run by
+# `make check-guest`, not by `make check`.
+load helper
+
+setup_file() {
+	"$BATS_TEST_DIRNAME/fixtures/guest/build" >/dev/null
+	D=$(mktemp -d /tmp/jq.XXXX)
+	mkdir -m 700 "$D/run"
+	export D G="$BATS_TEST_DIRNAME/fixtures/guest/cache"
+	export XDG_RUNTIME_DIR="$D/run"	# private ssh ControlPath directory
+}
+
+teardown_file() {
+	rm -rf "$D"
+}
+
+# Guests a failed test left running end with it (TERM: qemu quits at once).
+teardown() {
+	local p
+	for p in "$D/$BATS_TEST_NUMBER"*/qemu.pid; do
+		[ ! -f "$p" ] || kill "$(cat "$p")" 2>/dev/null || true
+	done
+}
+
+# cfg [NAME]...: g.config with these guests (default g), each in
+# $D/<test number><name> with a 64M nvme drive, booted with $APPEND if set.
+cfg() {
+	local n
+	printf 'qemu:\n  guests:\n' > g.config
+	for n in "${@:-g}"; do
+		cat >> g.config <<-EOF
+		    $n:
+		      path: $D/$BATS_TEST_NUMBER$n
+		      kernel: $G/vmlinuz
+		      initrd: $G/initrd.img
+		      append: ${APPEND:-console=ttyS0 quiet}
+		      memory: 256M
+		      identity: $G/id
+		      known_hosts: $G/known_hosts
+		      options: [HostKeyAlias=joe-guest]
+		      nvme:
+		      - {image: nvme0.qcow2, size: 64M}
+		EOF
+	done
+}
+
+# more LINE...: YAML lines for the last guest of g.config.
+more() {
+	printf '      %s\n' "$@" >> g.config
+}
+
+q() {
+	joe qemu -c g.config "$@"
+}
+
+# dir NAME: the directory of guest NAME (default g).
+dir() {
+	echo "$D/$BATS_TEST_NUMBER${1:-g}"
+}
+
+# nothing_left NAME: no qemu of guest NAME, none of its run-time files.
+nothing_left() {
+	local d
+	d=$(dir "$1")
+	! pgrep -f "$d/" || return 1
+	[ ! -e "$d/qemu.pid" ] && [ ! -e "$d/qmp.sock" ] &&
+		[ ! -e "$d/console.sock" ] && [ ! -e "$d/ssh_port" ]
+}
+
+@test "init makes the nvme images once and keeps them" {
+	cfg
+	qemu-img create -q -f qcow2 base.qcow2 32M
+	more "- {image: over.qcow2, base: $PWD/base.qcow2, serial: s2}"
+	run q init g
+	[ "$status" = 0 ]
+	[ "${lines[0]}" = "g: made $(dir)/nvme0.qcow2" ]
+	[ "${lines[1]}" = "g: made $(dir)/over.qcow2" ]
+	qemu-img info "$(dir)/nvme0.qcow2" | grep -q 'virtual size: 64 MiB'
+	qemu-img info "$(dir)/over.qcow2" | grep -q "backing file: $PWD/base.qcow2"
+	before=$(stat -c %i.%Y.%s "$(dir)"/*.qcow2)
+	sleep 1
+	run q init g
+	[ "$status" = 0 ]
+	[ -z "$output" ]
+	[ "$(stat -c %i.%Y.%s "$(dir)"/*.qcow2)" = "$before" ]
+}
+
+@test "start, status, wait, ssh, kill: a guest's life, accel auto is tcg" {
+	cfg
+	run q start g
+	[ "$status" = 0 ]
+	[ "${lines[0]}" = "g: made $(dir)/nvme0.qcow2" ]
+	[ "${lines[1]}" = "g: accel tcg: the CPU has no vmx or svm" ]
+	[[ "${lines[2]}" =~ ^g:\ started,\ pid\ [0-9]+,\ accel\ tcg,\ ssh\ port\ [0-9]+$ ]]
+	pid=$(cat "$(dir)/qemu.pid")
+	port=$(cat "$(dir)/ssh_port")
+	[ "${lines[2]}" = "g: started, pid $pid, accel tcg, ssh port $port" ]
+	[ "$(cat "$(dir)/accel")" = tcg ]
+	grep -q "^qemu-system-x86_64 -name g -accel tcg .* -daemonize " "$(dir)/cmdline"
+	run q status g
+	[ "$output" = "running pid $pid accel tcg ssh port $port" ]
+	run q wait -T 60 g
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == "g: answers over ssh after "* ]]
+	run q ssh g uname -s
+	[ "$status" = 0 ]
+	[ "$output" = Linux ]
+	run q ssh g 'ls /dev/nvme0n1'
+	[ "$output" = /dev/nvme0n1 ]
+	head -c 1048576 /dev/urandom > data
+	q ssh g 'dd of=/dev/nvme0n1 bs=64k conv=fsync 2>/dev/null' < data
+	q ssh g 'dd if=/dev/nvme0n1 bs=64k count=16 2>/dev/null' > back
+	cmp data back
+	run -3 q ssh g -- sh -c 'exit 3'
+	run -4 q ssh g <<< 'echo hi; exit 4'
+	[ "$output" = hi ]
+	run q kill g
+	[ "$status" = 0 ]
+	[[ "$output" =~ ^g:\ powered\ off\ in\ [0-9.]+\ s$ ]]
+	run -1 q status g
+	[ "$output" = stopped ]
+	nothing_left g
+	grep -q 'acpid: power button' "$(dir)/serial.log"
+}
+
+@test "start twice: the second is refused" {
+	cfg
+	q start g
+	pid=$(cat "$(dir)/qemu.pid")
+	run -1 q start g
+	[ "$output" = "joe-qemu: g is already running (pid $pid)" ]
+	q -D qemu.guests.g.grace=1 kill g
+	nothing_left g
+}
+
+@test "ssh_port: 0 picks a free port, two guests at once; a busy one is refused" {
+	cfg a b
+	q start a
+	pa=$(cat "$(dir a)/ssh_port")
+	run -1 q -D qemu.guests.b.ssh_port="$pa" start b
+	[ "$output" = "joe-qemu: port $pa is busy" ]
+	nothing_left b
+	q start b
+	pb=$(cat "$(dir b)/ssh_port")
+	[ "$pa" != "$pb" ]
+	q wait a &
+	q wait b
+	wait $!
+	q ssh a 'hostname > /tmp/me; echo a > /tmp/who'
+	q ssh b 'echo b > /tmp/who'
+	[ "$(q ssh a cat /tmp/who)" = a ]
+	[ "$(q ssh b cat /tmp/who)" = b ]
+	q kill a
+	q kill b
+	nothing_left a
+	nothing_left b
+	run q -D qemu.guests.a.ssh_port="$pa" -D qemu.guests.a.grace=1 start a
+	[ "$status" = 0 ]
+	[[ "$output" == *", ssh port $pa" ]]
+	[ "$(cat "$(dir a)/ssh_port")" = "$pa" ]
+	q -D qemu.guests.a.grace=1 kill a
+}
+
+@test "qemu that fails to start: exit 1 with its message, nothing left" {
+	cfg
+	more 'extra: [-device, nosuch]'
+	run -1 q start g
+	[[ "$output" == *"joe-qemu: g: qemu failed to start"* ]]
+	[[ "$output" == *"-device nosuch: 'nosuch' is not a valid device model name"* ]]
+	run -1 q status g
+	nothing_left g
+}
+
+@test "wait on a guest that does not let us in: exit 1 at -T with ssh's words and the serial log" {
+	cfg
+	ssh-keygen -q -t ed25519 -N '' -f other
+	q -D qemu.guests.g.identity="$PWD/other" start g
+	SECONDS=0
+	run -1 q -D qemu.guests.g.identity="$PWD/other" wait -T 8 g
+	[ "$SECONDS" -ge 8 ] && [ "$SECONDS" -le 16 ]
+	[[ "$output" == *"joe-qemu: g: no answer over ssh in 8 s"* ]]
+	[[ "$output" == *"the last lines of $(dir)/wait.log:"* ]]
+	[[ "$output" == *"Permission denied"* ]]
+	[[ "$output" == *"the last lines of $(dir)/serial.log:"* ]]
+	[[ "$output" == *"Exit before auth"* ]]	# dropbear's, in serial.log
+	q kill g
+}
+
+@test "a guest that dies while we wait: exit 2 with the end of its serial log" {
+	APPEND='console=ttyS0 panic=1 rdinit=/bin/false' cfg
+	more 'extra: [-no-reboot]'
+	q start g
+	SECONDS=0
+	run -2 q wait -T 60 g
+	[ "$SECONDS" -le 30 ]
+	[[ "$output" == *"joe-qemu: g: qemu is gone"* ]]
+	[[ "$output" == *"Rebooting in 1 seconds"* ]]	# the panic's last line
+	run -1 q status g
+	run -2 q wait g
+	[ "$output" = "joe-qemu: g is not running" ]
+}
+
+@test "console: stdin to the serial port, its output to stdout, Ctrl-] leaves" {
+	APPEND='console=ttyS0 quiet rdinit=/bin/sh' cfg
+	q start g
+	waitfor grep -q 'job control turned off' "$(dir)/serial.log"
+	run bash -c "{ printf 'echo jo\$((6*7))e\\n'; sleep 3; } | joe qemu -c g.config console g"
+	[ "$status" = 0 ]
+	[ "${lines[0]}" = "Connected to g's console; Ctrl-] to leave" ]
+	[[ "$output" == *jo42e* ]]
+	grep -q jo42e "$(dir)/serial.log"
+	mkfifo in
+	joe qemu -c g.config console g < in > out 2>&1 &
+	pid=$!
+	exec 5> in	# stdin stays open: only Ctrl-] ends it
+	printf 'echo x\n\035echo never\n' >&5
+	waitfor eval '! kill -0 $pid 2>/dev/null'
+	exec 5>&-
+	wait $pid
+	sleep 1
+	run ! grep -q never "$(dir)/serial.log"
+	q -D qemu.guests.g.grace=1 kill g
+}
+
+@test "kill: a guest that ignores the power button ends after grace" {
+	APPEND='console=ttyS0 quiet rdinit=/bin/sh' cfg
+	more 'grace: 2'
+	q start g
+	waitfor grep -q 'job control turned off' "$(dir)/serial.log"
+	SECONDS=0
+	run q kill g
+	[ "$status" = 0 ]
+	[[ "$output" =~ ^g:\ killed\ after\ [0-9.]+\ s\ \(SIGTERM\;\ no\ power-off\ in\ 2\ s\)$ ]]
+	[ "$SECONDS" -ge 2 ] && [ "$SECONDS" -le 6 ]
+	run -1 q status g
+	nothing_left g
+}
+
+@test "nvme namespaces and zoned namespaces reach the guest" {
+	cfg
+	more '- {image: two.qcow2, size: 64M, namespaces: 2, serial: two}' \
+		'- {image: zns.qcow2, size: 64M, zoned: true}'
+	q start g
+	q wait g
+	run q ssh g 'cd /sys/block; echo $(cat nvme1n1/size nvme1n2/size nvme2n1/queue/zoned nvme0n1/queue/zoned)'
+	[ "$output" = "65536 65536 host-managed none" ]
+	q kill g
+}
+
+@test "not running: status 1, kill 0, wait 2, ssh and console 1; a stale pidfile is removed" {
+	cfg
+	run -1 q status g
+	[ "$output" = stopped ]
+	mkdir -p "$(dir)"
+	echo $$ > "$(dir)/qemu.pid"	# alive, but not qemu holding its lock
+	run -1 q status g
+	run q kill g
+	[ "$output" = "g is not running" ]
+	[ ! -e "$(dir)/qemu.pid" ]
+	run -2 q wait g
+	run -1 q ssh g true
+	[ "$output" = "joe-qemu: g is not running" ]
+	run -1 q console g
+	run -2 joe qemu
+	run -2 q bogus g
+	run -2 q start
+	run -2 q status g h
+	run -2 q -T 5 start g
+	run -2 q status nosuch
+	[ "$output" = "joe-qemu: no guest 'nosuch' in the config (qemu.guests)" ]
+}
+
+@test "a bad config is reported at its place, exit 2" {
+	bad() {	# bad LINE:COL:MESSAGE YAML
+		printf 'qemu:\n  guests:\n    g:\n%s\n' "$2" > b.config
+		run -2 joe qemu -c b.config status g
+		[ "$output" = "b.config:$1" ] || { echo "got: $output"; return 1; }
+	}
+	k="      kernel: /k"
+	bad "3:5: guest g needs a path" "$k"
+	bad "3:5: guest g needs a kernel or a boot disk" "      path: /tmp/x"
+	bad "6:7: unknown guest key 'kernal'" "      path: /x
+$k
+      kernal: /k"
+	bad "6:7: smp must be a whole number from 1 to 1024, not 'two'" "      path: /x
+$k
+      smp: two"
+	bad "6:7: memory must be a size such as 512M, not '1 GB'" "      path: /x
+$k
+      memory: 1 GB"
+	bad "6:7: extra must be a list" "      path: /x
+$k
+      extra: -S"
+	bad "6:7: accel must be auto, kvm or tcg" "      path: /x
+$k
+      accel: hvf"
+	bad "7:20: unknown nvme key 'sise'" "      path: /x
+$k
+      nvme:
+      - {image: a, sise: 1M}"
+	bad "6:7: grace must be seconds > 0" "      path: /x
+$k
+      grace: 0"
+	bad "6:7: initrd is for a kernel" "      path: /x
+      boot: disk.qcow2
+      initrd: /i"
+	long=/tmp/$(printf '%095d' 0)
+	bad "4:7: path $long is too long: $long/console.sock would pass the 107 bytes of a unix socket's path" "      path: $long
+$k"
+	printf 'qemu:\n  guests:\n    g: {path: /x, kernel: /k}\n' > b.config
+	run -2 joe qemu -c b.config -D qemu.guests.g.ssh_port=70000 status g
+	[ "$output" = "-D:1:24: ssh_port must be a whole number from 0 to 65535, not '70000'" ]
+}
+
+@test "file names must be absolute, but for boot and nvme images" {
+	printf 'qemu:\n  guests:\n    g:\n      path: rel\n      kernel: /k\n' > r.config
+	run joe qemu -c r.config status g
+	[ "$status" = 2 ]
+	[ "$output" = "r.config:4:7: path must be an absolute path" ]
+	printf 'qemu:\n  guests:\n    g:\n      path: /tmp/x\n      kernel: vmlinuz\n' > r.config
+	run joe qemu -c r.config status g
+	[ "$status" = 2 ]
+	[ "$output" = "r.config:5:7: kernel must be an absolute path" ]
+}
+
+@test "pkgs/qemu: the example boots the test guest, uses it, powers it off" {
+	joe -s qemu
+	export JOE_GUEST=$TOP/t/fixtures/guest/cache
+	run joe run -o out
+	[ "$status" = 0 ]
+	[ "$(cut -f3 out/steps.tsv | sort | uniq -c | xargs)" = "7 pass" ]
+	grep -q '^Linux joe-guest ' out/04-info/cmd-01.log
+	grep -q '^/dev/nvme0n1$' out/04-info/cmd-02.log
+	grep -q 'there and back' out/06-files/cmd-01.log
+	[ "$(cut -f7 out/commands.tsv | sort -u | xargs)" = "guest1 local" ]
+	run joe qemu status guest1
+	[ "$status" = 1 ]
+	! pgrep -f "$HOME/.cache/joe/guest1"
+}
