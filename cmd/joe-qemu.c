@@ -33,7 +33,7 @@ struct nvme {
 
 struct guest {
 	char *name, *path, *bin, *kernel, *initrd, *append, *boot, *smp, *mem;
-	char *accel, *cpu, *share;
+	char *accel, *cpu, *share, *machine;
 	struct node *sec, *extra;
 	struct nvme *nv;
 	int nnv, port;
@@ -50,7 +50,7 @@ static const char *qkeys[] = { "mguests", NULL };
 static const char *gkeys[] = { "spath", "ssystem", "sbin", "skernel",
 	"sinitrd", "sappend", "sboot", "ssmp", "smemory", "saccel", "scpu",
 	"lnvme", "sssh_port", "sshare", "lextra", "sgrace", "suser",
-	"sidentity", "sknown_hosts", "loptions", NULL };
+	"sidentity", "sknown_hosts", "loptions", "smachine", NULL };
 static const char *nkeys[] = { "simage", "ssize", "sbase", "sserial",
 	"snamespaces", "szoned", NULL };
 
@@ -195,6 +195,11 @@ static struct guest *load(struct node *cfg, const char *name)
 	    strcmp(g->accel, "tcg"))
 		fdie(conf_get(sec, "accel"), "accel must be auto, kvm or tcg");
 	g->cpu = (v = conf_str(sec, "cpu")) ? v : "max";
+	/* aarch64 has no default machine: virt, as everyone uses */
+	g->machine = conf_str(sec, "machine");
+	if (!g->machine && strlen(g->bin) >= 7 &&
+	    !strcmp(g->bin + strlen(g->bin) - 7, "aarch64"))
+		g->machine = "virt";
 	g->port = num(sec, "ssh_port", 0, 0, 65535);
 	g->share = absof(sec, "share", NULL);
 	g->extra = conf_get(sec, "extra");
@@ -486,6 +491,8 @@ static char **qemu_argv(struct guest *g, const char *acc)
 
 	add(&a, g->bin, "-name", esc(g->name), "-accel", acc, "-cpu", g->cpu,
 	    "-smp", g->smp, "-m", g->mem, NULL);
+	if (g->machine)
+		add(&a, "-machine", g->machine, NULL);
 	if (g->kernel)
 		add(&a, "-kernel", g->kernel, NULL);
 	if (g->initrd)
