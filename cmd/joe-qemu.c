@@ -721,8 +721,8 @@ static int waitup(struct guest *g, double tmo)
 }
 
 /* ssh: exec ssh to g, running argv (one word as a command line, more
- * each quoted), else a shell. */
-static int ssh(struct guest *g, int argc, char **argv)
+ * each quoted), else a shell; with the config's env, as joe run does. */
+static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 {
 	struct str b = { 0 };
 	int i, tty = !argc && isatty(0);
@@ -735,8 +735,9 @@ static int ssh(struct guest *g, int argc, char **argv)
 		else
 			squote(&b, argv[i]);
 	}
-	v = tp_argv(tp(g, 0), argc ? b.s : tty ? "exec \"${SHELL:-/bin/sh}\" -i"
-	    : "exec \"${SHELL:-/bin/sh}\"", tty ? TP_TTY : TP_DATA);
+	v = tp_argv(tp(g, 0), tp_script(cfg, NULL, NULL, argc ? b.s : tty ?
+	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
+	    tty ? TP_TTY : TP_DATA);
 	fflush(stdout);
 	execvp(v[0], v);
 	die(1, "cannot run %s:", v[0]);
@@ -833,6 +834,7 @@ int main(int argc, char **argv)
 	char *cmd = NULL, *e;
 	int c, i, ncf = 0, ndf = 0;
 	double tmo = 0;
+	struct node *cfg;
 	struct guest *g;
 
 	argv0 = "joe-qemu";
@@ -863,14 +865,14 @@ int main(int argc, char **argv)
 	    (i != 3 && optind + 1 < argc))
 		usage(2);
 	signal(SIGPIPE, SIG_IGN);
-	g = load(conf_config(cf, ncf, df, ndf), argv[optind++]);
+	g = load(cfg = conf_config(cf, ncf, df, ndf), argv[optind++]);
 	if (i == 3 && optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	switch (i) {
 	case 0: init(g); return 0;
 	case 1: return start(g);
 	case 2: return waitup(g, tmo ? tmo : 60);
-	case 3: return ssh(g, argc - optind, argv + optind);
+	case 3: return ssh(cfg, g, argc - optind, argv + optind);
 	case 4: return killg(g);
 	case 5: return status(g);
 	default: return console(g);

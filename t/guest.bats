@@ -112,6 +112,9 @@ nothing_left() {
 	[ "$output" = Linux ]
 	run q ssh g 'ls /dev/nvme0n1'
 	[ "$output" = /dev/nvme0n1 ]
+	printf 'env:\n  JOE_X: "a b"\n' >> g.config	# as joe run -t would
+	run q ssh g 'echo "[$JOE_X]"'
+	[ "$output" = "[a b]" ]
 	head -c 1048576 /dev/urandom > data
 	q ssh g 'dd of=/dev/nvme0n1 bs=64k conv=fsync 2>/dev/null' < data
 	q ssh g 'dd if=/dev/nvme0n1 bs=64k count=16 2>/dev/null' > back
