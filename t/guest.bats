@@ -345,3 +345,23 @@ $k"
 	[ "$status" = 1 ]
 	! pgrep -f "$HOME/.cache/joe/guest1"
 }
+
+@test "joe run on a guest transport (dropbear): exact status, a timeout ends the command there, a new session after" {
+	cfg
+	printf 'transport:\n  local: {}\n  vm: {guest: g}\n' >> g.config
+	q start g >/dev/null
+	q wait -T 60 g >/dev/null
+	wf w <<-'EOF'
+	steps:
+	- {name: a, transport: vm, run: "echo $(id -un) on $(hostname); exit 3"}
+	- {name: hang, transport: vm, timeout: 2, run: "echo started; sleep 4321"}
+	- {name: after, transport: vm, always: true, run: "ps -o pid,comm | grep -c 'sleep' || true"}
+	EOF
+	run joe run -k -c g.config -o out
+	[ "$status" = 1 ]
+	[ "$(cut -f3,4 out/commands.tsv | tr '\t\n' ' |')" = "fail 3|timeout 143|pass 0|" ]
+	[ "$(cat out/01-a/cmd-01.log)" = "root on joe-guest" ]
+	[ "$(head -n 1 out/02-hang/cmd-01.log)" = started ]
+	[ "$(cat out/03-after/cmd-01.log)" = 0 ]
+	q kill g >/dev/null
+}
