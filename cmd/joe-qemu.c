@@ -659,34 +659,25 @@ static int start(struct guest *g)
 	return 0;
 }
 
-/* An ssh transport to g: host 127.0.0.1, its port, the guest's user,
- * identity, known_hosts and options, after ConnectTimeout=2 for wait. */
+/* An ssh transport to g (see tp_guest()), with ConnectTimeout=2 before
+ * its own options for wait. */
 static struct node *tp(struct guest *g, int wait)
 {
-	struct node *s = g->sec, *t, *o = conf_get(s, "options"), *l = NULL;
-	struct node **pp;
-	char *v;
+	struct node *t, *o, *l;
 
-	if (!running(g) || !(v = line(g, "ssh_port", NULL)))
+	if (!running(g) || !line(g, "ssh_port", NULL))
 		die(wait ? 2 : 1, "%s is not running", g->name);
-	t = conf_add(NULL, "host", "127.0.0.1", s);
-	conf_add(t, "port", v, s);
-	conf_add(t, "user", (v = conf_str(s, "user")) ? v : "root", s);
-	if ((v = conf_str(s, "identity")))
-		conf_add(t, "identity", v, s);
-	if ((v = conf_str(s, "known_hosts")))
-		conf_add(t, "known_hosts", v, s);
-	if (wait)
-		l = conf_add(NULL, NULL, "ConnectTimeout=2", s);
-	for (o = o ? o->kid : NULL; o; o = o->next)
-		l = conf_add(l, NULL, o->val, o);
-	if (l) {
-		l->type = 'l';
-		l->key = "options";
-		for (pp = &t->kid; *pp; pp = &(*pp)->next)
-			;
-		*pp = l;
-	}
+	t = tp_guest(g->sec);
+	if (!wait)
+		return t;
+	l = conf_add(NULL, NULL, "ConnectTimeout=2", g->sec);
+	for (o = conf_get(t, "options"), o = o ? o->kid : NULL; o; o = o->next)
+		conf_add(l, NULL, o->val, o);
+	if (!conf_get(t, "options"))
+		conf_add(t, "options", NULL, g->sec);
+	o = conf_get(t, "options");
+	o->type = 'l';
+	o->kid = l->kid;
 	return t;
 }
 
@@ -724,18 +715,11 @@ static int waitup(struct guest *g, double tmo)
  * each quoted), else a shell; with the config's env, as joe run does. */
 static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 {
-	struct str b = { 0 };
-	int i, tty = !argc && isatty(0);
+	int tty = !argc && isatty(0);
 	char **v;
 
-	for (i = 0; i < argc; i++) {
-		sputs(&b, i ? " " : "");
-		if (argc == 1)
-			sputs(&b, argv[i]);
-		else
-			squote(&b, argv[i]);
-	}
-	v = tp_argv(tp(g, 0), tp_script(cfg, NULL, NULL, argc ? b.s : tty ?
+	v = tp_argv(tp(g, 0), tp_script(cfg, NULL, NULL, argc ?
+	    tp_words(argc, argv) : tty ?
 	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
 	    tty ? TP_TTY : TP_DATA);
 	fflush(stdout);

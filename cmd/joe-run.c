@@ -425,24 +425,16 @@ static int runwf(struct opt *o, struct wf *w)
 static int one(struct opt *o, int argc, char **argv)
 {
 	struct job j = { 0 };
-	struct str b = { 0 };
-	int i;
+	char *cmd;
 
 	if (!argc)
 		usage(2);
-	for (i = 0; i < argc; i++) {
-		if (i)
-			sputs(&b, " ");
-		if (argc == 1)
-			sputs(&b, argv[i]);
-		else
-			squote(&b, argv[i]);
-	}
+	cmd = tp_words(argc, argv);
 	tp_job(&j, tp_get(o->cfg, o->tname, NULL), tp_script(o->cfg, NULL,
-	    NULL, b.s));
+	    NULL, cmd));
 	j.split = j.echo = 1;
 	j.deadline = o->tmo ? now() + o->tmo : 0;
-	job_here(&j, o->tname, b.s);
+	job_here(&j, o->tname, cmd);
 	return sig_count() ? 128 + sig_last() : j.rc;
 }
 

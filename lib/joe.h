@@ -99,3 +99,5 @@ char *tp_script(struct node *cfg, struct node *env, const char *cwd,
     const char *cmd);
 char **tp_argv(struct node *t, const char *script, int how);
 void tp_job(struct job *j, struct node *t, const char *script);
+struct node *tp_guest(struct node *q);	/* q: a section of qemu.guests */
+char *tp_words(int argc, char **argv);

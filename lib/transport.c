@@ -58,18 +58,13 @@ static const char lead[] =
  * command runs (the path of that file is kept in the transport map's val,
  * which a map has no use for).
  */
-static void guest(struct node *cfg, struct node *t)
+static void guest(struct node *q, struct node *t)
 {
-	struct node *g = conf_get(t, "guest"), *q = conf_get(cfg, "qemu");
 	static const char *from[] = { "user", "identity", "known_hosts", NULL };
+	struct node *g = conf_get(t, "guest");
 	char *path;
 	int i;
 
-	for (q = q ? conf_get(q, "guests") : NULL, q = q ? q->kid : NULL;
-	    q && strcmp(q->key, g->val); q = q->next)
-		;
-	if (!q || q->type != 'm')
-		fdie(g, "no guest '%s' in qemu.guests", g->val);
 	if (!(path = conf_str(q, "path")) || *path != '/')
 		fdie(q, "qemu.guests.%s.path must be an absolute path", q->key);
 	t->val = fmt("%s/ssh_port", path);
@@ -84,6 +79,34 @@ static void guest(struct node *cfg, struct node *t)
 		conf_get(t, "options")->type = 'l';
 		conf_get(t, "options")->kid = g->kid;
 	}
+}
+
+/* A transport to the guest whose section of qemu.guests is q. */
+struct node *tp_guest(struct node *q)
+{
+	struct node *t = conf_add(NULL, "guest", q->key, q);
+
+	guest(q, t);
+	return t;
+}
+
+/* A command line of words: one word is a shell command line, several are
+ * quoted one each (exec-like). */
+char *tp_words(int argc, char **argv)
+{
+	struct str b = { 0 };
+	int i;
+
+	sputs(&b, "");
+	for (i = 0; i < argc; i++) {
+		if (i)
+			sputs(&b, " ");
+		if (argc == 1)
+			sputs(&b, argv[i]);
+		else
+			squote(&b, argv[i]);
+	}
+	return b.s;
 }
 
 /* The transport called name, the default (first) one when name is NULL. */
@@ -114,8 +137,15 @@ struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
 			if (o->type != 's')
 				fdie(o, "ssh options must be plain values");
 	}
-	if (conf_get(t, "guest") && !t->val)
-		guest(cfg, t);
+	if ((k = conf_get(t, "guest")) && !t->val) {
+		for (o = conf_get(cfg, "qemu"), o = o ? conf_get(o, "guests") :
+		    NULL, o = o ? o->kid : NULL; o && strcmp(o->key, k->val);
+		    o = o->next)
+			;
+		if (!o || o->type != 'm')
+			fdie(k, "no guest '%s' in qemu.guests", k->val);
+		guest(o, t);
+	}
 	return t;
 }
 
