@@ -61,7 +61,7 @@ static const char receiver[] =
     "fi\n"
     "mv -f \"$t/$2\" \"$p/$n\"\n";
 
-/* sender | receiver, exiting with 255 if ssh failed on the receiving end,
+/* put: sender | receiver, exiting with 255 if ssh failed on the receiving end,
  * else with the sender's status if it failed, else the receiver's (POSIX sh
  * has no pipefail; a sender killed by SIGPIPE must not hide ssh's 255). */
 static const char pipeline[] =
@@ -160,13 +160,15 @@ int copy(int argc, char **argv, int get)
 		many = argc - optind > 2 ? "1" : "0";
 		memset(&j, 0, sizeof j);
 		j.argv = v;
-		v[4] = line(here, script(sender, dir, base, "", NULL));
-		v[5] = line(t, script(receiver, dest, base, many, NULL));
-		if (get)	/* the receiver asks for the stream itself */
+		if (get) {	/* the receiver asks for the stream itself */
 			j.argv = tp_argv(here, script(receiver, dest, base, many,
 			    line(t, script(sender, dir, base, "h", NULL)),
 			    line(t, script(sender, dir, base, "b", NULL)), NULL),
 			    TP_DATA);
+		} else {
+			v[4] = line(here, script(sender, dir, base, "", NULL));
+			v[5] = line(t, script(receiver, dest, base, many, NULL));
+		}
 		j.split = j.echo = 1;
 		j.remote = conf_str(t, "host") ? t : NULL;
 		st = job_here(&j, t->key, fmt("%s %s %s", get ? "get" : "put",

@@ -59,7 +59,7 @@ struct job {
 	double deadline;	/* now() after which it is ended, or 0 */
 	struct sess *sess;	/* or sent as line to this remote sh */
 	char *line;
-	struct node *remote;	/* its ssh transport (for exit status 255) */
+	struct node *remote;	/* put, get: over ssh, so 255 is ssh's */
 	int rc;			/* out: exit status, 128+N for signal N */
 };
 void sig_init(void);

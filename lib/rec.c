@@ -61,7 +61,7 @@ int job_rec(struct job *j, const char *out, const char *step,
 			die(1, "cannot create %s:", log);
 	}
 	st = spawn(j);
-	if (st == ST_FAIL && j->rc == 255 && j->remote && !j->sess)
+	if (st == ST_FAIL && j->rc == 255 && j->remote)
 		st = ST_ERROR;	/* put, get: the scripts there never exit 255 */
 	if (!out)
 		return st;

@@ -324,7 +324,6 @@ void tp_job(struct job *j, struct node *t, const char *script)
 
 	j->sess = NULL;
 	j->line = NULL;
-	j->remote = NULL;
 	if (!conf_str(t, "host")) {
 		j->argv = tp_argv(t, script, TP_RUN);
 		return;
@@ -355,6 +354,5 @@ void tp_job(struct job *j, struct node *t, const char *script)
 		    "'\"$N\"'" : (char[2]){ *script, 0 });
 	sputs(&b, "'\n");
 	j->line = b.s;
-	j->remote = t;
 	j->split = 1;
 }
