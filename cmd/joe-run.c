@@ -272,7 +272,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 {
 	struct job j = { 0 };
 	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
-	char **env, *v;
+	char **env;
 	struct node *k;
 	int i = 0, st = ST_PASS;
 
@@ -299,12 +299,10 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 	for (i = 0; i < s->ncmd && !st; i++) {
 		if (o->verbose)
 			printf("+ %s\n", s->cmd[i]), fflush(stdout);
-		v = tp_script(o->cfg, s->env, s->cwd, s->cmd[i]);
-		tp_job(&j, s->tp, v);
+		tp_job(&j, s->tp, o->cfg, s->env, s->cwd, s->cmd[i]);
 		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
 		free(j.argv);
 		free(j.line);
-		free(v);
 	}
 	free(dir);
 	return st;
@@ -415,9 +413,11 @@ static int runwf(struct opt *o, struct wf *w)
 		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
 		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
 		    n[ST_SKIP], now() - t0);
+	if (rec_lost)
+		warn("%s: the records are not complete", out);
 	if (sig_count())
 		return 128 + sig_last();
-	return n[ST_ERROR] ? 255 : n[ST_FAIL] + n[ST_TIMEOUT] ? 1 : 0;
+	return n[ST_ERROR] ? 255 : n[ST_FAIL] + n[ST_TIMEOUT] || rec_lost;
 }
 
 /* joe run -- CMD: one word is a shell command line; several are quoted
@@ -430,12 +430,11 @@ static int one(struct opt *o, int argc, char **argv)
 	if (!argc)
 		usage(2);
 	cmd = tp_words(argc, argv);
-	tp_job(&j, tp_get(o->cfg, o->tname, NULL), tp_script(o->cfg, NULL,
-	    NULL, cmd));
+	tp_job(&j, tp_get(o->cfg, o->tname, NULL), o->cfg, NULL, NULL, cmd);
 	j.split = j.echo = 1;
 	j.deadline = o->tmo ? now() + o->tmo : 0;
 	job_here(&j, o->tname, cmd);
-	return sig_count() ? 128 + sig_last() : j.rc;
+	return sig_count() ? 128 + sig_last() : j.rc ? j.rc : rec_lost;
 }
 
 static void addwf(struct opt *o, struct wf ***w, int *nw, const char *path)

@@ -54,7 +54,8 @@ struct job {
 	char **argv, **env;	/* env: extra NAME=value strings */
 	const char *dir;	/* chdir here first, or NULL */
 	int log;		/* gets stdout and stderr, or -1 */
-	int echo;		/* also copy them to our stdout/stderr */
+	int echo;		/* also copy them to our stdout/stderr, but
+				 * with | 4 not stdout, with | 8 not stderr */
 	int split;		/* stdout and stderr apart, merged by lines */
 	double deadline;	/* now() after which it is ended, or 0 */
 	struct sess *sess;	/* or sent as line to this remote sh */
@@ -67,9 +68,11 @@ int sig_count(void);		/* SIGINT/SIGTERM/SIGHUP seen so far */
 int sig_last(void);
 int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_INTR */
 struct sess *sess_new(char **argv, const char *tok);
+char *fdid(int fd);		/* "DEV:INO" of what fd is, or "" */
 void sess_quit(void);
 
 /* rec.c: run directory records */
+extern int rec_lost;	/* a record or a log could not be written whole */
 void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
 int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text);
@@ -98,6 +101,7 @@ struct node *tp_get(struct node *cfg, const char *name, const struct node *at);
 char *tp_script(struct node *cfg, struct node *env, const char *cwd,
     const char *cmd);
 char **tp_argv(struct node *t, const char *script, int how);
-void tp_job(struct job *j, struct node *t, const char *script);
+void tp_job(struct job *j, struct node *t, struct node *cfg, struct node *env,
+    const char *cwd, const char *cmd);
 struct node *tp_guest(struct node *q);	/* q: a section of qemu.guests */
 char *tp_words(int argc, char **argv);

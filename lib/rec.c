@@ -1,7 +1,8 @@
 /*
  * Run directory records: tab-separated lines, appended with one write
  * each as each thing ends, so a killed run keeps all it did and several
- * processes (a worklet's own joe run) can append to the same file.
+ * processes (a worklet's own joe run) can append to the same file. A
+ * record is whole or not there: one cut short (a full disk) is cut off.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,13 +13,16 @@
 
 #include "joe.h"
 
+int rec_lost;
+
 void rec(const char *dir, const char *file, ...)
 {
 	struct str b = { 0 };
 	const char *f;
 	char *path = fmt("%s/%s", dir, file);
 	va_list ap;
-	int fd;
+	ssize_t w = -1;
+	int fd, e;
 
 	va_start(ap, file);
 	for (f = va_arg(ap, const char *); f; f = va_arg(ap, const char *)) {
@@ -28,10 +32,15 @@ void rec(const char *dir, const char *file, ...)
 	b.s[b.n - 1] = '\n';
 	va_end(ap);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, b.s, b.n) != (ssize_t)b.n)
-		warn("cannot write %s:", path);
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0 || (w = write(fd, b.s, b.n)) != (ssize_t)b.n) {
+		e = w < 0 ? errno : ENOSPC;	/* cut short: the disk is full */
+		if (w > 0 && ftruncate(fd, lseek(fd, 0, SEEK_CUR) - w) < 0)
+			e = errno;
+		errno = e;
+		if (!rec_lost++)	/* once: the rest is likely the same */
+			warn("cannot write %s:", path);
+	}
+	close(fd);
 	free(path);
 	free(b.s);
 }
@@ -43,7 +52,7 @@ int job_rec(struct job *j, const char *out, const char *step,
 {
 	static char *last;	/* the step of the previous call */
 	static int i;		/* and the number it took */
-	char *log = NULL, *start = stamp(), *n, *rc, *sec;
+	char *log = NULL, *start = stamp();
 	double t = now();
 	int st;
 
@@ -66,22 +75,23 @@ int job_rec(struct job *j, const char *out, const char *step,
 	if (!out)
 		return st;
 	close(j->log);
-	n = fmt("%d", --i);
-	rc = fmt("%d", j->rc);
-	sec = fmt("%.3f", now() - t);
-	rec(out, "commands.tsv", step, n, stname[st], rc, start, sec, tname,
-	    text, (char *)NULL);
-	free(log), free(n), free(rc), free(sec), free(start);
+	rec(out, "commands.tsv", step, fmt("%d", --i), stname[st],
+	    fmt("%d", j->rc), start, fmt("%.3f", now() - t), tname, text,
+	    (char *)NULL);	/* what it takes is freed at exit */
 	return st;
 }
 
 /* Spawn j, recorded in the run and step of the worklet we are in, if any
- * (JOE_OUTPUT, JOE_STEP). */
+ * (JOE_OUTPUT, JOE_STEP); there, what goes to the log is not echoed to
+ * the worklet's own log as well. */
 int job_here(struct job *j, const char *tname, const char *text)
 {
 	char *out = getenv("JOE_OUTPUT"), *step = getenv("JOE_STEP");
+	char *p = getenv("JOE_LOG_PIPE");
 
 	if (out && *out && (!step || !*step))
 		die(2, "JOE_OUTPUT is set but JOE_STEP is not");
+	if (out && *out && p)	/* see JOE_LOG_PIPE in joe-run(1) */
+		j->echo |= !strcmp(p, fdid(1)) << 2 | !strcmp(p, fdid(2)) << 3;
 	return job_rec(j, out && *out ? out : NULL, step, tname, text);
 }

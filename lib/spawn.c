@@ -3,7 +3,8 @@
  * process group with stdin from /dev/null; its output goes to the log as
  * it arrives. A deadline or a signal to us ends the whole group: the signal
  * (or TERM), then KILL after JOE_GRACE seconds. A command for a session
- * is written to the session's stdin instead, and "k" ends it.
+ * is written to the session's stdin instead, and "k" ends it. No local
+ * command outlives us (see guardian()).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -45,9 +47,13 @@ struct sess {
 };
 static struct sess *sessions;
 
-/* Signals reach the poll loop through this pipe. */
-static int sigp[2] = { -1, -1 };
+/* Signals reach the poll loop through this pipe. Between fork and exec
+ * they wait (omask: the mask to restore), so none is lost to our handler
+ * in the child. */
+static int sigp[2] = { -1, -1 }, guard = -1;
 static volatile sig_atomic_t nsig, lastsig;
+static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE };
+static sigset_t omask;
 
 static void onsig(int s)
 {
@@ -76,7 +82,6 @@ int sig_last(void)
 
 void sig_init(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 	struct sigaction sa;
 	int i;
 
@@ -123,10 +128,12 @@ static void tolog(struct job *j, struct stream *s, size_t n)
 			n = BUFSZ - 64;
 	}
 	if (j->log >= 0 && n && writeall(j->log, s->buf, n) < 0) {
-		warn("cannot write the log:");
+		if (!rec_lost++)
+			warn("cannot write the log:");
 		j->log = -1;
 	}
-	if (j->echo && n && writeall(s->to, s->buf, n) < 0) {
+	if (j->echo && !(j->echo & s->to << 2) && n &&
+	    writeall(s->to, s->buf, n) < 0) {
 		j->echo = 0;	/* our reader is gone: end as if told to */
 		onsig(SIGTERM);
 	}
@@ -196,18 +203,67 @@ static void nofds(void)
 		close(fd);
 }
 
+/*
+ * No local command outlives us, however we end: a guardian process, in a
+ * session of its own and deaf to all signals but KILL, is told the
+ * process group of each command as it starts (and 0 as it ends) through
+ * a pipe only we hold; at the pipe's end it kills the group still running
+ * (one at most: spawn() runs one at a time).
+ */
+static void guardian(void)
+{
+	int p[2], g = 0, v;
+
+	if (pipe(p) || (v = fork()) < 0)
+		die(1, "cannot start the guardian:");
+	if (v) {
+		close(p[0]);
+		fcntl(guard = p[1], F_SETFD, FD_CLOEXEC);
+		return;
+	}
+	setsid();
+	dup2(p[0], 0);
+	nofds();
+	while (read(0, &v, sizeof v) == sizeof v)
+		g = v;
+	if (g)
+		kill(-g, SIGKILL);
+	_exit(0);
+}
+
+static void tell(int g)
+{
+	if (write(guard, &g, sizeof g) < 0)
+		return;		/* it is gone: nothing to do */
+}
+
+/* fd's device and inode as "DEV:INO", or "" */
+char *fdid(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) ? "" : fmt("%lu:%lu", (unsigned long)sb.st_dev,
+	    (unsigned long)sb.st_ino);
+}
+
 static void child(struct job *j, char **argv, int in, int out, int err)
 {
 	int i;
 
-	signal(SIGPIPE, SIG_DFL);
 	setpgid(0, 0);
+	if (!j->sess)
+		tell(getpid());
+	for (i = 0; i < 5; i++)
+		signal(sigs[i], SIG_DFL);
+	sigprocmask(SIG_SETMASK, &omask, NULL);
 	dup2(in >= 0 ? in : open("/dev/null", O_RDONLY), 0);
 	dup2(out, 1);
 	dup2(err, 2);
 	nofds();
 	for (i = 0; j->env && j->env[i]; i++)
 		putenv(j->env[i]);
+	if (j->log >= 0)
+		setenv("JOE_LOG_PIPE", fdid(1), 1);
 	if (j->dir && chdir(j->dir))
 		fprintf(stderr, "%s: cannot enter %s: %s\n", argv0, j->dir,
 		    strerror(errno));
@@ -223,6 +279,7 @@ static void child(struct job *j, char **argv, int in, int out, int err)
 static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 {
 	int p[3][2], i;
+	sigset_t all;
 	pid_t pid;
 
 	for (i = 0; i < 3; i++) {
@@ -236,11 +293,16 @@ static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 		if (i < 2)
 			fcntl(p[i][0], F_SETFL, O_NONBLOCK);
 	}
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &omask);
+	if (guard < 0 && !j->sess)
+		guardian();
 	if ((pid = fork()) < 0)
 		die(1, "fork:");
 	if (!pid)
 		child(j, argv, p[2][0], p[0][1], p[j->split][1]);
 	setpgid(pid, pid);
+	sigprocmask(SIG_SETMASK, &omask, NULL);
 	for (i = 0; i < 3; i++)
 		if (p[i][i != 2] >= 0)
 			close(p[i][i != 2]);
@@ -353,11 +415,11 @@ int spawn(struct job *j)
 		if (j->sess && (pf[1].fd < 0 && pf[2].fd < 0))
 			break;
 		t = kill_at ? (kill_at - t) * 1000 + 1 : -1;
-		if (poll(pf, 3, t > 1e9 ? 1e9 : t) < 0 && errno != EINTR)
+		if ((k = poll(pf, 3, t > 1e9 ? 1e9 : t)) < 0 && errno != EINTR)
 			die(1, "poll:");
 		while (read(sigp[0], &c, 1) == 1)
 			;
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < 2 && k > 0; i++)
 			if (pf[i + 1].revents)
 				rd(j, &s[i], &rc[i]);
 		si.si_pid = 0;
@@ -381,6 +443,7 @@ int spawn(struct job *j)
 		;
 	if (why)
 		kill(-pid, SIGKILL);
+	tell(0);
 	for (i = 0; i < 2; i++) {
 		for (k = 0; s[i].fd >= 0 && k < 256 && rd(j, &s[i], &rc[i]) > 0; k++)
 			;

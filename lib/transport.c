@@ -149,12 +149,16 @@ struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
 	return t;
 }
 
-static void exports(struct str *b, struct node *env)
+/* env checked, its values added to v as NAME=value strings. */
+static char **envs(struct node *env, char **v)
 {
 	struct node *k;
+	int n = 0;
 
 	if (env && env->type != 'm')
 		fdie(env, "env must be a mapping");
+	for (; v && v[n]; n++)
+		;
 	for (k = env ? env->kid : NULL; k; k = k->next) {
 		if (k->type != 's')
 			fdie(k, "env.%s must be a plain value", k->key);
@@ -162,12 +166,11 @@ static void exports(struct str *b, struct node *env)
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(k->key) ||
 		    strchr("0123456789", *k->key))
 			fdie(k, "'%s' is not an environment variable name", k->key);
-		sputs(b, "export ");
-		sputs(b, k->key);
-		sputs(b, "=");
-		squote(b, k->val);
-		sputs(b, "\n");
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		v[n++] = fmt("%s=%s", k->key, k->val);
+		v[n] = NULL;
 	}
+	return v;
 }
 
 /* The script that runs cmd with the config's env, then env, exported, in
@@ -176,9 +179,11 @@ char *tp_script(struct node *cfg, struct node *env, const char *cwd,
     const char *cmd)
 {
 	struct str b = { 0 };
+	char **v = envs(env, envs(conf_get(cfg, "env"), NULL));
+	int i;
 
-	exports(&b, conf_get(cfg, "env"));
-	exports(&b, env);
+	for (i = 0; v && v[i]; i++)
+		sputs(&b, "export "), squote(&b, v[i]), sputs(&b, "\n");
 	if (cwd) {
 		sputs(&b, "cd ");
 		squote(&b, cwd);
@@ -278,7 +283,7 @@ char **tp_argv(struct node *t, const char *script, int how)
 		n++;
 	v = xmalloc((40 + 4 * n) * sizeof *v);
 	if (!host) {
-		v[0] = "sh", v[1] = "-c", v[2] = (char *)script, v[3] = NULL;
+		v[0] = "/bin/sh", v[1] = "-c", v[2] = (char *)script, v[3] = NULL;
 		return v;
 	}
 	if ((s = conf_str(t, "jump")))
@@ -310,24 +315,29 @@ char **tp_argv(struct node *t, const char *script, int how)
 	return v;
 }
 
-/* Set up j to run script on t: locally as sh -c, over ssh in t's session
- * (one a process), as a line of sh that sets c to script. */
-void tp_job(struct job *j, struct node *t, const char *script)
+/* Set up j to run cmd (see tp_script) on t: locally as sh -c, its env in
+ * j->env (not in argv, seen in ps); over ssh in t's session (one a
+ * process), as a line of sh that sets c to the script. */
+void tp_job(struct job *j, struct node *t, struct node *cfg, struct node *env,
+    const char *cwd, const char *cmd)
 {
 	static struct node **tp;
 	static struct sess **ss;
 	static int n;
 	unsigned char r[16];
 	struct str b = { 0 };
-	char *tok;
+	char *tok, *script;
 	int i, fd;
 
 	j->sess = NULL;
 	j->line = NULL;
+	j->env = NULL;
 	if (!conf_str(t, "host")) {
-		j->argv = tp_argv(t, script, TP_RUN);
+		j->env = envs(env, envs(conf_get(cfg, "env"), NULL));
+		j->argv = tp_argv(t, tp_script(NULL, NULL, cwd, cmd), TP_RUN);
 		return;
 	}
+	script = tp_script(cfg, env, cwd, cmd);
 	j->argv = NULL;
 	for (i = 0; i < n && tp[i] != t; i++)
 		;
