@@ -69,6 +69,13 @@ int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_INTR */
 struct sess *sess_new(char **argv, const char *tok);
 void sess_quit(void);
 
+/* secret.c: values written as *** wherever joe writes */
+void sec_init(struct node *cfg);		/* the config's, the environment's */
+void sec_add(struct node *n, const char *key);	/* n's under a secret key */
+size_t sec_span(char *b, size_t *n, size_t end, size_t cap);
+char *sec_mask(const char *s);			/* a new string */
+char *sec_file(struct node *cfg);	/* the real config, private */
+
 /* rec.c: run directory records */
 void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
 int job_rec(struct job *j, const char *out, const char *step,
