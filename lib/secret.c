@@ -48,9 +48,7 @@ static void add(const char *v)
 {
 	size_t i, n = strlen(v);
 
-	for (i = 0; i < nsec && strcmp(sec[i], v); i++)
-		;
-	if (n < 4 || i < nsec)	/* a shorter one would mask everything */
+	if (n < 4)	/* a shorter one would mask everything */
 		return;
 	sec = xrealloc(sec, (nsec + 1) * sizeof *sec);
 	for (i = nsec++; i && strlen(sec[i - 1]) < n; i--)
@@ -136,32 +134,26 @@ char *sec_mask(const char *s)
 static void unpriv(void)
 {
 	unlink(priv);
-	*strrchr(priv, '/') = 0;
-	rmdir(priv);
 }
 
-/*
- * The config with its secrets, for a worklet's JOE_CONFIG: in a directory
- * of ours (mode 0700) in $XDG_RUNTIME_DIR, $TMPDIR or /tmp, removed when
- * we exit (a run killed by SIGKILL leaves it).
- */
+/* The config with its secrets, for a worklet's JOE_CONFIG: a file only we
+ * can read in $XDG_RUNTIME_DIR, $TMPDIR or /tmp, removed when we exit (a
+ * run killed by SIGKILL leaves it). */
 char *sec_file(struct node *cfg)
 {
 	const char *t = getenv("XDG_RUNTIME_DIR");
-	char *d;
 	size_t n = nsec;
 	FILE *f;
+	int fd;
 
 	if (priv)
 		return priv;
 	if (!t || !*t)
 		t = getenv("TMPDIR");
-	if (!mkdtemp(d = fmt("%s/joe-XXXXXX", t && *t ? t : "/tmp")))
-		die(1, "cannot create %s:", d);
-	priv = fmt("%s/config.yaml", d);
-	atexit(unpriv);
-	if (!(f = fopen(priv, "w")))
+	priv = fmt("%s/joe-config-XXXXXX", t && *t ? t : "/tmp");
+	if ((fd = mkstemp(priv)) < 0 || !(f = fdopen(fd, "w")))
 		die(1, "cannot create %s:", priv);
+	atexit(unpriv);
 	nsec = 0;	/* written as it is */
 	conf_emit(f, cfg, 0);
 	nsec = n;

@@ -156,7 +156,7 @@ secrets.1=cookie' ]
 	cat > wl <<-'EOF'
 	#!/bin/sh
 	echo "$JOE_CONFIG" > "$JOE_OUTPUT/../private"
-	stat -c %a "$(dirname "$JOE_CONFIG")" > "$JOE_OUTPUT/../mode"
+	stat -c %a "$JOE_CONFIG" > "$JOE_OUTPUT/../mode"
 	joe config env.DB_PASSWORD | tr -d '\n' | sha256sum
 	[ "$(joe config env.DB_PASSWORD)" = "$JOE_WITH_API_KEY" ] && echo same
 	joe run -- 'printf %s "$DB_PASSWORD" | sha256sum; echo "in $DB_PASSWORD"'
@@ -175,10 +175,9 @@ secrets.1=cookie' ]
 	[ "$(cat run/out/01-a/cmd-02.log)" = "$SUM
 in ***" ]
 	[ "$(cat run/out/01-a/cmd-03.log)" = "with ***" ]
-	[ "$(cat run/mode)" = 700 ]
+	[ "$(cat run/mode)" = 600 ]
 	[[ "$(cat run/private)" != "$PWD"/run/* ]]
 	[ ! -e "$(cat run/private)" ]
-	[ ! -e "$(dirname "$(cat run/private)")" ]
 	grep -qx '  DB_PASSWORD: "\*\*\*"' run/out/config.yaml
 	nowhere run/out
 	reports run/out
