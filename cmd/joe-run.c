@@ -73,6 +73,7 @@ static struct node *map(struct opt *o, struct node *it, const char *key,
 			fdie(k, "%s.%s must be a plain value", key, k->key);
 		c = conf_add(c, k->key, conf_subst(o->cfg, k, k->val, mx), k);
 	}
+	sec_add(c, NULL);
 	return c;
 }
 
@@ -124,8 +125,8 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	for (i = 0; i < w->n - 1; i++)
 		if (!strcmp(w->s[i].name, name))
 			fdie(it, "duplicate step name '%s'", name);
-	s->name = name;
-	s->dir = fmt("%02d-%s", w->n, name);
+	s->name = sec_mask(name);
+	s->dir = fmt("%02d-%s", w->n, s->name);
 	for (v = s->dir; (v = strchr(v, '/'));)
 		*v = '_';
 	run = str(o, it, "run", mx);
@@ -244,8 +245,8 @@ static char *mkrun(const char *o, const char *name)
 	time_t t = time(NULL);
 	int i;
 
-	if (o && mkdir(o, 0777) && (errno != EEXIST || rmdir(o) ||
-	    mkdir(o, 0777)))
+	if (o && mkdir(o, 0700) && (errno != EEXIST || rmdir(o) ||
+	    mkdir(o, 0700)))
 		die(2, "cannot create run directory %s:", o);
 	if (o)
 		return xstrdup(realpath(o, p));
@@ -255,7 +256,7 @@ static char *mkrun(const char *o, const char *name)
 	for (i = 0;; i++) {
 		d = i ? fmt("joe-output/%s-%s.%d", ts, name, i) :
 		    fmt("joe-output/%s-%s", ts, name);
-		if (!mkdir(d, 0777))
+		if (!mkdir(d, 0700))
 			break;
 		if (errno != EEXIST)
 			die(1, "cannot create %s:", d);
@@ -287,7 +288,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		for (i = 0, k = s->env ? s->env->kid : NULL; k; k = k->next)
 			env[i++] = k->key ? fmt("%s=%s", k->key, k->val) : k->val;
 		env[i++] = fmt("JOE_OUTPUT=%s", out);
-		env[i++] = fmt("JOE_CONFIG=%s/config.yaml", out);
+		env[i++] = fmt("JOE_CONFIG=%s", sec_file(o->cfg));
 		env[i++] = fmt("JOE_STEP=%s", s->dir);
 		env[i++] = fmt("JOE_TRANSPORT=%s", s->tname);
 		env[i] = NULL;
@@ -298,7 +299,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 	}
 	for (i = 0; i < s->ncmd && !st; i++) {
 		if (o->verbose)
-			printf("+ %s\n", s->cmd[i]), fflush(stdout);
+			printf("+ %s\n", sec_mask(s->cmd[i])), fflush(stdout);
 		tp_job(&j, s->tp, o->cfg, s->env, s->cwd, s->cmd[i]);
 		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
 		free(j.argv);
@@ -536,7 +537,7 @@ int main(int argc, char **argv)
 			for (s = &w[i]->s[c], k = 0; s->sel && k < (s->path ? 1 :
 			    s->ncmd); k++) {
 				b.n = 0;
-				sesc(&b, s->path ? s->uses : s->cmd[k]);
+				sesc(&b, sec_mask(s->path ? s->uses : s->cmd[k]));
 				printf("%s\t%s\t%s\t%s\n", w[i]->path, s->dir,
 				    s->path ? "local" : s->tname, b.s);
 			}

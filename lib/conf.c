@@ -265,6 +265,7 @@ struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 	resolve(cfg, cfg);
 	for (k = conf_get(cfg, "transport")->kid; k; k = k->next)
 		tp_get(cfg, k->key, NULL);	/* checks each one */
+	sec_init(cfg);
 	return cfg;
 }
 
@@ -315,7 +316,7 @@ void conf_print(FILE *f, struct node *n, const char *prefix)
 	char *p;
 
 	if (n->type == 's') {
-		sesc(&b, n->val);
+		sesc(&b, sec_mask(n->val));
 		fprintf(f, "%s=%s\n", prefix, b.s ? b.s : "");
 		free(b.s);
 	}
@@ -357,7 +358,7 @@ void conf_emit(FILE *f, struct node *n, int ind)
 		else
 			fprintf(f, "%s:", k->key);
 		if (k->type == 's')
-			fputc(' ', f), quote(f, k->val), fputc('\n', f);
+			fputc(' ', f), quote(f, sec_mask(k->val)), fputc('\n', f);
 		else if (!k->kid)
 			fputs(k->type == 'm' ? " {}\n" : " []\n", f);
 		else

@@ -71,6 +71,13 @@ struct sess *sess_new(char **argv, const char *tok);
 char *fdid(int fd);		/* "DEV:INO" of what fd is, or "" */
 void sess_quit(void);
 
+/* secret.c: values written as *** wherever joe writes */
+void sec_init(struct node *cfg);		/* the config's, the environment's */
+void sec_add(struct node *n, const char *key);	/* n's under a secret key */
+size_t sec_span(char *b, size_t *n, size_t end, size_t cap);
+char *sec_mask(const char *s);			/* a new string */
+char *sec_file(struct node *cfg);	/* the real config, private */
+
 /* rec.c: run directory records */
 extern int rec_lost;	/* a record or a log could not be written whole */
 void rec(const char *dir, const char *file, ...);	/* fields, then NULL */

@@ -26,7 +26,7 @@ void rec(const char *dir, const char *file, ...)
 
 	va_start(ap, file);
 	for (f = va_arg(ap, const char *); f; f = va_arg(ap, const char *)) {
-		sesc(&b, f);
+		sesc(&b, f = sec_mask(f)), free((char *)f);
 		sputs(&b, "\t");
 	}
 	b.s[b.n - 1] = '\n';

@@ -117,23 +117,27 @@ static int writeall(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Log (and echo) the first n bytes of s; with n -1, its whole lines, or
- * all but the last few bytes (which may begin a marker) when it is full. */
+/* Log (and echo) the first n bytes of s, each secret as ***; with n -1,
+ * its whole lines, or all but the last few bytes (which may begin a
+ * marker) when it is full, less a secret that may go on in what follows. */
 static void tolog(struct job *j, struct stream *s, size_t n)
 {
-	if (n == (size_t)-1) {
+	size_t m, more = n == (size_t)-1;
+
+	if (more) {
 		for (n = s->n; n && s->buf[n - 1] != '\n'; n--)
 			;
 		if (!n && s->n == BUFSZ)
 			n = BUFSZ - 64;
 	}
-	if (j->log >= 0 && n && writeall(j->log, s->buf, n) < 0) {
+	m = sec_span(s->buf, &n, s->n, more ? BUFSZ : 0);
+	if (j->log >= 0 && m && writeall(j->log, s->buf, m) < 0) {
 		if (!rec_lost++)
 			warn("cannot write the log:");
 		j->log = -1;
 	}
-	if (j->echo && !(j->echo & s->to << 2) && n &&
-	    writeall(s->to, s->buf, n) < 0) {
+	if (j->echo && !(j->echo & s->to << 2) && m &&
+	    writeall(s->to, s->buf, m) < 0) {
 		j->echo = 0;	/* our reader is gone: end as if told to */
 		onsig(SIGTERM);
 	}

@@ -251,7 +251,7 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	cat > pk/mine/show <<-'EOF'
 	#!/bin/sh
 	echo "out=$JOE_OUTPUT step=$JOE_STEP tp=$JOE_TRANSPORT cwd=$PWD"
-	echo "with=$JOE_WITH_SOME_KEY env=$S"
+	echo "with=$JOE_WITH_SOME_WORD env=$S"
 	test -r "$JOE_CONFIG" && echo config-readable
 	joe run -- 'echo nested; echo nested-err >&2' > nested.txt
 	EOF
@@ -261,7 +261,7 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	steps:
 	- name: s
 	  uses: mine.show
-	  with: {some-key: value 1}
+	  with: {some-word: value 1}
 	  env: {S: stepenv}
 	- {name: h, uses: here}
 	EOF
