@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -49,6 +50,15 @@ static void usage(int rc)
 	    "[-T seconds] -- command [arg...]\n"
 	    "       joe run -i [-c config]... [-D key=value]... [-t transport]\n");
 	exit(rc);
+}
+
+/* s as seconds from 1 ms to 30 days, else 0 (nan, inf, junk). */
+static double seconds(const char *s)
+{
+	char *e;
+	double d = strtod(s, &e);
+
+	return e > s && !*e && d >= 0.001 && d <= 2592000 ? d : 0;
 }
 
 /* The scalar it.key with {{ }} replaced, or NULL. */
@@ -95,13 +105,19 @@ static void lines(struct step *s, char *p)
 	}
 }
 
+/* uses: a file at or below the workflow's directory (symbolic links
+ * followed), else PKG.NAME of a package. */
 static char *worklet(struct wf *w, struct node *at, const char *uses)
 {
 	char *f = fmt("%s/%s", w->dir, uses), *dot = strchr(uses, '.'), *pkg;
 	char p[PATH_MAX];
+	size_t n = strlen(w->dir);
 	struct stat sb;
 
-	if (access(f, X_OK) && dot) {
+	if (*uses == '/' || (realpath(f, p) && (strncmp(p, w->dir, n) ||
+	    p[n] != '/')))
+		fdie(at, "uses: %s is not below the workflow's directory", uses);
+	if (access(f, X_OK) && dot && !strchr(uses, '/')) {
 		pkg = fmt("%.*s", (int)(dot - uses), uses);
 		f = pkgfind(pkg, dot + 1);
 	}
@@ -116,19 +132,23 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
     struct node *mx, char *name)
 {
 	struct node *k, *with = map(o, it, "with", mx);
+	ENTRY *f, n = { name, NULL };
 	struct step *s;
 	char *run, *v, *e;
-	int i;
 
+	if (w->n == 1000)	/* matrix instances included */
+		fdie(mx ? conf_get(it, "matrix") : it, "more than 1000 steps");
 	w->s = xrealloc(w->s, (w->n + 1) * sizeof *s);
 	s = memset(&w->s[w->n++], 0, sizeof *s);
-	for (i = 0; i < w->n - 1; i++)
-		if (!strcmp(w->s[i].name, name))
-			fdie(it, "duplicate step name '%s'", name);
+	if (!(f = hsearch(n, ENTER)) || f->key != name)
+		fdie(it, "duplicate step name '%s'", name);
 	s->name = sec_mask(name);
 	s->dir = fmt("%02d-%s", w->n, s->name);
-	for (v = s->dir; (v = strchr(v, '/'));)
-		*v = '_';
+	for (v = s->dir; *v; v++)	/* a name for directories and terminals */
+		*v = *v == '/' || (unsigned char)*v < 32 || *v == 127 ? '_' : *v;
+	if (strlen(s->dir) > NAME_MAX)
+		fdie(it, "step name too long: directory %.*s... over %d bytes",
+		    16, s->dir, NAME_MAX);
 	run = str(o, it, "run", mx);
 	s->uses = str(o, it, "uses", mx);
 	if (!run == !s->uses)
@@ -148,9 +168,9 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	s->cwd = str(o, it, "cwd", mx);
 	s->env = map(o, it, "env", mx);
 	free(tp_script(o->cfg, s->env, s->cwd, ""));	/* checks env names */
-	if ((v = str(o, it, "timeout", mx)) &&
-	    ((s->timeout = strtod(v, &e)) <= 0 || *e || e == v))
-		fdie(conf_get(it, "timeout"), "timeout must be seconds > 0");
+	if ((v = str(o, it, "timeout", mx)) && !(s->timeout = seconds(v)))
+		fdie(conf_get(it, "timeout"),
+		    "timeout must be seconds from 0.001 to 2592000");
 	v = str(o, it, "always", mx);
 	s->always = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
 	if (v && !s->always && strcmp(v, "false") && strcmp(v, "no"))
@@ -223,7 +243,7 @@ static struct wf *load(struct opt *o, const char *path)
 	for (k = root->kid; k; k = k->next)
 		if (strcmp(k->key, "doc") && strcmp(k->key, "steps"))
 			fdie(k, "unknown workflow key '%s'", k->key);
-	if (!(k = conf_get(root, "steps")) || k->type != 'l')
+	if (!(k = conf_get(root, "steps")) || k->type != 'l' || !k->kid)
 		fdie(k ? k : root, "a workflow needs a list of steps");
 	w->path = xstrdup(path);
 	w->dir = xstrdup(realpath(path, p) ? p : ".");
@@ -232,24 +252,43 @@ static struct wf *load(struct opt *o, const char *path)
 	w->name = xstrdup(b ? b + 1 : path);
 	if ((b = strstr(w->name, ".workflow")) && !b[9])
 		*b = 0;
+	if (!hcreate(4000))	/* the step names, for addstep() */
+		die(1, "out of memory");
 	for (k = k->kid; k; k = k->next)
 		item(o, w, k);
+	hdestroy();
 	return w;
+}
+
+/* Claim run directory d, empty until now, by creating its config.yaml;
+ * its absolute path. */
+static char *claim(const char *d, FILE **cf)
+{
+	char p[PATH_MAX], *f = fmt("%s/config.yaml", d);
+	struct dirent **e;
+	int fd = -1;
+
+	if (scandir(d, &e, NULL, NULL) != 2 || (fd = open(f, O_WRONLY |
+	    O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+		die(2, "run directory %s is in use or not empty", d);
+	if (!(*cf = fdopen(fd, "w")) || !realpath(d, p))
+		die(1, "cannot create %s:", f);
+	free(f);
+	return xstrdup(p);
 }
 
 /* A new run directory: -o dir (absent or empty), else a fresh
  * joe-output/<UTC>-name with joe-output/latest pointing at it. */
-static char *mkrun(const char *o, const char *name)
+static char *mkrun(const char *o, const char *name, FILE **cf)
 {
-	char ts[32], p[PATH_MAX], *d, *tmp;
+	char ts[32], *d, *tmp;
 	time_t t = time(NULL);
 	int i;
 
-	if (o && mkdir(o, 0700) && (errno != EEXIST || rmdir(o) ||
-	    mkdir(o, 0700)))
+	if (o && mkdir(o, 0700) && errno != EEXIST)
 		die(2, "cannot create run directory %s:", o);
 	if (o)
-		return xstrdup(realpath(o, p));
+		return claim(o, cf);
 	if (mkdir("joe-output", 0777) && errno != EEXIST)
 		die(1, "cannot create joe-output:");
 	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", gmtime(&t));
@@ -266,7 +305,7 @@ static char *mkrun(const char *o, const char *name)
 	unlink(tmp);
 	if (symlink(d + 11, tmp) || rename(tmp, "joe-output/latest"))
 		warn("cannot point joe-output/latest at %s:", d);
-	return xstrdup(realpath(d, p));
+	return claim(d, cf);
 }
 
 static int runstep(struct opt *o, struct step *s, const char *out)
@@ -346,42 +385,38 @@ static void gzlogs(const char *out, const char *step)
 }
 
 /* After a run: its metrics and tests extracted, the text report printed
- * and, with -r, report.html written; 0, or -1 if there is no report. */
-static int summary(struct opt *o, const char *out)
+ * and, with -r, report.html written; NULL, or the command that failed
+ * (joe-extract's 2 for bad input in a log is no failure). */
+static char *summary(struct opt *o, const char *out)
 {
-	char *x[] = { "joe-extract", "-q", (char *)out, NULL };
-	char *h[] = { "joe-report", "-f", "html", "-o", NULL, (char *)out, NULL };
-	char *t[] = { "joe-report", "-f", "text", (char *)out, NULL };
+	char *x[] = { sibling("joe-extract"), "-q", (char *)out, NULL };
+	char *h[] = { sibling("joe-report"), "-f", "html", "-o",
+	    fmt("%s/report.html", out), (char *)out, NULL };
+	char *t[] = { h[0], "-f", "text", (char *)out, NULL }, *bad = NULL;
 	struct job j = { 0 };
-	int st;
 
 	j.log = -1;
 	j.echo = j.split = 1;
 	j.argv = x;
-	spawn(&j);
-	if (o->html) {
-		j.argv = h;
-		h[4] = fmt("%s/report.html", out);
-		spawn(&j);
-		free(h[4]);
-	}
+	if (spawn(&j) && j.rc != 2)
+		bad = "joe-extract";
+	j.argv = h;
+	if (o->html && spawn(&j))
+		bad = "joe-report";
 	fflush(stdout);
 	j.argv = t;
-	st = spawn(&j);
-	return st == ST_PASS ? 0 : -1;
+	return spawn(&j) ? "joe-report" : bad;
 }
 
 static int runwf(struct opt *o, struct wf *w)
 {
 	static const char *col[] = { "32", "31", "31", "31", "33", "31" };
-	char *out = mkrun(o->out, w->name), *start, *sec, *f, up[16];
+	FILE *cf;
+	char *out = mkrun(o->out, w->name, &cf), *start, *sec, *f, *bad, up[16];
 	int i, st, n[6] = { 0 }, tty = isatty(1);
 	double t, t0 = now();
-	FILE *cf;
 
 	f = fmt("%s/config.yaml", out);
-	if (!(cf = fopen(f, "w")))
-		die(1, "cannot create %s:", f);
 	conf_emit(cf, o->cfg, 0);
 	if (fclose(cf) || fcopy(w->path, (f = fmt("%s/workflow.yaml", out))))
 		die(1, "cannot write %s:", f);
@@ -410,15 +445,18 @@ static int runwf(struct opt *o, struct wf *w)
 		fflush(stdout);
 		free(sec), free(start);
 	}
-	if (sig_count() || summary(o, out))
+	bad = sig_count() ? NULL : summary(o, out);
+	if (sig_count() || bad)
 		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
 		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
 		    n[ST_SKIP], now() - t0);
+	if (bad)
+		fflush(stdout), warn("%s: %s failed", out, bad);
 	if (rec_lost)
 		warn("%s: the records are not complete", out);
 	if (sig_count())
 		return 128 + sig_last();
-	return n[ST_ERROR] ? 255 : n[ST_FAIL] + n[ST_TIMEOUT] || rec_lost;
+	return n[ST_ERROR] ? 255 : n[ST_FAIL] + n[ST_TIMEOUT] || bad || rec_lost;
 }
 
 /* joe run -- CMD: one word is a shell command line; several are quoted
@@ -481,8 +519,9 @@ int main(int argc, char **argv)
 		case 'r': o.html = 1; break;
 		case 't': o.tname = optarg; break;
 		case 'T':
-			if ((o.tmo = strtod(optarg, &e)) <= 0 || *e)
-				die(2, "-T %s: expected seconds > 0", optarg);
+			if (!(o.tmo = seconds(optarg)))
+				die(2, "-T %s: expected seconds from 0.001 to "
+				    "2592000", optarg);
 			break;
 		case 'v': o.verbose = 1; break;
 		case 'z': o.gz = 1; break;
@@ -490,8 +529,7 @@ int main(int argc, char **argv)
 		}
 	}
 	o.cfg = conf_config(cf, ncf, df, ndf);
-	if (!o.tname)
-		o.tname = getenv("JOE_TRANSPORT");
+	o.tname = o.tname ? o.tname : getenv("JOE_TRANSPORT");
 	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
 	if (shell) {	/* the old ssh.shell: a shell there, our env set */
 		if (optind < argc || dry || o.keep || o.out || o.tmo || o.verbose ||
@@ -524,6 +562,7 @@ int main(int argc, char **argv)
 		for (hit = i = 0; i < nw; i++)
 			for (c = 0; c < w[i]->n; c++) {
 				s = &w[i]->s[c];
+				s->sel |= s->always;	/* a teardown runs */
 				e = nsel ? sel[k] : s->name;
 				if (!strcmp(e, s->name) || (!strncmp(e, s->name,
 				    strlen(e)) && s->name[strlen(e)] == '['))

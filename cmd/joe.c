@@ -10,10 +10,6 @@
 
 #include "joe.h"
 
-#ifndef JOE_LIBEXEC
-#define JOE_LIBEXEC "/usr/local/libexec/joe"
-#endif
-
 static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
@@ -64,7 +60,6 @@ int main(int argc, char **argv)
 {
 	const char *dirs[] = { exedir(), JOE_LIBEXEC }, *a = argv[1];
 	char *p;
-	int i;
 
 	if (argc < 2)
 		usage(2);
@@ -89,12 +84,7 @@ int main(int argc, char **argv)
 	 * find this joe first. */
 	p = getenv("PATH");
 	setenv("PATH", fmt("%s:%s", dirs[0], p ? p : "/usr/bin:/bin"), 1);
-	for (i = 0; i < 2; i++) {
-		argv[1] = fmt("%s/joe-%s", dirs[i], a);
-		if (access(argv[1], X_OK) == 0)
-			execv(argv[1], argv + 1);
-	}
-	argv[1] = fmt("joe-%s", a);
+	argv[1] = sibling(fmt("joe-%s", a));
 	execvp(argv[1], argv + 1);
 	if (errno != ENOENT)
 		die(1, "cannot run %s:", argv[1]);

@@ -4,6 +4,9 @@
 
 #define JOE_VERSION "0.1.0"
 #define JOE_GRACE 2.0	/* seconds between TERM and KILL */
+#ifndef JOE_LIBEXEC
+#define JOE_LIBEXEC "/usr/local/libexec/joe"
+#endif
 
 extern const char *argv0;
 
@@ -17,6 +20,7 @@ char *fmt(const char *fmt, ...);		/* printf into a new string */
 double now(void);				/* monotonic seconds */
 char *stamp(void);				/* UTC now, ISO 8601 */
 char *exedir(void);				/* directory of this executable */
+char *sibling(const char *name);	/* beside us, installed, else name */
 char *pkgfind(const char *pkg, const char *file); /* JOE_PATH, beside us, installed */
 int fcopy(const char *from, const char *to);	/* to must not exist; 0 or -1 */
 

@@ -110,6 +110,17 @@ char *exedir(void)
 	return xstrdup(*p ? p : "/");
 }
 
+/* The executable NAME beside this one, else installed, else NAME itself
+ * (for execvp() along $PATH). */
+char *sibling(const char *name)
+{
+	char *p = fmt("%s/%s", exedir(), name);
+
+	if (access(p, X_OK) && access(p = fmt("%s/%s", JOE_LIBEXEC, name), X_OK))
+		return (char *)name;
+	return p;
+}
+
 /* The first PKG/FILE along $JOE_PATH, then beside this executable, then
  * installed; NULL if there is none. */
 char *pkgfind(const char *pkg, const char *file)

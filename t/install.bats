@@ -6,20 +6,49 @@ load helper
 	mkdir src
 	cp -R "$TOP/Makefile" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" "$TOP/man" src/
 	make -s -C src install PREFIX="$PWD/p" SANITIZE="${SANITIZE:-}" >/dev/null
-	[ -x p/bin/joe ] && [ -x p/libexec/joe/joe-run ]
+	[ -x p/bin/joe ]
+	[ -x p/libexec/joe/joe-run ]
 	[ -x p/share/joe/pkgs/core/sysinfo ]
-	[ -e p/share/man/man1/joe-run.1 ] && [ -e p/share/man/man5/joe-run.5 ]
+	[ -e p/share/man/man1/joe-run.1 ]
+	[ -e p/share/man/man5/joe-run.5 ]
 	rm -rf src
 	mkdir lab && cd lab
 	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" joe -s
+	printf -- '- {name: tap, run: "echo 1..1; echo ok 1 - fine"}\n- {name: kv, extract: kv, run: "echo lat= 5 us"}\n' >> example.workflow
 	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run joe run -o out
 	[ "$status" = 0 ]
 	[ -s out/02-sysinfo/uname.txt ]
+	grep -q '^08-kv.*lat' out/metrics.tsv
+	grep -q '^07-tap.*fine' out/tests.tsv
+	[ "${lines[-1]}" = "out: 8 passed, 0 failed, 0 skipped" ]
+	[[ "$output" != *"cannot run"* ]]
+	# joe-run called directly finds its siblings through its own place
+	# (the worklet finds joe on the PATH)
+	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run ../p/libexec/joe/joe-run -r -o direct
+	[ "$status" = 0 ]
+	grep -q lat direct/metrics.tsv
+	grep -q fine direct/tests.tsv
+	[ -s direct/report.html ]
+	[ "${lines[-1]}" = "direct: 8 passed, 0 failed, 0 skipped" ]
+	# a run whose report cannot be made does not exit 0
+	chmod -x ../p/libexec/joe/joe-report
+	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run ../p/libexec/joe/joe-run -o noreport
+	[ "$status" = 1 ]
+	[ "${lines[-1]}" = "joe-run: $PWD/noreport: joe-report failed" ]
+	[[ "$output" == *"joe-run: cannot run joe-report: No such file or directory"* ]]
+	grep -q lat noreport/metrics.tsv
+	rm ../p/libexec/joe/joe-extract
+	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run ../p/libexec/joe/joe-run -o noextract
+	[ "$status" = 1 ]
+	[ "${lines[-1]}" = "joe-run: $PWD/noextract: joe-report failed" ]
+	[[ "$output" == *"joe-run: cannot run joe-extract: No such file or directory"* ]]
+	[ ! -e noextract/metrics.tsv ]
 }
 
 @test "make install DESTDIR=... stages under DESTDIR" {
 	mkdir src
 	cp -R "$TOP/Makefile" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" "$TOP/man" src/
 	make -s -C src install PREFIX=/usr DESTDIR="$PWD/stage" >/dev/null
-	[ -x stage/usr/bin/joe ] && [ -x stage/usr/libexec/joe/joe-config ]
+	[ -x stage/usr/bin/joe ]
+	[ -x stage/usr/libexec/joe/joe-config ]
 }

@@ -155,7 +155,7 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	[ "$status" = 0 ] && [ -e empty/steps.tsv ]
 	run joe run -o new
 	[ "$status" = 2 ]
-	[[ "$output" == *"cannot create run directory new: Directory not empty"* ]]
+	[[ "$output" == *"joe-run: run directory new is in use or not empty"* ]]
 	[ "$(wc -l < new/steps.tsv)" = 1 ]
 	echo 'steps: [{name: a, run: echo 1}]' > v.workflow
 	run joe run -o x
@@ -352,8 +352,8 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	check 'steps:\n- {name: a, run: x, uses: y}\n' "./w.workflow:2:3: step a needs either run: or uses:"
 	check 'steps:\n- {name: a, run: x}\n- {name: a, run: y}\n' "./w.workflow:3:3: duplicate step name 'a'"
 	check 'steps:\n- {name: a, run: x, transport: box}\n' "./w.workflow:2:21: no transport 'box' in the config"
-	check 'steps:\n- {name: a, run: x, timeout: -1}\n' "./w.workflow:2:21: timeout must be seconds > 0"
-	check 'steps:\n- {name: a, run: x, timeout: 1x}\n' "./w.workflow:2:21: timeout must be seconds > 0"
+	check 'steps:\n- {name: a, run: x, timeout: -1}\n' "./w.workflow:2:21: timeout must be seconds from 0.001 to 2592000"
+	check 'steps:\n- {name: a, run: x, timeout: 1x}\n' "./w.workflow:2:21: timeout must be seconds from 0.001 to 2592000"
 	check 'steps:\n- {name: a, run: x, always: maybe}\n' "./w.workflow:2:21: always must be true or false"
 	check 'steps:\n- {name: a, uses: nope.nope}\n' "./w.workflow:2:13: no worklet nope.nope: not beside the workflow, nor in a package along JOE_PATH or installed"
 	check 'steps:\n- {name: a, run: x, matrix: [1]}\n' "./w.workflow:2:21: matrix must map names to lists of values"
