@@ -153,15 +153,7 @@ static void exports(struct str *b, struct node *env)
 {
 	struct node *k;
 
-	if (env && env->type != 'm')
-		fdie(env, "env must be a mapping");
-	for (k = env ? env->kid : NULL; k; k = k->next) {
-		if (k->type != 's')
-			fdie(k, "env.%s must be a plain value", k->key);
-		if (!*k->key || strspn(k->key, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(k->key) ||
-		    strchr("0123456789", *k->key))
-			fdie(k, "'%s' is not an environment variable name", k->key);
+	for (k = conf_env(env); k; k = k->next) {
 		sputs(b, "export ");
 		sputs(b, k->key);
 		sputs(b, "=");
