@@ -28,9 +28,8 @@ void fdie(const struct node *at, const char *f, ...)
 
 static struct node *mk(int type, const char *file, int line, int col)
 {
-	struct node *n = xmalloc(sizeof *n);
+	struct node *n = memset(xmalloc(sizeof *n), 0, sizeof *n);
 
-	memset(n, 0, sizeof *n);
 	n->type = type;
 	n->file = file;
 	n->line = line;
@@ -74,12 +73,6 @@ static struct node *child(struct node *m, const char *key)
 
 	k = bsearch(key, k, m->nidx, sizeof *k, keycmp);
 	return k ? *k : NULL;
-}
-
-static void changed(struct node *m)
-{
-	free(m->idx);
-	m->idx = NULL;
 }
 
 /* A reader error (bad bytes) has only an offset: its line and column
@@ -179,9 +172,7 @@ struct node *conf_load(const char *path)
 		next(&p, &e, file);
 		if (e.type == YAML_STREAM_END_EVENT)
 			break;
-		if (e.type == YAML_SCALAR_EVENT || e.type == YAML_ALIAS_EVENT ||
-		    e.type == YAML_SEQUENCE_START_EVENT ||
-		    e.type == YAML_MAPPING_START_EVENT) {
+		if (e.type >= YAML_ALIAS_EVENT) {	/* a node, not a document */
 			if (n)
 				fdie(mk(0, file, e.start_mark.line + 1, 1),
 				    "only one YAML document is allowed");
@@ -246,7 +237,7 @@ static void merge(struct node *dst, struct node *src)
 			*d = *k;
 		}
 	}
-	changed(dst);
+	dst->idx = NULL;	/* a new index when next needed */
 }
 
 /* The length of the UTF-8 character at s, its code in *c; 0: none. */
@@ -296,13 +287,10 @@ static void define(struct node *cfg, const char *def)
 	for (c = s; c; c = dot ? dot + 1 : NULL) {
 		if ((dot = strchr(c, '.')))
 			*dot = 0;
-		if (!*c)
-			die(2, "-D %s: empty key in path", def);
-		if (++depth > MAXDEPTH)
-			die(2, "-D %s: more than %d levels of nesting", def,
-			    MAXDEPTH);
-		n->kid = mk('m', "-D", 1, 1);
-		n = n->kid;
+		if (!*c || ++depth > MAXDEPTH)
+			die(2, "-D %s: %s", def, *c ? "more than 64 levels of "
+			    "nesting" : "empty key in path");
+		n = n->kid = mk('m', "-D", 1, 1);
 		n->key = c;
 	}
 	n->type = 's';
@@ -362,27 +350,24 @@ static char *subst(struct node *cfg, const struct node *at, const char *s,
  * stack of our own, since a chain of references can be long. */
 static void resolve(struct node *cfg, struct node *n)
 {
-	struct node **st = NULL, *need = n, *k;
-	size_t sp = 0, cap = 0;
+	struct node **st = NULL, *need, *k;
+	size_t sp = 0;
 	char *v;
 
 	for (k = n->kid; k; k = k->next)
 		resolve(cfg, k);
-	if (n->type != 's' || n->busy == 2)
-		return;
-	do {
-		if (need && need->busy)
-			fdie(need, "this value refers to itself through "
+	for (k = n->type == 's' && n->busy != 2 ? n : NULL; k;
+	    k = sp ? need : NULL) {
+		if (k->busy)
+			fdie(k, "this value refers to itself through "
 			    "{{ config }}");
-		if (need && sp == cap)
-			st = xrealloc(st, (cap = 2 * cap + 64) * sizeof *st);
-		if (need)
-			(st[sp++] = need)->busy = 1;
-		n = st[sp - 1];
-		need = NULL;
-		if ((v = subst(cfg, n, n->val, NULL, &need)))
-			n->val = v, n->busy = 2, sp--;
-	} while (sp);
+		if (!(sp & (sp - 1)))	/* at 0, 1, 2, 4, ...: grow */
+			st = xrealloc(st, (2 * sp + 1) * sizeof *st);
+		(st[sp++] = k)->busy = 1;
+		while (sp && (v = subst(cfg, st[sp - 1], st[sp - 1]->val, NULL,
+		    &need)))
+			st[--sp]->val = v, st[sp]->busy = 2;
+	}
 	free(st);
 }
 
@@ -401,17 +386,12 @@ char *conf_subst(struct node *cfg, const struct node *at, const char *s,
 
 static struct node *addmap(struct node *m, const char *key)
 {
-	struct node **pp, *n = child(m, key);
+	struct node *n = child(m, key);
 
-	if (n && n->type != 'm')
+	if (!n)
+		(n = child(conf_add(m, key, NULL, m), key))->type = 'm';
+	if (n->type != 'm')
 		fdie(n, "%s must be a mapping", key);
-	if (n)
-		return n;
-	for (pp = &m->kid; *pp; pp = &(*pp)->next)
-		;
-	*pp = n = mk('m', "-", 0, 0);
-	n->key = xstrdup(key);
-	changed(m);
 	return n;
 }
 
@@ -541,6 +521,6 @@ struct node *conf_add(struct node *m, const char *key, char *val,
 	*pp = n;
 	n->key = (char *)key;
 	n->val = val;
-	changed(m);
+	m->idx = NULL;
 	return m;
 }
