@@ -75,6 +75,53 @@ static struct node *child(struct node *m, const char *key)
 	return k ? *k : NULL;
 }
 
+/* The length of the UTF-8 character at s, its code in *c; 0: none. */
+static int utf8(const char *s, unsigned *c)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int i, n = *u < 0x80 ? 1 : *u < 0xc2 ? 0 : *u < 0xe0 ? 2 :
+	    *u < 0xf0 ? 3 : *u < 0xf5 ? 4 : 0;
+
+	*c = n > 1 ? *u & (0x7f >> n) : *u;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		*c = *c << 6 | (u[i] & 0x3f);
+	}
+	if (*c < (n == 3 ? 0x800 : n == 4 ? 0x10000 : 0) ||
+	    (*c >= 0xd800 && *c < 0xe000) || *c > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/* Whether s is all UTF-8, as YAML must be. */
+static int isutf8(const char *s)
+{
+	unsigned c;
+	int n;
+
+	for (; *s; s += n)
+		if (!(n = utf8(s, &c)))
+			return 0;
+	return 1;
+}
+
+/* A !bytes value, as conf_emit writes one that is not UTF-8: each
+ * character, U+0000 to U+00FF, is one byte. */
+static void unbytes(struct node *n)
+{
+	char *p, *q = n->val;
+
+	for (p = n->val; *p; p++)
+		if ((*p & 0xfe) == 0xc2 && p[1])
+			*q++ = (*p & 3) << 6 | (p[1] & 0x3f), p++;
+		else if (*p & 0x80)
+			fdie(n, "a !bytes value holds U+0000 to U+00FF only");
+		else
+			*q++ = *p;
+	*q = 0;
+}
+
 /* A reader error (bad bytes) has only an offset: its line and column
  * are counted here, in characters as libyaml counts them. */
 static void next(yaml_parser_t *p, yaml_event_t *ev, const char *file)
@@ -115,6 +162,9 @@ static struct node *parse(yaml_parser_t *p, yaml_event_t *ev,
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		n->val = xstrdup((char *)ev->data.scalar.value);
+		if (ev->data.scalar.tag &&
+		    !strcmp((char *)ev->data.scalar.tag, "!bytes"))
+			unbytes(n);
 		yaml_event_delete(ev);
 		return n;
 	case YAML_SEQUENCE_START_EVENT:
@@ -240,38 +290,6 @@ static void merge(struct node *dst, struct node *src)
 	dst->idx = NULL;	/* a new index when next needed */
 }
 
-/* The length of the UTF-8 character at s, its code in *c; 0: none. */
-static int utf8(const char *s, unsigned *c)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	int i, n = *u < 0x80 ? 1 : *u < 0xc2 ? 0 : *u < 0xe0 ? 2 :
-	    *u < 0xf0 ? 3 : *u < 0xf5 ? 4 : 0;
-
-	*c = n > 1 ? *u & (0x7f >> n) : *u;
-	for (i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return 0;
-		*c = *c << 6 | (u[i] & 0x3f);
-	}
-	if (*c < (n == 3 ? 0x800 : n == 4 ? 0x10000 : 0) ||
-	    (*c >= 0xd800 && *c < 0xe000) || *c > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/* The first byte of s that is not (part of) UTF-8, or NULL: YAML files
- * hold UTF-8 only, and joe writes what it got into one. */
-static const char *notutf8(const char *s)
-{
-	unsigned c;
-	int n;
-
-	for (; *s; s += n)
-		if (!(n = utf8(s, &c)))
-			return s;
-	return NULL;
-}
-
 /* -D a.b.c=value */
 static void define(struct node *cfg, const char *def)
 {
@@ -281,8 +299,6 @@ static void define(struct node *cfg, const char *def)
 
 	if (!eq)
 		die(2, "-D %s: expected key=value", def);
-	if ((c = (char *)notutf8(s)))
-		die(2, "-D %s: invalid UTF-8 byte 0x%02x", def, *c & 0xff);
 	*eq = 0;
 	for (c = s; c; c = dot ? dot + 1 : NULL) {
 		if ((dot = strchr(c, '.')))
@@ -304,7 +320,7 @@ static char *subst(struct node *cfg, const struct node *at, const char *s,
     struct node *mx, struct node **need)
 {
 	struct str b = { 0 };
-	const char *p, *q, *v, *bad;
+	const char *p, *q, *v;
 	struct node *n;
 	char *name;
 	int len;
@@ -315,11 +331,9 @@ static char *subst(struct node *cfg, const struct node *at, const char *s,
 		for (len = q - v; len && v[len - 1] == ' '; len--)
 			;
 		name = fmt("%.*s", len, v);
-		if (!strncmp(name, "env.", 4)) {
-			if ((v = getenv(name + 4)) && (bad = notutf8(v)))
-				fdie(at, "%s: invalid UTF-8 byte 0x%02x", name,
-				    *bad & 0xff);
-		} else if (!strncmp(name, "config.", 7) ||
+		if (!strncmp(name, "env.", 4))
+			v = getenv(name + 4);
+		else if (!strncmp(name, "config.", 7) ||
 		    !strncmp(name, "matrix.", 7)) {
 			n = conf_get(*name == 'c' ? cfg : mx, name + 7);
 			if (n && n->type != 's')
@@ -469,17 +483,18 @@ void conf_print(FILE *f, struct node *n, const char *prefix)
  * controls, and the line breaks NEL, LS and PS. */
 static void quote(FILE *f, const char *s)
 {
+	int n, raw = !isutf8(s);
 	unsigned c;
-	int n;
 
-	fputc('"', f);
-	for (; *s; s += n ? n : 1) {
-		n = utf8(s, &c);
+	fputs(raw ? "!bytes \"" : "\"", f);
+	for (; *s; s += n) {
+		if (raw || !(n = utf8(s, &c)))
+			n = 1, c = *s & 0xff;
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
-		else if (c < ' ' || (c >= 0x7f && c < 0xa0) ||
+		else if (c < ' ' || (c >= 0x7f && (raw || c < 0xa0)) ||
 		    (c | 1) == 0x2029 || (c | 1) == 0xffff)
-			fprintf(f, "\\u%04x", c);
+			fprintf(f, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
 		else
 			fwrite(s, 1, n, f);
 	}
