@@ -88,22 +88,8 @@ static int utf8(const char *s, unsigned *c)
 			return 0;
 		*c = *c << 6 | (u[i] & 0x3f);
 	}
-	if (*c < (n == 3 ? 0x800 : n == 4 ? 0x10000 : 0) ||
-	    (*c >= 0xd800 && *c < 0xe000) || *c > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/* Whether s is all UTF-8, as YAML must be. */
-static int isutf8(const char *s)
-{
-	unsigned c;
-	int n;
-
-	for (; *s; s += n)
-		if (!(n = utf8(s, &c)))
-			return 0;
-	return 1;
+	return *c < (n == 3 ? 0x800 : n == 4 ? 0x10000 : 0) ||
+	    (*c >= 0xd800 && *c < 0xe000) || *c > 0x10ffff ? 0 : n;
 }
 
 /* A !bytes value, as conf_emit writes one that is not UTF-8: each
@@ -276,16 +262,12 @@ static void merge(struct node *dst, struct node *src)
 		tail = &(*tail)->next;
 	for (k = src->kid; k; k = nk) {
 		nk = k->next;
-		if (!(d = child(dst, k->key))) {
-			*tail = k;
-			tail = &k->next;
-			k->next = NULL;
-		} else if (d->type == 'm' && k->type == 'm') {
+		if (!(d = child(dst, k->key)))
+			*tail = k, tail = &k->next, k->next = NULL;
+		else if (d->type == 'm' && k->type == 'm')
 			merge(d, k);
-		} else {
-			k->next = d->next;
-			*d = *k;
-		}
+		else
+			k->next = d->next, *d = *k;
 	}
 	dst->idx = NULL;	/* a new index when next needed */
 }
@@ -338,12 +320,8 @@ static char *subst(struct node *cfg, const struct node *at, const char *s,
 			n = conf_get(*name == 'c' ? cfg : mx, name + 7);
 			if (n && n->type != 's')
 				fdie(at, "%s is not a plain value", name);
-			if (n && *name == 'c' && n->busy != 2) {
-				*need = n;
-				free(name);
-				free(b.s);
-				return NULL;
-			}
+			if (n && *name == 'c' && n->busy != 2)
+				return *need = n, NULL;	/* with a leak */
 			v = n ? n->val : NULL;
 		} else
 			v = p = q + 2;
@@ -480,12 +458,16 @@ void conf_print(FILE *f, struct node *n, const char *prefix)
 }
 
 /* s double-quoted; what YAML would not read back as it is, escaped:
- * controls, and the line breaks NEL, LS and PS. */
+ * controls, the line breaks NEL, LS and PS; s not UTF-8: as !bytes. */
 static void quote(FILE *f, const char *s)
 {
-	int n, raw = !isutf8(s);
+	const char *p;
 	unsigned c;
+	int n, raw;
 
+	for (p = s; *p && (n = utf8(p, &c)); p += n)
+		;
+	raw = *p;	/* not UTF-8, as YAML must be */
 	fputs(raw ? "!bytes \"" : "\"", f);
 	for (; *s; s += n) {
 		if (raw || !(n = utf8(s, &c)))
