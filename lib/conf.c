@@ -12,6 +12,8 @@
 
 #include "joe.h"
 
+enum { MAXDEPTH = 64, MAXVAL = 1 << 20 };
+
 void fdie(const struct node *at, const char *f, ...)
 {
 	va_list ap;
@@ -26,9 +28,8 @@ void fdie(const struct node *at, const char *f, ...)
 
 static struct node *mk(int type, const char *file, int line, int col)
 {
-	struct node *n = xmalloc(sizeof *n);
+	struct node *n = memset(xmalloc(sizeof *n), 0, sizeof *n);
 
-	memset(n, 0, sizeof *n);
 	n->type = type;
 	n->file = file;
 	n->line = line;
@@ -36,37 +37,120 @@ static struct node *mk(int type, const char *file, int line, int col)
 	return n;
 }
 
-static struct node *child(struct node *n, const char *key)
+static int bykey(const void *a, const void *b)
 {
-	for (n = n->kid; n; n = n->next)
-		if (!strcmp(n->key, key))
-			return n;
-	return NULL;
+	const struct node *x = *(struct node **)a, *y = *(struct node **)b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : x->line != y->line ? x->line - y->line : x->col - y->col;
 }
 
+static int keycmp(const void *key, const void *n)
+{
+	return strcmp(key, (*(struct node **)n)->key);
+}
+
+/* Map m's kids sorted by key, then by place: built when first needed,
+ * dropped when the map changes (big maps stay fast to look up). */
+static struct node **sorted(struct node *m)
+{
+	struct node *k;
+
+	if (m->idx)
+		return m->idx;
+	for (m->nidx = 0, k = m->kid; k; k = k->next)
+		m->nidx++;
+	m->idx = xmalloc((m->nidx + 1) * sizeof *m->idx);
+	for (m->nidx = 0, k = m->kid; k; k = k->next)
+		m->idx[m->nidx++] = k;
+	qsort(m->idx, m->nidx, sizeof *m->idx, bykey);
+	return m->idx;
+}
+
+static struct node *child(struct node *m, const char *key)
+{
+	struct node **k = sorted(m);
+
+	k = bsearch(key, k, m->nidx, sizeof *k, keycmp);
+	return k ? *k : NULL;
+}
+
+/* The length of the UTF-8 character at s, its code in *c; 0: none. */
+static int utf8(const char *s, unsigned *c)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int i, n = *u < 0x80 ? 1 : *u < 0xc2 ? 0 : *u < 0xe0 ? 2 :
+	    *u < 0xf0 ? 3 : *u < 0xf5 ? 4 : 0;
+
+	*c = n > 1 ? *u & (0x7f >> n) : *u;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		*c = *c << 6 | (u[i] & 0x3f);
+	}
+	return *c < (n == 3 ? 0x800 : n == 4 ? 0x10000 : 0) ||
+	    (*c >= 0xd800 && *c < 0xe000) || *c > 0x10ffff ? 0 : n;
+}
+
+/* A !bytes value, as conf_emit writes one that is not UTF-8: each
+ * character, U+0000 to U+00FF, is one byte. */
+static void unbytes(struct node *n)
+{
+	char *p, *q = n->val;
+
+	for (p = n->val; *p; p++)
+		if ((*p & 0xfe) == 0xc2 && p[1])
+			*q++ = (*p & 3) << 6 | (p[1] & 0x3f), p++;
+		else if (*p & 0x80)
+			fdie(n, "a !bytes value holds U+0000 to U+00FF only");
+		else
+			*q++ = *p;
+	*q = 0;
+}
+
+/* A reader error (bad bytes) has only an offset: its line and column
+ * are counted here, in characters as libyaml counts them. */
 static void next(yaml_parser_t *p, yaml_event_t *ev, const char *file)
 {
+	yaml_mark_t m;
+	size_t i;
+	int c;
+
 	if (yaml_parser_parse(p, ev))
 		return;
-	fprintf(stderr, "%s:%lu:%lu: %s%s%s\n", file,
-	    (unsigned long)p->problem_mark.line + 1,
-	    (unsigned long)p->problem_mark.column + 1,
-	    p->context ? p->context : "", p->context ? ": " : "",
-	    p->problem);
+	if (p->problem && !strcmp(p->problem, "input error"))
+		die(2, "cannot read %s:", file);
+	m = p->problem_mark;
+	if (p->error == YAML_READER_ERROR && !fseek(p->input.file, 0, SEEK_SET))
+		for (i = 0; i < p->problem_offset &&
+		    (c = getc(p->input.file)) != EOF; i++)
+			m.column = c == '\n' ? (m.line++, 0) :
+			    m.column + ((c & 0xc0) != 0x80);
+	fprintf(stderr, "%s:%lu:%lu: %s%s%s", file, (unsigned long)m.line + 1,
+	    (unsigned long)m.column + 1, p->context ? p->context : "",
+	    p->context ? ": " : "", p->problem);
+	if (p->error == YAML_READER_ERROR && p->problem_value != -1)
+		fprintf(stderr, " (0x%02x)", p->problem_value);
+	fputc('\n', stderr);
 	exit(2);
 }
 
-/* The node whose first event is ev (which it deletes). */
-static struct node *parse(yaml_parser_t *p, yaml_event_t *ev, const char *file)
+/* The node whose first event is ev (which it deletes), depth
+ * collections deep. */
+static struct node *parse(yaml_parser_t *p, yaml_event_t *ev,
+    const char *file, int depth)
 {
-	struct node *n, *k, *key, **tail;
+	struct node *n, *k, *key, **tail, **x;
 	yaml_event_t e;
-	int end;
+	int end, i;
 
 	n = mk('s', file, ev->start_mark.line + 1, ev->start_mark.column + 1);
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		n->val = xstrdup((char *)ev->data.scalar.value);
+		if (ev->data.scalar.tag &&
+		    !strcmp((char *)ev->data.scalar.tag, "!bytes"))
+			unbytes(n);
 		yaml_event_delete(ev);
 		return n;
 	case YAML_SEQUENCE_START_EVENT:
@@ -80,20 +164,20 @@ static struct node *parse(yaml_parser_t *p, yaml_event_t *ev, const char *file)
 	default:
 		fdie(n, "aliases are not supported");
 	}
+	if (depth > MAXDEPTH)
+		fdie(n, "more than %d levels of nesting", MAXDEPTH);
 	yaml_event_delete(ev);
 	for (tail = &n->kid;; tail = &k->next) {
 		next(p, &e, file);
 		if ((int)e.type == end)
 			break;
-		k = parse(p, &e, file);
+		k = parse(p, &e, file, depth + 1);
 		if (n->type == 'm') {
 			key = k;
 			if (key->type != 's')
 				fdie(key, "a key must be a plain string");
-			if (child(n, key->val))
-				fdie(key, "duplicate key '%s'", key->val);
 			next(p, &e, file);
-			k = parse(p, &e, file);
+			k = parse(p, &e, file, depth + 1);
 			k->key = key->val;
 			k->line = key->line;	/* errors point at the key */
 			k->col = key->col;
@@ -102,6 +186,9 @@ static struct node *parse(yaml_parser_t *p, yaml_event_t *ev, const char *file)
 		*tail = k;
 	}
 	yaml_event_delete(&e);
+	for (x = n->type == 'm' ? sorted(n) : NULL, i = 1; x && i < n->nidx; i++)
+		if (!strcmp(x[i - 1]->key, x[i]->key))
+			fdie(x[i], "duplicate key '%s'", x[i]->key);
 	return n;
 }
 
@@ -121,13 +208,11 @@ struct node *conf_load(const char *path)
 		next(&p, &e, file);
 		if (e.type == YAML_STREAM_END_EVENT)
 			break;
-		if (e.type == YAML_SCALAR_EVENT || e.type == YAML_ALIAS_EVENT ||
-		    e.type == YAML_SEQUENCE_START_EVENT ||
-		    e.type == YAML_MAPPING_START_EVENT) {
+		if (e.type >= YAML_ALIAS_EVENT) {	/* a node, not a document */
 			if (n)
 				fdie(mk(0, file, e.start_mark.line + 1, 1),
 				    "only one YAML document is allowed");
-			n = parse(&p, &e, file);
+			n = parse(&p, &e, file, 1);
 			if (n->type == 's' && !*n->val)
 				n->type = 'm';
 			if (n->type != 'm')
@@ -167,37 +252,43 @@ char *conf_str(struct node *n, const char *path)
 	return n ? n->val : NULL;
 }
 
-/* Maps merge key by key; any other value from src replaces dst's. */
+/* Maps merge key by key; any other value from src replaces dst's, in its
+ * place. dst's index stays good for the keys of src (they are unique). */
 static void merge(struct node *dst, struct node *src)
 {
-	struct node *k, *nk, **pp;
+	struct node *k, *nk, *d, **tail = &dst->kid;
 
+	while (*tail)
+		tail = &(*tail)->next;
 	for (k = src->kid; k; k = nk) {
 		nk = k->next;
-		for (pp = &dst->kid; *pp && strcmp((*pp)->key, k->key);)
-			pp = &(*pp)->next;
-		if (*pp && (*pp)->type == 'm' && k->type == 'm') {
-			merge(*pp, k);
-			continue;
-		}
-		k->next = *pp ? (*pp)->next : NULL;
-		*pp = k;
+		if (!(d = child(dst, k->key)))
+			*tail = k, tail = &k->next, k->next = NULL;
+		else if (d->type == 'm' && k->type == 'm')
+			merge(d, k);
+		else
+			k->next = d->next, *d = *k;
 	}
+	dst->idx = NULL;	/* a new index when next needed */
 }
 
 /* -D a.b.c=value */
 static void define(struct node *cfg, const char *def)
 {
-	char *s = xstrdup(def), *eq = strchr(s, '='), *c, *path;
+	char *s = xstrdup(def), *eq = strchr(s, '='), *c, *dot;
 	struct node *n = mk('m', "-D", 1, 1), *top = n;
+	int depth = 0;
 
-	if (!eq || eq == s)
+	if (!eq)
 		die(2, "-D %s: expected key=value", def);
 	*eq = 0;
-	path = xstrdup(s);
-	for (c = strtok(path, "."); c; c = strtok(NULL, ".")) {
-		n->kid = mk('m', "-D", 1, 1);
-		n = n->kid;
+	for (c = s; c; c = dot ? dot + 1 : NULL) {
+		if ((dot = strchr(c, '.')))
+			*dot = 0;
+		if (!*c || ++depth > MAXDEPTH)
+			die(2, "-D %s: %s", def, *c ? "more than 64 levels of "
+			    "nesting" : "empty key in path");
+		n = n->kid = mk('m', "-D", 1, 1);
 		n->key = c;
 	}
 	n->type = 's';
@@ -206,37 +297,112 @@ static void define(struct node *cfg, const char *def)
 	merge(cfg, top);
 }
 
+/* s substituted, or NULL and *need: a config value to substitute first */
+static char *subst(struct node *cfg, const struct node *at, const char *s,
+    struct node *mx, struct node **need)
+{
+	struct str b = { 0 };
+	const char *p, *q, *v;
+	struct node *n;
+	char *name;
+	int len;
+
+	for (; (p = strstr(s, "{{")) && (q = strstr(p, "}}")); s = q + 2) {
+		for (v = p + 2; *v == ' '; v++)
+			;
+		for (len = q - v; len && v[len - 1] == ' '; len--)
+			;
+		name = fmt("%.*s", len, v);
+		if (!strncmp(name, "env.", 4))
+			v = getenv(name + 4);
+		else if (!strncmp(name, "config.", 7) ||
+		    !strncmp(name, "matrix.", 7)) {
+			n = conf_get(*name == 'c' ? cfg : mx, name + 7);
+			if (n && n->type != 's')
+				fdie(at, "%s is not a plain value", name);
+			if (n && *name == 'c' && n->busy != 2)
+				return *need = n, NULL;	/* with a leak */
+			v = n ? n->val : NULL;
+		} else
+			v = p = q + 2;
+		if (!v)
+			fdie(at, "unknown name %s", name);
+		sadd(&b, s, p - s);
+		if (v != p)
+			sputs(&b, v);
+		if (b.n > MAXVAL)
+			fdie(at, "this value grows past 1 MiB through {{ }}");
+		free(name);
+	}
+	sputs(&b, s);
+	return b.s;
+}
+
+/* Substitute n's values, and before each the values it refers to: on a
+ * stack of our own, since a chain of references can be long. */
 static void resolve(struct node *cfg, struct node *n)
 {
-	struct node *k;
+	struct node **st = NULL, *need, *k;
+	size_t sp = 0;
+	char *v;
 
-	if (n->type != 's') {
-		for (k = n->kid; k; k = k->next)
-			resolve(cfg, k);
-		return;
+	for (k = n->kid; k; k = k->next)
+		resolve(cfg, k);
+	for (k = n->type == 's' && n->busy != 2 ? n : NULL; k;
+	    k = sp ? need : NULL) {
+		if (k->busy)
+			fdie(k, "this value refers to itself through "
+			    "{{ config }}");
+		if (!(sp & (sp - 1)))	/* at 0, 1, 2, 4, ...: grow */
+			st = xrealloc(st, (2 * sp + 1) * sizeof *st);
+		(st[sp++] = k)->busy = 1;
+		while (sp && (v = subst(cfg, st[sp - 1], st[sp - 1]->val, NULL,
+		    &need)))
+			st[--sp]->val = v, st[sp]->busy = 2;
 	}
-	if (n->busy == 2)
-		return;
-	if (n->busy)
-		fdie(n, "this value refers to itself through {{ config }}");
-	n->busy = 1;
-	n->val = conf_subst(cfg, n, n->val, NULL);
-	n->busy = 2;
+	free(st);
+}
+
+/* s with each {{ env.NAME }}, {{ config.a.b }}, {{ matrix.KEY }} replaced;
+ * any other {{ ... }} is left alone (Go templates, Jinja). */
+char *conf_subst(struct node *cfg, const struct node *at, const char *s,
+    struct node *mx)
+{
+	struct node *need;
+	char *v;
+
+	while (!(v = subst(cfg, at, s, mx, &need)))
+		resolve(cfg, need);
+	return v;
 }
 
 static struct node *addmap(struct node *m, const char *key)
 {
-	struct node **pp, *n = child(m, key);
+	struct node *n = child(m, key);
 
-	if (n && n->type != 'm')
+	if (!n)
+		(n = child(conf_add(m, key, NULL, m), key))->type = 'm';
+	if (n->type != 'm')
 		fdie(n, "%s must be a mapping", key);
-	if (n)
-		return n;
-	for (pp = &m->kid; *pp; pp = &(*pp)->next)
-		;
-	*pp = n = mk('m', "-", 0, 0);
-	n->key = xstrdup(key);
 	return n;
+}
+
+/* env's first variable, when env is a mapping of environment variables */
+struct node *conf_env(struct node *env)
+{
+	struct node *k;
+
+	if (env && env->type != 'm')
+		fdie(env, "env must be a mapping");
+	for (k = env ? env->kid : NULL; k; k = k->next) {
+		if (k->type != 's')
+			fdie(k, "env.%s must be a plain value", k->key);
+		if (!*k->key || strspn(k->key, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(k->key) ||
+		    strchr("0123456789", *k->key))
+			fdie(k, "'%s' is not an environment variable name", k->key);
+	}
+	return env ? env->kid : NULL;
 }
 
 /* The merged configuration: -c files (else $JOE_CONFIG, ./default.config,
@@ -263,49 +429,11 @@ struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 		define(cfg, defs[i]);
 	addmap(addmap(cfg, "transport"), "local");
 	resolve(cfg, cfg);
+	conf_env(conf_get(cfg, "env"));
 	for (k = conf_get(cfg, "transport")->kid; k; k = k->next)
 		tp_get(cfg, k->key, NULL);	/* checks each one */
 	sec_init(cfg);
 	return cfg;
-}
-
-/* s with each {{ env.NAME }}, {{ config.a.b }}, {{ matrix.KEY }} replaced;
- * any other {{ ... }} is left alone (Go templates, Jinja). */
-char *conf_subst(struct node *cfg, const struct node *at, const char *s,
-    struct node *mx)
-{
-	struct str b = { 0 };
-	const char *p, *q, *v;
-	struct node *n;
-	char *name;
-	int len;
-
-	for (; (p = strstr(s, "{{")) && (q = strstr(p, "}}")); s = q + 2) {
-		for (v = p + 2; *v == ' '; v++)
-			;
-		for (len = q - v; len && v[len - 1] == ' '; len--)
-			;
-		name = fmt("%.*s", len, v);
-		if (!strncmp(name, "env.", 4))
-			v = getenv(name + 4);
-		else if (!strncmp(name, "config.", 7) || !strncmp(name, "matrix.", 7)) {
-			n = conf_get(*name == 'c' ? cfg : mx, name + 7);
-			if (n && n->type != 's')
-				fdie(at, "%s is not a plain value", name);
-			if (n && *name == 'c')
-				resolve(cfg, n);
-			v = n ? n->val : NULL;
-		} else
-			v = p = q + 2;
-		if (!v)
-			fdie(at, "unknown name %s", name);
-		sadd(&b, s, p - s);
-		if (v != p)
-			sputs(&b, v);
-		free(name);
-	}
-	sputs(&b, s);
-	return b.s;
 }
 
 void conf_print(FILE *f, struct node *n, const char *prefix)
@@ -330,16 +458,29 @@ void conf_print(FILE *f, struct node *n, const char *prefix)
 	}
 }
 
+/* s double-quoted; what YAML would not read back as it is, escaped:
+ * controls, the line breaks NEL, LS and PS; s not UTF-8: as !bytes. */
 static void quote(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++)
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < ' ' || *s == 0x7f)
-			fprintf(f, "\\x%02x", *s);
+	const char *p;
+	unsigned c;
+	int n, raw;
+
+	for (p = s; *p && (n = utf8(p, &c)); p += n)
+		;
+	raw = *p;	/* not UTF-8, as YAML must be */
+	fputs(raw ? "!bytes \"" : "\"", f);
+	for (; *s; s += n) {
+		if (raw || !(n = utf8(s, &c)))
+			n = 1, c = *s & 0xff;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < ' ' || (c >= 0x7f && (raw || c < 0xa0)) ||
+		    (c | 1) == 0x2029 || (c | 1) == 0xffff)
+			fprintf(f, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
 		else
-			fputc(*s, f);
+			fwrite(s, 1, n, f);
+	}
 	fputc('"', f);
 }
 
@@ -378,5 +519,6 @@ struct node *conf_add(struct node *m, const char *key, char *val,
 	*pp = n;
 	n->key = (char *)key;
 	n->val = val;
+	m->idx = NULL;
 	return m;
 }

@@ -37,12 +37,15 @@ struct node {
 	struct node *kid, *next;
 	const char *file;
 	int line, col, busy;
+	struct node **idx;	/* a map's kids sorted by key, or NULL */
+	int nidx;
 };
 void fdie(const struct node *at, const char *fmt, ...);	/* file:line:col, exit 2 */
 struct node *conf_load(const char *path);
 struct node *conf_config(char **files, int nfile, char **defs, int ndef);
 struct node *conf_get(struct node *n, const char *path);
 char *conf_str(struct node *n, const char *path);	/* scalar or NULL */
+struct node *conf_env(struct node *env);	/* checked; its first kid */
 struct node *conf_add(struct node *map, const char *key, char *val,
     const struct node *at);	/* map NULL: a new one */
 char *conf_subst(struct node *cfg, const struct node *at, const char *s,

@@ -155,17 +155,9 @@ static char **envs(struct node *env, char **v)
 	struct node *k;
 	int n = 0;
 
-	if (env && env->type != 'm')
-		fdie(env, "env must be a mapping");
 	for (; v && v[n]; n++)
 		;
-	for (k = env ? env->kid : NULL; k; k = k->next) {
-		if (k->type != 's')
-			fdie(k, "env.%s must be a plain value", k->key);
-		if (!*k->key || strspn(k->key, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(k->key) ||
-		    strchr("0123456789", *k->key))
-			fdie(k, "'%s' is not an environment variable name", k->key);
+	for (k = conf_env(env); k; k = k->next) {
 		v = xrealloc(v, (n + 2) * sizeof *v);
 		v[n++] = fmt("%s=%s", k->key, k->val);
 		v[n] = NULL;
