@@ -128,13 +128,23 @@ static char *worklet(struct wf *w, struct node *at, const char *uses)
 	return xstrdup(p);
 }
 
+/* with: key k as JOE_WITH_KEY=value */
+static char *withvar(struct node *k)
+{
+	char *v = fmt("JOE_WITH_%s=%s", k->key, k->val), *e;
+
+	for (e = v + 9; *e != '='; e++)
+		*e = strchr(".- ", *e) ? '_' : toupper((unsigned char)*e);
+	return v;
+}
+
 static void addstep(struct opt *o, struct wf *w, struct node *it,
     struct node *mx, char *name)
 {
 	struct node *k, *with = map(o, it, "with", mx);
 	ENTRY *f, n = { name, NULL };
 	struct step *s;
-	char *run, *v, *e;
+	char *run, *v;
 
 	if (w->n == 1000)	/* matrix instances included */
 		fdie(mx ? conf_get(it, "matrix") : it, "more than 1000 steps");
@@ -167,7 +177,7 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	s->tname = s->tp->key;
 	s->cwd = str(o, it, "cwd", mx);
 	s->env = map(o, it, "env", mx);
-	free(tp_script(o->cfg, s->env, s->cwd, ""));	/* checks env names */
+	conf_env(s->env);
 	if ((v = str(o, it, "timeout", mx)) && !(s->timeout = seconds(v)))
 		fdie(conf_get(it, "timeout"),
 		    "timeout must be seconds from 0.001 to 2592000");
@@ -175,12 +185,8 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	s->always = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
 	if (v && !s->always && strcmp(v, "false") && strcmp(v, "no"))
 		fdie(conf_get(it, "always"), "always must be true or false");
-	for (k = with ? with->kid : NULL; k; k = k->next) {
-		v = fmt("JOE_WITH_%s=%s", k->key, k->val);
-		for (e = v + 9; *e != '='; e++)
-			*e = strchr(".- ", *e) ? '_' : toupper((unsigned char)*e);
-		s->env = conf_add(s->env, NULL, v, k);
-	}
+	for (k = with ? with->kid : NULL; k; k = k->next)
+		s->env = conf_add(s->env, NULL, withvar(k), k);
 }
 
 /* One step of the workflow, or one a value of its matrix. */
