@@ -98,6 +98,8 @@ size_t sec_span(char *b, size_t *n, size_t end, size_t cap)
 	size_t i = 0, o = 0, k, len = 0, lim = cap ? end : *n, m;
 	int part;
 
+	if (!nsec)	/* the common case: a log copied as it is */
+		return *n;
 	while (i < *n) {
 		for (part = 0, k = 0; k < nsec; k++) {
 			if (b[i] != sec[k][0])
