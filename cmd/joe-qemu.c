@@ -234,10 +234,8 @@ static char *slurp(const char *path, off_t max)
 
 	if (fd < 0)
 		return NULL;
-	if (max && (end = lseek(fd, 0, SEEK_END)) > max)
-		lseek(fd, end - max, SEEK_SET);
-	else
-		lseek(fd, 0, SEEK_SET);
+	end = max ? lseek(fd, 0, SEEK_END) : 0;
+	lseek(fd, end > max ? end - max : 0, SEEK_SET);
 	sputs(&b, "");
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		sadd(&b, buf, n);
@@ -343,13 +341,9 @@ static int ended(long pid, double sec)
  * seconds; its exit status, or -1 if it timed out or was interrupted. */
 static int run(char **argv, int log, double tmo)
 {
-	struct job j = { 0 };
-	int st;
+	struct job j = { .argv = argv, .log = log, .deadline = now() + tmo };
+	int st = spawn(&j);
 
-	j.argv = argv;
-	j.log = log;
-	j.deadline = now() + tmo;
-	st = spawn(&j);
 	return st == ST_PASS || st == ST_FAIL ? j.rc : -1;
 }
 
@@ -483,22 +477,19 @@ static void nvme(struct args *a, struct nvme *d, int i)
 }
 
 /* qemu's command line for g with accelerator acc. */
-static char **qemu_argv(struct guest *g, const char *acc)
+static struct args qemu_argv(struct guest *g, char *acc)
 {
+	char *opt[] = { "-machine", g->machine, "-kernel", g->kernel,
+	    "-initrd", g->initrd, "-append", g->append };
 	struct args a = { 0 };
 	struct node *k;
 	int i;
 
 	add(&a, g->bin, "-name", esc(g->name), "-accel", acc, "-cpu", g->cpu,
 	    "-smp", g->smp, "-m", g->mem, NULL);
-	if (g->machine)
-		add(&a, "-machine", g->machine, NULL);
-	if (g->kernel)
-		add(&a, "-kernel", g->kernel, NULL);
-	if (g->initrd)
-		add(&a, "-initrd", g->initrd, NULL);
-	if (g->append)
-		add(&a, "-append", g->append, NULL);
+	for (i = 0; i < 8; i += 2)
+		if (opt[i + 1])
+			add(&a, opt[i], opt[i + 1], NULL);
 	if (g->boot)
 		add(&a, "-drive", fmt("file=%s,if=virtio,format=%s", esc(g->boot),
 		    strstr(g->boot, ".qcow2") ? "qcow2" : "raw"), NULL);
@@ -516,7 +507,7 @@ static char **qemu_argv(struct guest *g, const char *acc)
 		    "security_model=none,id=share0", esc(g->share)), NULL);
 	for (k = g->extra ? g->extra->kid : NULL; k; k = k->next)
 		add(&a, k->val, NULL);
-	return a.v;
+	return a;
 }
 
 /* mkdir -p path. */
@@ -571,7 +562,7 @@ static void init(struct guest *g)
 /* The accelerator for g and, for auto, why not kvm: kvm when the CPU has
  * vmx or svm, /dev/kvm opens and qemu can make g's CPU with it (stopped,
  * then told to quit); else tcg. */
-static const char *accel(struct guest *g, const char **why)
+static char *accel(struct guest *g, const char **why)
 {
 	char *c = slurp("/proc/cpuinfo", 0), *sh[] = { "sh", "-c",
 	    "printf '%s\\n' '{\"execute\":\"qmp_capabilities\"}' "
@@ -625,11 +616,11 @@ static void fail(struct guest *g, const char *what)
 /* start: g's qemu in the background, its ssh port known. */
 static int start(struct guest *g)
 {
-	struct str b = { 0 };
-	const char *acc, *why;
-	char **v;
+	const char *why;
+	char *acc;
+	struct args a;
 	long pid;
-	int i, log, rc, port;
+	int log, rc, port;
 
 	if ((pid = running(g)))
 		die(1, "%s is already running (pid %ld)", g->name, pid);
@@ -641,13 +632,12 @@ static int start(struct guest *g)
 	if (why)
 		printf("%s: accel %s: %s\n", g->name, acc, why);
 	put(file(g, "accel"), fmt("%s\n", acc));
-	for (v = qemu_argv(g, acc), i = 0; v[i]; i++)
-		sputs(&b, i ? " " : ""), squote(&b, v[i]);
-	put(file(g, "cmdline"), fmt("%s\n", b.s));
+	a = qemu_argv(g, acc);
+	put(file(g, "cmdline"), fmt("%s\n", tp_words(a.n, a.v)));
 	put(file(g, "serial.log"), "");
 	log = logfile(g, "qemu.err");
 	fflush(stdout);
-	rc = run(v, log, 60);
+	rc = run(a.v, log, 60);
 	close(log);
 	if (rc || !(pid = running(g)))
 		fail(g, "qemu failed to start");
@@ -659,39 +649,32 @@ static int start(struct guest *g)
 	return 0;
 }
 
-/* An ssh transport to g (see tp_guest()), with ConnectTimeout=2 before
- * its own options for wait. */
-static struct node *tp(struct guest *g, int wait)
+/* An ssh transport to g (see tp_guest()); exit st if g is not running. */
+static struct node *tp(struct guest *g, int st)
 {
-	struct node *t, *o, *l;
-
 	if (!running(g) || !line(g, "ssh_port", NULL))
-		die(wait ? 2 : 1, "%s is not running", g->name);
-	t = tp_guest(g->sec);
-	if (!wait)
-		return t;
-	l = conf_add(NULL, NULL, "ConnectTimeout=2", g->sec);
-	for (o = conf_get(t, "options"), o = o ? o->kid : NULL; o; o = o->next)
-		conf_add(l, NULL, o->val, o);
-	if (!conf_get(t, "options"))
-		conf_add(t, "options", NULL, g->sec);
-	o = conf_get(t, "options");
-	o->type = 'l';
-	o->kid = l->kid;
-	return t;
+		die(st, "%s is not running", g->name);
+	return tp_guest(g->sec);
 }
 
 /* wait: until ssh to g runs true, for up to tmo seconds (1 if not,
- * 2 if qemu is gone); what ssh says goes to wait.log. */
+ * 2 if qemu is gone); what ssh says goes to wait.log. The ssh gets
+ * ConnectTimeout=2 first, before the transport's own options (ssh takes
+ * the first value it is given). */
 static int waitup(struct guest *g, double tmo)
 {
-	char **v = tp_argv(tp(g, 1), "true", TP_DATA);
+	char **v = tp_argv(tp(g, 2), "true", TP_DATA), **w;
 	double t0 = now(), end = t0 + tmo, t;
-	int log = logfile(g, "wait.log");
+	int n = 0, log = logfile(g, "wait.log");
 
+	while (v[n++])
+		;
+	w = xmalloc((n + 2) * sizeof *w);
+	w[0] = v[0], w[1] = "-o", w[2] = "ConnectTimeout=2";
+	memcpy(w + 3, v + 1, (n - 1) * sizeof *v);
 	while (running(g)) {
 		t = now();
-		if (!run(v, log, t + 5 < end ? 5 : end > t ? end - t : 0.1)) {
+		if (!run(w, log, t + 5 < end ? 5 : end > t ? end - t : 0.1)) {
 			printf("%s: answers over ssh after %.1f s\n", g->name,
 			    now() - t0);
 			return 0;
@@ -718,7 +701,7 @@ static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 	int tty = !argc && isatty(0);
 	char **v;
 
-	v = tp_argv(tp(g, 0), tp_script(cfg, NULL, NULL, argc ?
+	v = tp_argv(tp(g, 1), tp_script(cfg, NULL, NULL, argc ?
 	    tp_words(argc, argv) : tty ?
 	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
 	    tty ? TP_TTY : TP_DATA);
