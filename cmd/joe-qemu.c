@@ -126,6 +126,14 @@ static char *absof(struct node *sec, const char *key, const char *dir)
 	return fmt("%s/%s", dir, s);
 }
 
+/* l, if there, is a list of plain values (what they are). */
+static void plain(struct node *l, const char *what)
+{
+	for (l = l ? l->kid : NULL; l; l = l->next)
+		if (l->type != 's')
+			fdie(l, "%s must be plain values", what);
+}
+
 /* The nvme drives of g, checked. */
 static void drives(struct guest *g, struct node *l)
 {
@@ -153,29 +161,37 @@ static void drives(struct guest *g, struct node *l)
 	}
 }
 
-/* Guest name of the config, checked, its paths made absolute. */
-static struct guest *load(struct node *cfg, const char *name)
+/* The section of guest name in the config's qemu.guests, checked. */
+static struct node *section(struct node *cfg, const char *name)
 {
-	struct node *q = conf_get(cfg, "qemu"), *sec = NULL, *k;
-	struct guest *g = memset(xmalloc(sizeof *g), 0, sizeof *g);
-	char *v, *e;
+	struct node *q = conf_get(cfg, "qemu"), *sec;
 
 	if (q)
 		check(q, qkeys, "qemu");
-	for (sec = q ? conf_get(q, "guests") : NULL, sec = sec ? sec->kid :
-	    NULL; sec && strcmp(sec->key, name); sec = sec->next)
+	for (sec = conf_get(cfg, "qemu.guests"), sec = sec ? sec->kid : NULL;
+	    sec && strcmp(sec->key, name); sec = sec->next)
 		;
 	if (!sec)
 		die(2, "no guest '%s' in the config (qemu.guests)", name);
 	check(sec, gkeys, "guest");
-	g->name = sec->key;
-	g->sec = sec;
+	return sec;
+}
+
+/* Guest name of the config, checked, its paths made absolute. */
+static struct guest *load(struct node *cfg, const char *name)
+{
+	struct node *sec = section(cfg, name), *k;
+	struct guest *g = memset(xmalloc(sizeof *g), 0, sizeof *g);
+	size_t max = sizeof ((struct sockaddr_un *)0)->sun_path;
+	char *v, *e;
+
+	g->name = sec->key, g->sec = sec;
 	if (!(g->path = absof(sec, "path", NULL)))
 		fdie(sec, "guest %s needs a path", name);
-	if (strlen(g->path) + 13 >= sizeof ((struct sockaddr_un *)0)->sun_path)
+	if (strlen(g->path) + 13 >= max)
 		fdie(conf_get(sec, "path"), "path %s is too long: %s/console.sock"
-		    " would pass the %d bytes of a unix socket's path", g->path,
-		    g->path, (int)sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+		    " would pass the %zu bytes of a unix socket's path", g->path,
+		    g->path, max - 1);
 	v = conf_str(sec, "bin");
 	g->bin = v && strchr(v, '/') ? absof(sec, "bin", NULL) : v; /* or a name */
 	v = conf_str(sec, "system");
@@ -202,13 +218,8 @@ static struct guest *load(struct node *cfg, const char *name)
 		g->machine = "virt";
 	g->port = num(sec, "ssh_port", 0, 0, 65535);
 	g->share = absof(sec, "share", NULL);
-	g->extra = conf_get(sec, "extra");
-	for (k = g->extra ? g->extra->kid : NULL; k; k = k->next)
-		if (k->type != 's')
-			fdie(k, "extra arguments must be plain values");
-	for (k = conf_get(sec, "options"), k = k ? k->kid : NULL; k; k = k->next)
-		if (k->type != 's')
-			fdie(k, "ssh options must be plain values");
+	plain(g->extra = conf_get(sec, "extra"), "extra arguments");
+	plain(conf_get(sec, "options"), "ssh options");
 	g->grace = (v = conf_str(sec, "grace")) ? strtod(v, &e) : 20;
 	if (v && (g->grace <= 0 || *e || e == v))
 		fdie(conf_get(sec, "grace"), "grace must be seconds > 0");
@@ -694,13 +705,17 @@ static int waitup(struct guest *g, double tmo)
 	return 2;
 }
 
-/* ssh: exec ssh to g, running argv (one word as a command line, more
- * each quoted), else a shell; with the config's env, as joe run does. */
+/* ssh: exec ssh to g, running argv, a leading -- dropped (one word as a
+ * command line, more each quoted), else a shell; with the config's env,
+ * as joe run does. */
 static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 {
-	int tty = !argc && isatty(0);
 	char **v;
+	int tty;
 
+	if (argc && !strcmp(*argv, "--"))
+		argc--, argv++;
+	tty = !argc && isatty(0);
 	v = tp_argv(tp(g, 1), tp_script(cfg, NULL, NULL, argc ?
 	    tp_words(argc, argv) : tty ?
 	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
@@ -806,19 +821,17 @@ int main(int argc, char **argv)
 
 	argv0 = "joe-qemu";
 	for (;;) {	/* options before the command, then after it */
-		while ((c = getopt(argc, argv, "+c:D:hT:")) != -1) {
+		while ((c = getopt(argc, argv, "+c:D:hT:")) != -1)
 			switch (c) {
 			case 'c': cf[ncf++] = optarg; break;
 			case 'D': df[ndf++] = optarg; break;
-			case 'h': usage(0); break;
 			case 'T':
 				if ((tmo = strtod(optarg, &e)) <= 0 || *e)
 					die(2, "-T %s: expected seconds > 0",
 					    optarg);
 				break;
-			default: usage(2);
+			default: usage(c == 'h' ? 0 : 2);
 			}
-		}
 		if (cmd || optind >= argc)
 			break;
 		cmd = argv[optind];
@@ -833,8 +846,6 @@ int main(int argc, char **argv)
 		usage(2);
 	signal(SIGPIPE, SIG_IGN);
 	g = load(cfg = conf_config(cf, ncf, df, ndf), argv[optind++]);
-	if (i == 3 && optind < argc && !strcmp(argv[optind], "--"))
-		optind++;
 	switch (i) {
 	case 0: init(g); return 0;
 	case 1: return start(g);
