@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -84,18 +83,15 @@ static void check(struct node *m, const char **keys, const char *what)
 	}
 }
 
-/* sec.key as a whole number from min to max, def when absent. */
+/* sec.key as a whole number from min to max (max < LONG_MAX, so that an
+ * overflow is out of range), def when absent. */
 static long num(struct node *sec, const char *key, long def, long min,
     long max)
 {
 	char *v = conf_str(sec, key), *e;
-	long n;
+	long n = v ? strtol(v, &e, 10) : def;
 
-	if (!v)
-		return def;
-	errno = 0;
-	n = strtol(v, &e, 10);
-	if (*v < '0' || *v > '9' || *e || errno || n < min || n > max)
+	if (v && (*v < '0' || *v > '9' || *e || n < min || n > max))
 		fdie(conf_get(sec, key), "%s must be a whole number from %ld "
 		    "to %ld, not '%s'", key, min, max, v);
 	return n;
@@ -221,7 +217,7 @@ static struct guest *load(struct node *cfg, const char *name)
 	plain(g->extra = conf_get(sec, "extra"), "extra arguments");
 	plain(conf_get(sec, "options"), "ssh options");
 	g->grace = (v = conf_str(sec, "grace")) ? strtod(v, &e) : 20;
-	if (v && (g->grace <= 0 || *e || e == v))
+	if (v && (g->grace <= 0 || *e))
 		fdie(conf_get(sec, "grace"), "grace must be seconds > 0");
 	drives(g, conf_get(sec, "nvme"));
 	return g;
@@ -317,9 +313,8 @@ static int alive(long pid)
 static long running(struct guest *g)
 {
 	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	char *p = file(g, "qemu.pid");
 	long pid = atol(line(g, "qemu.pid", "0"));
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	int fd = open(file(g, "qemu.pid"), O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fcntl(fd, F_GETLK, &l) || l.l_type == F_UNLCK ||
 	    l.l_pid != pid || !alive(pid))
@@ -365,10 +360,8 @@ static int uconnect(const char *path)
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	strncpy(a.sun_path, path, sizeof a.sun_path - 1);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a)) {
-		close(fd);
-		fd = -1;
-	}
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a))
+		close(fd), fd = -1;
 	return fd;
 }
 
@@ -540,19 +533,18 @@ static void mkdirs(const char *path)
 /* init: g's directory and the nvme images it lacks. */
 static void init(struct guest *g)
 {
-	struct args a;
-	struct nvme *d;
 	int i, rc, log = -1;
 
 	mkdirs(g->path);
 	for (i = 0; i < g->nnv; i++) {
-		d = &g->nv[i];
+		struct nvme *d = &g->nv[i];
+		struct args a = { 0 };
+
 		if (access(d->image, F_OK) == 0)
 			continue;
 		if (!d->size && !d->base)
 			fdie(d->at, "%s is missing and has no size to be made "
 			    "with", d->image);
-		memset(&a, 0, sizeof a);
 		add(&a, "qemu-img", "create", "-q", "-f", "qcow2", NULL);
 		if (d->base)
 			add(&a, "-b", d->base, "-F", "qcow2", NULL);
@@ -597,11 +589,10 @@ static char *accel(struct guest *g, const char **why)
 /* Whether TCP port p of 127.0.0.1 is free to listen on. */
 static int portfree(int p)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(p),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0), ok;
 
-	a.sin_port = htons(p);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ok = fd >= 0 && !setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 	    sizeof one) && !bind(fd, (struct sockaddr *)&a, sizeof a);
 	if (fd >= 0)
