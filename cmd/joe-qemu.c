@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -84,18 +83,15 @@ static void check(struct node *m, const char **keys, const char *what)
 	}
 }
 
-/* sec.key as a whole number from min to max, def when absent. */
+/* sec.key as a whole number from min to max (max < LONG_MAX, so that an
+ * overflow is out of range), def when absent. */
 static long num(struct node *sec, const char *key, long def, long min,
     long max)
 {
 	char *v = conf_str(sec, key), *e;
-	long n;
+	long n = v ? strtol(v, &e, 10) : def;
 
-	if (!v)
-		return def;
-	errno = 0;
-	n = strtol(v, &e, 10);
-	if (*v < '0' || *v > '9' || *e || errno || n < min || n > max)
+	if (v && (*v < '0' || *v > '9' || *e || n < min || n > max))
 		fdie(conf_get(sec, key), "%s must be a whole number from %ld "
 		    "to %ld, not '%s'", key, min, max, v);
 	return n;
@@ -126,6 +122,14 @@ static char *absof(struct node *sec, const char *key, const char *dir)
 	return fmt("%s/%s", dir, s);
 }
 
+/* l, if there, is a list of plain values (what they are). */
+static void plain(struct node *l, const char *what)
+{
+	for (l = l ? l->kid : NULL; l; l = l->next)
+		if (l->type != 's')
+			fdie(l, "%s must be plain values", what);
+}
+
 /* The nvme drives of g, checked. */
 static void drives(struct guest *g, struct node *l)
 {
@@ -153,29 +157,37 @@ static void drives(struct guest *g, struct node *l)
 	}
 }
 
-/* Guest name of the config, checked, its paths made absolute. */
-static struct guest *load(struct node *cfg, const char *name)
+/* The section of guest name in the config's qemu.guests, checked. */
+static struct node *section(struct node *cfg, const char *name)
 {
-	struct node *q = conf_get(cfg, "qemu"), *sec = NULL, *k;
-	struct guest *g = memset(xmalloc(sizeof *g), 0, sizeof *g);
-	char *v, *e;
+	struct node *q = conf_get(cfg, "qemu"), *sec;
 
 	if (q)
 		check(q, qkeys, "qemu");
-	for (sec = q ? conf_get(q, "guests") : NULL, sec = sec ? sec->kid :
-	    NULL; sec && strcmp(sec->key, name); sec = sec->next)
+	for (sec = conf_get(cfg, "qemu.guests"), sec = sec ? sec->kid : NULL;
+	    sec && strcmp(sec->key, name); sec = sec->next)
 		;
 	if (!sec)
 		die(2, "no guest '%s' in the config (qemu.guests)", name);
 	check(sec, gkeys, "guest");
-	g->name = sec->key;
-	g->sec = sec;
+	return sec;
+}
+
+/* Guest name of the config, checked, its paths made absolute. */
+static struct guest *load(struct node *cfg, const char *name)
+{
+	struct node *sec = section(cfg, name), *k;
+	struct guest *g = memset(xmalloc(sizeof *g), 0, sizeof *g);
+	size_t max = sizeof ((struct sockaddr_un *)0)->sun_path;
+	char *v, *e;
+
+	g->name = sec->key, g->sec = sec;
 	if (!(g->path = absof(sec, "path", NULL)))
 		fdie(sec, "guest %s needs a path", name);
-	if (strlen(g->path) + 13 >= sizeof ((struct sockaddr_un *)0)->sun_path)
+	if (strlen(g->path) + 13 >= max)
 		fdie(conf_get(sec, "path"), "path %s is too long: %s/console.sock"
-		    " would pass the %d bytes of a unix socket's path", g->path,
-		    g->path, (int)sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+		    " would pass the %zu bytes of a unix socket's path", g->path,
+		    g->path, max - 1);
 	v = conf_str(sec, "bin");
 	g->bin = v && strchr(v, '/') ? absof(sec, "bin", NULL) : v; /* or a name */
 	v = conf_str(sec, "system");
@@ -202,15 +214,10 @@ static struct guest *load(struct node *cfg, const char *name)
 		g->machine = "virt";
 	g->port = num(sec, "ssh_port", 0, 0, 65535);
 	g->share = absof(sec, "share", NULL);
-	g->extra = conf_get(sec, "extra");
-	for (k = g->extra ? g->extra->kid : NULL; k; k = k->next)
-		if (k->type != 's')
-			fdie(k, "extra arguments must be plain values");
-	for (k = conf_get(sec, "options"), k = k ? k->kid : NULL; k; k = k->next)
-		if (k->type != 's')
-			fdie(k, "ssh options must be plain values");
+	plain(g->extra = conf_get(sec, "extra"), "extra arguments");
+	plain(conf_get(sec, "options"), "ssh options");
 	g->grace = (v = conf_str(sec, "grace")) ? strtod(v, &e) : 20;
-	if (v && (g->grace <= 0 || *e || e == v))
+	if (v && (g->grace <= 0 || *e))
 		fdie(conf_get(sec, "grace"), "grace must be seconds > 0");
 	drives(g, conf_get(sec, "nvme"));
 	return g;
@@ -234,10 +241,8 @@ static char *slurp(const char *path, off_t max)
 
 	if (fd < 0)
 		return NULL;
-	if (max && (end = lseek(fd, 0, SEEK_END)) > max)
-		lseek(fd, end - max, SEEK_SET);
-	else
-		lseek(fd, 0, SEEK_SET);
+	end = max ? lseek(fd, 0, SEEK_END) : 0;
+	lseek(fd, end > max ? end - max : 0, SEEK_SET);
 	sputs(&b, "");
 	while ((n = read(fd, buf, sizeof buf)) > 0)
 		sadd(&b, buf, n);
@@ -308,9 +313,8 @@ static int alive(long pid)
 static long running(struct guest *g)
 {
 	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	char *p = file(g, "qemu.pid");
 	long pid = atol(line(g, "qemu.pid", "0"));
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	int fd = open(file(g, "qemu.pid"), O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0 || fcntl(fd, F_GETLK, &l) || l.l_type == F_UNLCK ||
 	    l.l_pid != pid || !alive(pid))
@@ -343,13 +347,9 @@ static int ended(long pid, double sec)
  * seconds; its exit status, or -1 if it timed out or was interrupted. */
 static int run(char **argv, int log, double tmo)
 {
-	struct job j = { 0 };
-	int st;
+	struct job j = { .argv = argv, .log = log, .deadline = now() + tmo };
+	int st = spawn(&j);
 
-	j.argv = argv;
-	j.log = log;
-	j.deadline = now() + tmo;
-	st = spawn(&j);
 	return st == ST_PASS || st == ST_FAIL ? j.rc : -1;
 }
 
@@ -360,10 +360,8 @@ static int uconnect(const char *path)
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	strncpy(a.sun_path, path, sizeof a.sun_path - 1);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a)) {
-		close(fd);
-		fd = -1;
-	}
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a))
+		close(fd), fd = -1;
 	return fd;
 }
 
@@ -483,22 +481,19 @@ static void nvme(struct args *a, struct nvme *d, int i)
 }
 
 /* qemu's command line for g with accelerator acc. */
-static char **qemu_argv(struct guest *g, const char *acc)
+static struct args qemu_argv(struct guest *g, char *acc)
 {
+	char *opt[] = { "-machine", g->machine, "-kernel", g->kernel,
+	    "-initrd", g->initrd, "-append", g->append };
 	struct args a = { 0 };
 	struct node *k;
 	int i;
 
 	add(&a, g->bin, "-name", esc(g->name), "-accel", acc, "-cpu", g->cpu,
 	    "-smp", g->smp, "-m", g->mem, NULL);
-	if (g->machine)
-		add(&a, "-machine", g->machine, NULL);
-	if (g->kernel)
-		add(&a, "-kernel", g->kernel, NULL);
-	if (g->initrd)
-		add(&a, "-initrd", g->initrd, NULL);
-	if (g->append)
-		add(&a, "-append", g->append, NULL);
+	for (i = 0; i < 8; i += 2)
+		if (opt[i + 1])
+			add(&a, opt[i], opt[i + 1], NULL);
 	if (g->boot)
 		add(&a, "-drive", fmt("file=%s,if=virtio,format=%s", esc(g->boot),
 		    strstr(g->boot, ".qcow2") ? "qcow2" : "raw"), NULL);
@@ -516,7 +511,7 @@ static char **qemu_argv(struct guest *g, const char *acc)
 		    "security_model=none,id=share0", esc(g->share)), NULL);
 	for (k = g->extra ? g->extra->kid : NULL; k; k = k->next)
 		add(&a, k->val, NULL);
-	return a.v;
+	return a;
 }
 
 /* mkdir -p path. */
@@ -538,19 +533,18 @@ static void mkdirs(const char *path)
 /* init: g's directory and the nvme images it lacks. */
 static void init(struct guest *g)
 {
-	struct args a;
-	struct nvme *d;
 	int i, rc, log = -1;
 
 	mkdirs(g->path);
 	for (i = 0; i < g->nnv; i++) {
-		d = &g->nv[i];
+		struct nvme *d = &g->nv[i];
+		struct args a = { 0 };
+
 		if (access(d->image, F_OK) == 0)
 			continue;
 		if (!d->size && !d->base)
 			fdie(d->at, "%s is missing and has no size to be made "
 			    "with", d->image);
-		memset(&a, 0, sizeof a);
 		add(&a, "qemu-img", "create", "-q", "-f", "qcow2", NULL);
 		if (d->base)
 			add(&a, "-b", d->base, "-F", "qcow2", NULL);
@@ -571,7 +565,7 @@ static void init(struct guest *g)
 /* The accelerator for g and, for auto, why not kvm: kvm when the CPU has
  * vmx or svm, /dev/kvm opens and qemu can make g's CPU with it (stopped,
  * then told to quit); else tcg. */
-static const char *accel(struct guest *g, const char **why)
+static char *accel(struct guest *g, const char **why)
 {
 	char *c = slurp("/proc/cpuinfo", 0), *sh[] = { "sh", "-c",
 	    "printf '%s\\n' '{\"execute\":\"qmp_capabilities\"}' "
@@ -595,11 +589,10 @@ static const char *accel(struct guest *g, const char **why)
 /* Whether TCP port p of 127.0.0.1 is free to listen on. */
 static int portfree(int p)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(p),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0), ok;
 
-	a.sin_port = htons(p);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	ok = fd >= 0 && !setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 	    sizeof one) && !bind(fd, (struct sockaddr *)&a, sizeof a);
 	if (fd >= 0)
@@ -625,11 +618,11 @@ static void fail(struct guest *g, const char *what)
 /* start: g's qemu in the background, its ssh port known. */
 static int start(struct guest *g)
 {
-	struct str b = { 0 };
-	const char *acc, *why;
-	char **v;
+	const char *why;
+	char *acc;
+	struct args a;
 	long pid;
-	int i, log, rc, port;
+	int log, rc, port;
 
 	if ((pid = running(g)))
 		die(1, "%s is already running (pid %ld)", g->name, pid);
@@ -641,13 +634,12 @@ static int start(struct guest *g)
 	if (why)
 		printf("%s: accel %s: %s\n", g->name, acc, why);
 	put(file(g, "accel"), fmt("%s\n", acc));
-	for (v = qemu_argv(g, acc), i = 0; v[i]; i++)
-		sputs(&b, i ? " " : ""), squote(&b, v[i]);
-	put(file(g, "cmdline"), fmt("%s\n", b.s));
+	a = qemu_argv(g, acc);
+	put(file(g, "cmdline"), fmt("%s\n", tp_words(a.n, a.v)));
 	put(file(g, "serial.log"), "");
 	log = logfile(g, "qemu.err");
 	fflush(stdout);
-	rc = run(v, log, 60);
+	rc = run(a.v, log, 60);
 	close(log);
 	if (rc || !(pid = running(g)))
 		fail(g, "qemu failed to start");
@@ -659,39 +651,32 @@ static int start(struct guest *g)
 	return 0;
 }
 
-/* An ssh transport to g (see tp_guest()), with ConnectTimeout=2 before
- * its own options for wait. */
-static struct node *tp(struct guest *g, int wait)
+/* An ssh transport to g (see tp_guest()); exit st if g is not running. */
+static struct node *tp(struct guest *g, int st)
 {
-	struct node *t, *o, *l;
-
 	if (!running(g) || !line(g, "ssh_port", NULL))
-		die(wait ? 2 : 1, "%s is not running", g->name);
-	t = tp_guest(g->sec);
-	if (!wait)
-		return t;
-	l = conf_add(NULL, NULL, "ConnectTimeout=2", g->sec);
-	for (o = conf_get(t, "options"), o = o ? o->kid : NULL; o; o = o->next)
-		conf_add(l, NULL, o->val, o);
-	if (!conf_get(t, "options"))
-		conf_add(t, "options", NULL, g->sec);
-	o = conf_get(t, "options");
-	o->type = 'l';
-	o->kid = l->kid;
-	return t;
+		die(st, "%s is not running", g->name);
+	return tp_guest(g->sec);
 }
 
 /* wait: until ssh to g runs true, for up to tmo seconds (1 if not,
- * 2 if qemu is gone); what ssh says goes to wait.log. */
+ * 2 if qemu is gone); what ssh says goes to wait.log. The ssh gets
+ * ConnectTimeout=2 first, before the transport's own options (ssh takes
+ * the first value it is given). */
 static int waitup(struct guest *g, double tmo)
 {
-	char **v = tp_argv(tp(g, 1), "true", TP_DATA);
+	char **v = tp_argv(tp(g, 2), "true", TP_DATA), **w;
 	double t0 = now(), end = t0 + tmo, t;
-	int log = logfile(g, "wait.log");
+	int n = 0, log = logfile(g, "wait.log");
 
+	while (v[n++])
+		;
+	w = xmalloc((n + 2) * sizeof *w);
+	w[0] = v[0], w[1] = "-o", w[2] = "ConnectTimeout=2";
+	memcpy(w + 3, v + 1, (n - 1) * sizeof *v);
 	while (running(g)) {
 		t = now();
-		if (!run(v, log, t + 5 < end ? 5 : end > t ? end - t : 0.1)) {
+		if (!run(w, log, t + 5 < end ? 5 : end > t ? end - t : 0.1)) {
 			printf("%s: answers over ssh after %.1f s\n", g->name,
 			    now() - t0);
 			return 0;
@@ -711,14 +696,18 @@ static int waitup(struct guest *g, double tmo)
 	return 2;
 }
 
-/* ssh: exec ssh to g, running argv (one word as a command line, more
- * each quoted), else a shell; with the config's env, as joe run does. */
+/* ssh: exec ssh to g, running argv, a leading -- dropped (one word as a
+ * command line, more each quoted), else a shell; with the config's env,
+ * as joe run does. */
 static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 {
-	int tty = !argc && isatty(0);
 	char **v;
+	int tty;
 
-	v = tp_argv(tp(g, 0), tp_script(cfg, NULL, NULL, argc ?
+	if (argc && !strcmp(*argv, "--"))
+		argc--, argv++;
+	tty = !argc && isatty(0);
+	v = tp_argv(tp(g, 1), tp_script(cfg, NULL, NULL, argc ?
 	    tp_words(argc, argv) : tty ?
 	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
 	    tty ? TP_TTY : TP_DATA);
@@ -823,19 +812,17 @@ int main(int argc, char **argv)
 
 	argv0 = "joe-qemu";
 	for (;;) {	/* options before the command, then after it */
-		while ((c = getopt(argc, argv, "+c:D:hT:")) != -1) {
+		while ((c = getopt(argc, argv, "+c:D:hT:")) != -1)
 			switch (c) {
 			case 'c': cf[ncf++] = optarg; break;
 			case 'D': df[ndf++] = optarg; break;
-			case 'h': usage(0); break;
 			case 'T':
 				if ((tmo = strtod(optarg, &e)) <= 0 || *e)
 					die(2, "-T %s: expected seconds > 0",
 					    optarg);
 				break;
-			default: usage(2);
+			default: usage(c == 'h' ? 0 : 2);
 			}
-		}
 		if (cmd || optind >= argc)
 			break;
 		cmd = argv[optind];
@@ -850,8 +837,6 @@ int main(int argc, char **argv)
 		usage(2);
 	signal(SIGPIPE, SIG_IGN);
 	g = load(cfg = conf_config(cf, ncf, df, ndf), argv[optind++]);
-	if (i == 3 && optind < argc && !strcmp(argv[optind], "--"))
-		optind++;
 	switch (i) {
 	case 0: init(g); return 0;
 	case 1: return start(g);
