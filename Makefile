@@ -94,7 +94,7 @@ fuzz:
 
 fuzz-deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) sh -c \
-		'apt-get update -qq && apt-get install -y -qq afl++'
+		'apt-get update -qq && apt-get install -y -qq afl++ valgrind'
 
 # The core commands under valgrind on representative inputs; any error fails.
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=no
