@@ -11,7 +11,8 @@
 extern const char *argv0;
 
 /* util.c */
-void die(int status, const char *fmt, ...);	/* fmt ending in ':' adds strerror */
+/* fmt ending in ':' adds strerror */
+__attribute__((noreturn)) void die(int status, const char *fmt, ...);
 void warn(const char *fmt, ...);
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
@@ -40,7 +41,8 @@ struct node {
 	struct node **idx;	/* a map's kids sorted by key, or NULL */
 	int nidx;
 };
-void fdie(const struct node *at, const char *fmt, ...);	/* file:line:col, exit 2 */
+__attribute__((noreturn)) void fdie(const struct node *at,
+    const char *fmt, ...);	/* file:line:col, exit 2 */
 struct node *conf_load(const char *path);
 struct node *conf_config(char **files, int nfile, char **defs, int ndef);
 struct node *conf_get(struct node *n, const char *path);
