@@ -345,13 +345,11 @@ int main(int argc, char **argv)
 	int c, i, nr, nu = 0, rc = 0;
 
 	argv0 = "joe-analyse";
-	while ((c = getopt(argc, argv, "b:h")) != -1) {
-		switch (c) {
-		case 'b': base.name = optarg; break;
-		case 'h': usage(0); break;
-		default: usage(2);
-		}
-	}
+	while ((c = getopt(argc, argv, "b:h")) != -1)
+		if (c == 'b')
+			base.name = optarg;
+		else
+			usage(c == 'h' ? 0 : 2);
 	if (optind == argc)
 		usage(2);
 	r = rules(argv[optind++], base.name != NULL, &nr);

@@ -672,7 +672,11 @@ static void step(struct ctx *c, const char *x)
 	for (i = 0; i < n; i++) {
 		c->log = fmt("%s/%s", dir, e[i]->d_name);
 		how = x ? x : sniff(c->log);
-		if (how && strcmp(how, "none") && (l = ln_open(c->log))) {
+		if (!how || !strcmp(how, "none"))
+			;
+		else if (!(l = ln_open(c->log)))
+			warn("%s:", c->log), c->bad = 1;
+		else {
 			if (exe)
 				run_plugin(c, exe, l);
 			else if (!strcmp(how, "fio"))
@@ -683,16 +687,11 @@ static void step(struct ctx *c, const char *x)
 				kv_log(c, l);
 			c->bad |= l->err;
 			ln_close(l);
-		} else if (how && strcmp(how, "none")) {
-			warn("%s:", c->log);
-			c->bad = 1;
 		}
 		free(e[i]);
 	}
-	if (n < 0 && errno != ENOENT) {
-		warn("%s:", dir);
-		c->bad = 1;
-	}
+	if (n < 0 && errno != ENOENT)
+		warn("%s:", dir), c->bad = 1;
 	if (n >= 0)
 		free(e);
 }
@@ -716,11 +715,11 @@ static void run(struct ctx *c, const char *r)
 	if (access(s = fmt("%s/workflow.yaml", r), F_OK) == 0)
 		wf = conf_load(s);
 	if (!(c->m = wopen(mt, 0, &mtmp)) || !(c->t = wopen(tt, 0, &ttmp))) {
-		i = errno;
-		if (c->m && mtmp)
+		if (errno)
+			warn("cannot create %s.tmp:", c->m ? tt : mt);
+		if (c->m)
 			unlink(mtmp);
-		errno = i;
-		errno ? die(1, "cannot create %s.tmp:", c->m ? tt : mt) : exit(1);
+		exit(1);
 	}
 	for (; (s = ln_rec(l, f, 5, 0)); free(s))
 		c->step = f[0], step(c, named(wf, f[1]));
@@ -744,19 +743,11 @@ int main(int argc, char **argv)
 	int o, i;
 
 	argv0 = "joe-extract";
-	while ((o = getopt(argc, argv, "hq")) != -1) {
-		switch (o) {
-		case 'q': c.quiet = 1; break;
-		case 'h':
-		default:
-			fprintf(o == 'h' ? stdout : stderr,
-			    "usage: joe extract [-q] run...\n");
-			return o == 'h' ? 0 : 2;
-		}
-	}
-	if (optind == argc) {
-		fprintf(stderr, "usage: joe extract [-q] run...\n");
-		return 2;
+	while ((o = getopt(argc, argv, "hq")) == 'q')
+		c.quiet = 1;
+	if (o != -1 || optind == argc) {
+		fprintf(o == 'h' ? stdout : stderr, "usage: joe extract [-q] run...\n");
+		return o == 'h' ? 0 : 2;
 	}
 	for (i = optind; i < argc; i++)
 		run(&c, argv[i]);

@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <search.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,7 +179,7 @@ static int isstep(const struct dirent *e)
 
 static int byname(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(a, b);
 }
 
 /* "step", or with num "step\tN", N num's digits without leading zeros. */
@@ -200,16 +201,15 @@ char **unfinished(const char *run, int *n)
 	struct dirent **d, **e = NULL;
 	struct lines *l;
 	struct stat sb;
-	char **k = NULL, **u = NULL, *p, *s, *f[8];
-	int nk = 0, i, j, nd, ne;
+	char **u = NULL, *p, *s, *f[8];
+	void *k = NULL;	/* the records' keys, a tree (left) */
+	int i, j, nd, ne;
 
 	for (i = 0; i < 2; ln_close(l), free(p), i++)
 		for (l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
 		    "steps.tsv")); l && (l->quiet = 1) && (s = ln_rec(l, f,
 		    i ? 8 : 5, 0)); free(s))
-			k = xrealloc(k, (nk + 1) * sizeof *k),
-			k[nk++] = key(f[0], i ? f[1] : NULL);
-	qsort(k, nk, sizeof *k, byname);
+			tsearch(key(f[0], i ? f[1] : NULL), &k, byname);
 	nd = scandir(run, &d, isstep, alphasort);
 	for (*n = i = 0; i < nd; free(p), free(d[i++])) {
 		p = fmt("%s/%s", run, d[i]->d_name);
@@ -217,7 +217,7 @@ char **unfinished(const char *run, int *n)
 		    scandir(p, &e, iscmdlog, alphasort);
 		for (j = -1; ne >= -1 && j < ne; j++) {	/* the step, its logs */
 			s = key(d[i]->d_name, j < 0 ? NULL : e[j]->d_name + 4);
-			if (!bsearch(&s, k, nk, sizeof *k, byname))
+			if (!tfind(s, &k, byname))
 				u = xrealloc(u, (*n + 1) * sizeof *u), u[(*n)++] =
 				    j < 0 ? xstrdup(s) : fmt("%s/%s", d[i]->d_name,
 				    e[j]->d_name);
@@ -227,9 +227,6 @@ char **unfinished(const char *run, int *n)
 			free(e[ne]);
 		free(e), e = NULL;
 	}
-	while (nk--)
-		free(k[nk]);
-	free(k);
 	if (nd >= 0)
 		free(d);
 	return u;
