@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <search.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,22 +66,14 @@ static int *seen(struct ctx *c, const char *s)
 	return &(*p)->n;
 }
 
-/* One metric, its key printf-made; a key the step has already gets a
+/* One metric, its key (freed); a key the step has already gets a
  * number: key#2, key#3, the first it does not have (the count of key is
  * the last number taken, so repeats take linear time). */
-static void metric(struct ctx *c, double v, const char *unit,
-    const char *kf, ...)
+static void metric(struct ctx *c, double v, const char *unit, char *key)
 {
-	char *key, *k, val[64];
-	va_list ap, aq;
+	char *k, val[64];
 	int n, *cp, *kp;
 
-	va_start(ap, kf);
-	va_copy(aq, ap);
-	key = xmalloc(vsnprintf(NULL, 0, kf, ap) + 1);
-	vsprintf(key, kf, aq);
-	va_end(aq);
-	va_end(ap);
 	n = *(cp = seen(c, key));
 	for (*cp = n ? n : 1, k = xstrdup(key); n;) {
 		free(k), k = fmt("%s#%d", key, ++n);
@@ -274,14 +265,15 @@ static void lat(struct ctx *c, const char *pre, struct node *d,
 	if (!l || jnum(l, "N", &ok) == 0)
 		return;
 	if ((v = jnum(l, "mean", &ok)), ok)
-		metric(c, v * scale, "us", "%s.%s.mean", pre, what);
+		metric(c, v * scale, "us", fmt("%s.%s.mean", pre, what));
 	if ((v = jnum(l, "stddev", &ok)), ok)
-		metric(c, v * scale, "us", "%s.%s.stddev", pre, what);
+		metric(c, v * scale, "us", fmt("%s.%s.stddev", pre, what));
 	p = kid(l, "percentile");
 	for (i = 0; p && i < 5; i++) {
 		snprintf(k, sizeof k, "%f", atof(pct[i]));	/* 99.900000 */
 		if ((v = jnum(p, k, &ok)), ok)
-			metric(c, v * scale, "us", "%s.%s.p%s", pre, what, pct[i]);
+			metric(c, v * scale, "us", fmt("%s.%s.p%s", pre,
+			    what, pct[i]));
 	}
 }
 
@@ -298,22 +290,23 @@ static void fio(struct ctx *c, struct node *top)
 		name = kid(j, "jobname");
 		name = name && name->val ? name : NULL;
 		if ((v = jnum(j, "error", &ok)), ok)
-			metric(c, v, "", "fio.%s.error", name ? name->val : "job");
+			metric(c, v, "", fmt("fio.%s.error", name ?
+			    name->val : "job"));
 		for (i = 0; i < 3; i++) {
 			d = kid(j, dirs[i]);
 			if (!d || jnum(d, "total_ios", &ok) <= 0)
 				continue;
 			k = fmt("fio.%s.%s", name ? name->val : "job", dirs[i]);
 			if ((v = jnum(d, "iops", &ok)), ok)
-				metric(c, v, "IOPS", "%s.iops", k);
+				metric(c, v, "IOPS", fmt("%s.iops", k));
 			if ((v = jnum(d, "bw_bytes", &ok)), ok)
-				metric(c, v / 1048576, "MiB/s", "%s.bw", k);
+				metric(c, v / 1048576, "MiB/s", fmt("%s.bw", k));
 			else if ((v = jnum(d, "bw", &ok)), ok)
-				metric(c, v / 1024, "MiB/s", "%s.bw", k);
+				metric(c, v / 1024, "MiB/s", fmt("%s.bw", k));
 			lat(c, k, d, "lat");
 			lat(c, k, d, "clat");
 			if ((v = jnum(d, "runtime", &ok)), ok)
-				metric(c, v / 1000, "s", "%s.runtime", k);
+				metric(c, v / 1000, "s", fmt("%s.runtime", k));
 			free(k);
 		}
 	}
@@ -503,7 +496,7 @@ static void kv_line(struct ctx *c, char *s)
 	u = strtok(NULL, " \t");
 	e = strtok(NULL, " \t");
 	if ((x = num(v, &ok)), ok && !e)
-		metric(c, x, u ? u : "", "%s", k);
+		metric(c, x, u ? u : "", xstrdup(k));
 }
 
 static void kv_log(struct ctx *c, struct lines *l)
@@ -572,7 +565,7 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 		int ok;
 
 		if (k && ((x = num(v, &ok)), ok))
-			metric(c, x, u ? u : "", "%s", k);
+			metric(c, x, u ? u : "", xstrdup(k));
 		else if (k)
 			bad(c, 0, 0, m = fmt("%s printed '%s', not 'key value "
 			    "[unit]'", exe, k)), free(m);
