@@ -195,15 +195,20 @@ static char *key(const char *step, const char *num)
  * What started in run and never finished: each step directory NN-name
  * with no record in steps.tsv, as "NN-name", and each log with no record
  * in commands.tsv, as "NN-name/cmd-NN.log" (or .gz); their number in *n.
+ * Inside a step of run ($JOE_OUTPUT, $JOE_STEP), that step is left out.
  */
 char **unfinished(const char *run, int *n)
 {
 	struct dirent **d, **e = NULL;
 	struct lines *l;
-	struct stat sb;
-	char **u = NULL, *p, *s, *f[8];
+	struct stat sb, o;
+	char **u = NULL, *p, *s, *f[8], *me = getenv("JOE_STEP");
 	void *k = NULL;	/* the records' keys, a tree (left) */
 	int i, j, nd, ne;
+
+	if (!me || !(s = getenv("JOE_OUTPUT")) || stat(s, &o) || stat(run, &sb)
+	    || o.st_ino != sb.st_ino || o.st_dev != sb.st_dev)
+		me = "";	/* else the step this runs in, going on */
 
 	for (i = 0; i < 2; ln_close(l), free(p), i++)
 		for (l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
@@ -213,7 +218,8 @@ char **unfinished(const char *run, int *n)
 	nd = scandir(run, &d, isstep, alphasort);
 	for (*n = i = 0; i < nd; free(p), free(d[i++])) {
 		p = fmt("%s/%s", run, d[i]->d_name);
-		ne = lstat(p, &sb) || !S_ISDIR(sb.st_mode) ? -2 :
+		ne = lstat(p, &sb) || !S_ISDIR(sb.st_mode) ||
+		    !strcmp(d[i]->d_name, me) ? -2 :
 		    scandir(p, &e, iscmdlog, alphasort);
 		for (j = -1; ne >= -1 && j < ne; j++) {	/* the step, its logs */
 			s = key(d[i]->d_name, j < 0 ? NULL : e[j]->d_name + 4);

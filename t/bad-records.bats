@@ -177,6 +177,23 @@ r/03-c/cmd-01.log: did not finish
 1 rules, 1 checks: 1 passed, 0 failed" ]
 }
 
+@test "a reader inside the running step leaves that step out, and only in its own run" {
+	killed r
+	echo 'k < 1' > rules.txt
+	printf '01-a\tk\t0\t\n' > r/metrics.tsv
+	run --separate-stderr env JOE_OUTPUT=r JOE_STEP=03-c joe analyse rules.txt r
+	[ "$status" = 0 ]
+	[ "$stderr" = "1 rules, 1 checks: 1 passed, 0 failed" ]
+	run --separate-stderr env JOE_OUTPUT="$PWD/r/" JOE_STEP=03-c joe report r
+	[ "$status" = 0 ]
+	[ "$stderr" = "" ]
+	cp -r r s
+	run --separate-stderr env JOE_OUTPUT=s JOE_STEP=03-c joe report -f tap r
+	[ "$status" = 1 ]
+	[ "$stderr" = "r/03-c: did not finish
+r/03-c/cmd-01.log: did not finish" ]
+}
+
 @test "a real joe run killed with SIGKILL: the running step is an error in every format" {
 	cat > w.workflow <<-'EOF'
 	steps:
