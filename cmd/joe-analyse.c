@@ -233,15 +233,13 @@ static int isrun(const char *dir)
 static void loadrun(struct run *u)
 {
 	struct lines *l;
-	char *p, **x;
-	int i;
+	char *p;
 
 	if (u->dir)	/* given twice */
 		return;
 	if (!isrun(u->dir = u->name))
 		die(2, "%s: not a run directory (no steps.tsv)", u->name);
-	for (x = unfinished(u->name, &u->unfin), i = 0; i < u->unfin; i++)
-		fprintf(stderr, "%s/%s: did not finish\n", u->name, x[i]);
+	free(unfinished(u->name, &u->unfin));	/* said; its strings left */
 	if ((l = ln_open(p = fmt("%s/metrics.tsv", u->name))))
 		load(l, u, NULL, NULL);
 	else if (errno != ENOENT)

@@ -719,7 +719,6 @@ static void run(struct ctx *c, const char *r)
 	c->bad |= l->bad > 0;
 	ln_close(l);
 	for (u = unfinished(r, &n), i = 0; i < n; i++) {
-		fprintf(stderr, "%s/%s: did not finish\n", r, u[i]);
 		if (!strchr(u[i], '/'))
 			c->step = u[i], step(c, named(wf, u[i] + strspn(u[i],
 			    "0123456789") + 1));

@@ -290,7 +290,6 @@ static void readrun(struct rep *r, struct run *u)
 	load(r, &r->met, u->dir, "metrics.tsv", 4);
 	load(r, &r->ver, u->dir, "verdicts.tsv", 5);
 	for (x = unfinished(u->dir, &n), i = 0; i < n; free(x[i++])) {
-		fprintf(stderr, "%s/%s: did not finish\n", u->dir, x[i]);
 		if ((p = strchr(x[i], '/'))) {	/* NN-name/cmd-N.log */
 			*p = 0, p += 5;
 			tsv_split(fmt("%s\t%.*s\terror\t-\t\t0.000\t\tdid not "

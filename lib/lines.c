@@ -194,7 +194,8 @@ static char *key(const char *step, const char *num)
 /*
  * What started in run and never finished: each step directory NN-name
  * with no record in steps.tsv, as "NN-name", and each log with no record
- * in commands.tsv, as "NN-name/cmd-NN.log" (or .gz); their number in *n.
+ * in commands.tsv, as "NN-name/cmd-NN.log" (or .gz), each said as
+ * "run/that: did not finish"; their number in *n.
  * Inside a step of run ($JOE_OUTPUT, $JOE_STEP), that step is left out.
  */
 char **unfinished(const char *run, int *n)
@@ -226,7 +227,8 @@ char **unfinished(const char *run, int *n)
 			if (!tfind(s, &k, byname))
 				u = xrealloc(u, (*n + 1) * sizeof *u), u[(*n)++] =
 				    j < 0 ? xstrdup(s) : fmt("%s/%s", d[i]->d_name,
-				    e[j]->d_name);
+				    e[j]->d_name), fprintf(stderr, "%s/%s: did not "
+				    "finish\n", run, u[*n - 1]);
 			free(s);
 		}
 		while (ne-- > 0)
