@@ -452,11 +452,9 @@ static void tap_log(struct ctx *c, struct lines *l)
 		if (ind != depth)
 			continue;
 		if (!strncmp(s, "1..", 3)) {
-			errno = 0;
+			errno = 0, t[depth].planline = l->line;
 			t[depth].plan = strtol(s + 3, &e, 10);
-			t[depth].planline = l->line;
-			if (!isdigit((unsigned char)s[3]) || errno || (*e && *e != ' '
-			    && *e != '#'))
+			if (!isdigit((unsigned char)s[3]) || errno || !strchr(" #", *e))
 				bad(c, l->line, 4, errno ? "plan out of range" :
 				    "a plan must be 1..N"), t[depth].plan = -1;
 		} else if (!strncmp(s, "Bail out!", 9)) {

@@ -889,7 +889,7 @@ int main(int argc, char **argv)
 	for (c = 0; c < r.nrun; c++)
 		runinit(&r.run[c], argv[optind + c]);
 	if (out && !(r.o = wopen(out, 1, &t)))
-		errno ? die(1, "cannot create %s.tmp:", out) : exit(2);
+		errno ? die(1, "cannot create %s:", t ? t : out) : exit(2);
 	if (out)
 		tmp = t, atexit(rmtmp);
 	else
