@@ -115,15 +115,10 @@ int tsv_split(char *s, char **f, int max)
 	return n < max ? n : max;
 }
 
-/* Whether s is a plain directory name: not empty, ".", ".." nor with '/'. */
-static int plain(const char *s)
-{
-	return *s && strcmp(s, ".") && strcmp(s, "..") && !strchr(s, '/');
-}
-
 /*
  * The next record of l (a copy, to free), its nf fields in f[], f[sf] a
- * step's directory name unless sf < 0; NULL at the end. A line that is
+ * step's plain directory name (not empty, ".", ".." nor with '/'); NULL at
+ * the end. A line that is
  * not such a record, or is cut short (no newline), is reported (unless
  * l->quiet) as "path:line: malformed record: why", skipped and counted in
  * l->bad.
@@ -136,7 +131,8 @@ char *ln_rec(struct lines *l, char **f, int nf, int sf)
 
 	while ((s = ln_get(l, NULL))) {
 		n = l->torn ? 0 : tsv_split(s = xstrdup(s), f, nf + 1);
-		if (n == nf && (sf < 0 || plain(f[sf])))
+		if (n == nf && *f[sf] && strcmp(f[sf], ".") && strcmp(f[sf], "..")
+		    && !strchr(f[sf], '/'))
 			return s;
 		why = l->torn ? "cut short" : n == nf ?
 		    "step not a directory name" : "expected %d fields";
@@ -258,8 +254,7 @@ FILE *wopen(const char *path, int dev, char **tmp)
 		    S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode)))
 			return fopen(path, "w");
 		warn("%s: not a regular file", path);
-		errno = 0;
-		return NULL;
+		return errno = 0, NULL;
 	}
 	unlink(*tmp = fmt("%s.tmp", path));	/* not through a symlink */
 	fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
