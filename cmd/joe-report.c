@@ -290,16 +290,12 @@ static void readrun(struct rep *r, struct run *u)
 	load(r, &r->met, u->dir, "metrics.tsv", 4);
 	load(r, &r->ver, u->dir, "verdicts.tsv", 5);
 	for (x = unfinished(u->dir, &n), i = 0; i < n; free(x[i++])) {
-		if ((p = strchr(x[i], '/'))) {	/* NN-name/cmd-N.log */
+		if ((p = strchr(x[i], '/')))	/* NN-name/cmd-N.log */
 			*p = 0, p += 5;
-			tsv_split(fmt("%s\t%.*s\terror\t-\t\t0.000\t\tdid not "
-			    "finish", x[i], (int)strspn(p, "0123456789"), p), f, 9);
-			addf(&r->cmd, f);
-		} else {
-			tsv_split(fmt("%s\t%s\terror\t\t0.000", x[i],
-			    stepname(x[i])), f, 9);
-			addf(&r->st, f);
-		}
+		tsv_split(p ? fmt("%s\t%.*s\terror\t-\t\t0.000\t\tdid not finish",
+		    x[i], (int)strspn(p, "0123456789"), p) : fmt("%s\t%s\terror"
+		    "\t\t0.000", x[i], stepname(x[i])), f, 9);
+		addf(p ? &r->cmd : &r->st, f);
 		for (j = 0; p && j < r->st.n; j++)
 			if (!strcmp(REC(&r->st, j)[0], x[i]))
 				REC(&r->st, j)[2] = "error";
