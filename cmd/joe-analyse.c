@@ -31,7 +31,8 @@ struct met {
 struct run {
 	char *name, *dir;	/* dir: where verdicts.tsv goes, or NULL */
 	struct met *m;
-	int n, checks, fails;
+	int n, checks, fails, unfin;	/* unfin: steps or commands that did
+					 * not finish */
 };
 
 static int bad;		/* bad input was reported */
@@ -56,14 +57,15 @@ static int ferr(const char *file, long line, int col, const char *f, ...)
 	return -1;
 }
 
-/* Whether s is a finite number, then end, then nothing; the number in *v. */
+/* Whether s is a number, then end, then nothing: 1 finite, 2 not (nan,
+ * inf, 1e999); the number in *v. */
 static int num(const char *s, const char *end, double *v)
 {
 	char *e;
 
 	*v = strtod(s, &e);
-	return e != s && !isspace((unsigned char)*s) && !strcmp(e, end) &&
-	    isfinite(*v);
+	return e != s && !isspace((unsigned char)*s) && !strcmp(e, end) ?
+	    2 - isfinite(*v) : 0;
 }
 
 /* The kind of unit s ('t'ime, 'b'ytes, 'r'ate, 'i'ops, 0 unknown), its
@@ -131,9 +133,9 @@ static int parse(const char *line, const char *file, long ln, int base,
 	if (n < 3)
 		return ferr(file, ln, c[1] + strlen(w[1]), "expected %s",
 		    near ? "N%" : "a value");
-	if (near && (!num(w[2], "%", &r->v) || r->v < 0))
+	if (near && (num(w[2], "%", &r->v) != 1 || r->v < 0))
 		return ferr(file, ln, c[2], "N%% not a number: %s", w[2]);
-	if (!near && !num(w[2], "", &r->v))
+	if (!near && num(w[2], "", &r->v) != 1)
 		return ferr(file, ln, c[2], "value not a number: %s", w[2]);
 	if (!near && n > 3 && !unit(w[3], &f))
 		return ferr(file, ln, c[3], "unknown unit: %s", w[3]);
@@ -189,31 +191,31 @@ static struct run *getrun(struct run **u, int *n, const char *name)
 }
 
 /* Read the metrics of l into run u (lines "step key value unit") or, u
- * NULL, into the runs *all of *n (lines "run step key value unit"). */
-static void load(struct lines *l, const char *file, struct run *u,
-    struct run **all, int *n)
+ * NULL, into the runs *all of *n (lines "run step key value unit"); a
+ * malformed line is reported and left out. */
+static void load(struct lines *l, struct run *u, struct run **all, int *n)
 {
-	char *s, *f[6], **g;
+	char *s, *f[5], **g;
 	int nf = u ? 4 : 5;
 	struct met *m;
+	double x;
 
-	while ((s = ln_get(l, NULL))) {
-		if (tsv_split(s = xstrdup(s), f, nf + 1) != nf) {
-			bad = ferr(file, l->line, 0, "expected %d fields", nf);
+	while ((s = ln_rec(l, f, nf, nf - 4))) {
+		g = f + nf - 4;
+		if (!num(g[2], "", &x)) {
+			bad = ferr(l->path, l->line, 0, "value not a number: %s",
+			    g[2]);
 			continue;
 		}
 		if (nf == 5)
 			u = getrun(all, n, f[0]);
 		u->m = xrealloc(u->m, (u->n + 1) * sizeof *u->m);
 		m = &u->m[u->n++];
-		g = f + nf - 4;
 		m->step = g[0], m->key = g[1], m->val = g[2], m->unit = g[3];
 		m->sk = fmt("%s/%s", m->step, m->key);
-		if (!num(m->val, "", &m->v))
-			bad = ferr(file, l->line, 0, "value not a number: %s",
-			    m->val);
+		m->v = x;
 	}
-	bad |= l->err;
+	bad |= l->err || l->bad;
 	ln_close(l);
 }
 
@@ -237,8 +239,9 @@ static void loadrun(struct run *u)
 		return;
 	if (!isrun(u->dir = u->name))
 		die(2, "%s: not a run directory (no steps.tsv)", u->name);
+	free(unfinished(u->name, &u->unfin));	/* said; its strings left */
 	if ((l = ln_open(p = fmt("%s/metrics.tsv", u->name))))
-		load(l, l->path, u, NULL, NULL);
+		load(l, u, NULL, NULL);
 	else if (errno != ENOENT)
 		die(2, "cannot open %s:", p);
 	free(p);
@@ -259,6 +262,8 @@ static int judge(const struct rule *r, const struct met *m,
 			return MISSING;
 		b = base->m[i].v, ub = base->m[i].unit;
 	}
+	if (!isfinite(a) || !isfinite(b))
+		return FAIL;	/* nan, inf: no value passes */
 	if (ub && scale(&a, m->unit, &b, ub)) {
 		warn("%s: %s: cannot compare %s with %s%s", name, m->sk,
 		    *m->unit ? m->unit : "no unit", *ub ? ub : "no unit",
@@ -290,20 +295,18 @@ static void emit(struct run *u, struct str *out, const char *step,
 	u->fails += v != PASS;
 }
 
-/* Replace dir/verdicts.tsv with out, by renaming verdicts.tsv.tmp; -1 if
- * it could not be written. */
+/* Replace dir/verdicts.tsv with out, through verdicts.tsv.tmp; -1 if it
+ * could not be written. */
 static int save(const char *dir, const struct str *out)
 {
-	char *tmp = fmt("%s/verdicts.tsv.tmp", dir);
-	char *path = fmt("%s/verdicts.tsv", dir);
-	FILE *f = fopen(tmp, "w");
-	int rc = !f || fwrite(out->s, 1, out->n, f) != out->n;
+	char *tmp, *path = fmt("%s/verdicts.tsv", dir);
+	FILE *f = wopen(path, 0, &tmp);
+	int rc = -1;
 
-	if ((f && fclose(f)) || rc || rename(tmp, path)) {
+	if (f)
+		fwrite(out->s, 1, out->n, f), rc = wclose(f, path, tmp);
+	else if (errno)
 		warn("cannot write %s:", path);
-		unlink(tmp);
-		rc = -1;
-	}
 	free(tmp), free(path);
 	return rc;
 }
@@ -340,13 +343,11 @@ int main(int argc, char **argv)
 	int c, i, nr, nu = 0, rc = 0;
 
 	argv0 = "joe-analyse";
-	while ((c = getopt(argc, argv, "b:h")) != -1) {
-		switch (c) {
-		case 'b': base.name = optarg; break;
-		case 'h': usage(0); break;
-		default: usage(2);
-		}
-	}
+	while ((c = getopt(argc, argv, "b:h")) != -1)
+		if (c == 'b')
+			base.name = optarg;
+		else
+			usage(c == 'h' ? 0 : 2);
 	if (optind == argc)
 		usage(2);
 	r = rules(argv[optind++], base.name != NULL, &nr);
@@ -357,12 +358,11 @@ int main(int argc, char **argv)
 	if (optind == argc) {
 		if (!(l = ln_open("/dev/stdin")))
 			die(2, "cannot read standard input:");
-		load(l, "-", NULL, &u, &nu);
+		l->path = xstrdup("-");	/* for messages */
+		load(l, NULL, &u, &nu);
 		for (i = 0; i < nu; i++)
 			u[i].dir = isrun(u[i].name) ? u[i].name : NULL;
 	}
-	if (bad)
-		exit(2);
 	if (!nu)
 		die(2, "no metrics on standard input");
 	for (i = 0; i < nu; i++)
@@ -373,7 +373,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: ", u[i].name);
 		fprintf(stderr, "%d rules, %d checks: %d passed, %d failed\n",
 		    nr, u[i].checks, u[i].checks - u[i].fails, u[i].fails);
-		rc |= u[i].fails > 0;
+		rc |= u[i].fails > 0 || u[i].unfin;
 	}
-	return fflush(stdout) ? 1 : rc;
+	return fflush(stdout) ? 1 : bad ? 2 : rc;
 }

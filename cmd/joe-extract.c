@@ -8,7 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +22,8 @@
 struct ctx {
 	const char *run, *step, *log;	/* log: its path, for messages */
 	FILE *m, *t;			/* metrics.tsv, tests.tsv (.tmp) */
-	char **keys;			/* the step's keys so far */
-	int nkey, bad, quiet;
+	void *keys;			/* the step's keys so far, a tree */
+	int bad, quiet;
 };
 
 static void bad(struct ctx *c, long line, long col, const char *what)
@@ -48,27 +48,39 @@ static void field(FILE *f, const char *s, int last)
 	free(b.s);
 }
 
-/* One metric, its key printf-made; a key the step has already gets a
- * number: key#2, key#3. */
-static void metric(struct ctx *c, double v, const char *unit,
-    const char *kf, ...)
-{
-	char *key, *k, val[64];
-	va_list ap, aq;
-	int i, n = 1;
+struct key { int n; char s[]; };	/* a key and its count */
 
-	va_start(ap, kf);
-	va_copy(aq, ap);
-	key = xmalloc(vsnprintf(NULL, 0, kf, ap) + 1);
-	vsprintf(key, kf, aq);
-	va_end(aq);
-	va_end(ap);
-	for (k = xstrdup(key), i = 0; i < c->nkey; i++)
-		if (!strcmp(c->keys[i], k))
-			free(k), k = fmt("%s#%d", key, ++n), i = -1;
+static int keycmp(const void *a, const void *b)
+{
+	return strcmp(((const struct key *)a)->s, ((const struct key *)b)->s);
+}
+
+/* The count of key s in the step's tree of keys, 0 if new (added). */
+static int *seen(struct ctx *c, const char *s)
+{
+	struct key *k = xmalloc(sizeof *k + strlen(s) + 1), **p;
+
+	strcpy(k->s, s), k->n = 0;
+	if (*(p = tsearch(k, &c->keys, keycmp)) != k)
+		free(k);
+	return &(*p)->n;
+}
+
+/* One metric, its key (freed); a key the step has already gets a
+ * number: key#2, key#3, the first it does not have (the count of key is
+ * the last number taken, so repeats take linear time). */
+static void metric(struct ctx *c, double v, const char *unit, char *key)
+{
+	char *k, val[64];
+	int n, *cp, *kp;
+
+	n = *(cp = seen(c, key));
+	for (*cp = n ? n : 1, k = xstrdup(key); n;) {
+		free(k), k = fmt("%s#%d", key, ++n);
+		if (!*(kp = seen(c, k)))
+			*kp = 1, *cp = n, n = 0;
+	}
 	free(key);
-	c->keys = xrealloc(c->keys, (c->nkey + 1) * sizeof *c->keys);
-	c->keys[c->nkey++] = k;
 	snprintf(val, sizeof val, "%.10g", v);
 	field(c->m, c->step, 0), field(c->m, k, 0), field(c->m, val, 0);
 	field(c->m, unit, 1);
@@ -76,6 +88,7 @@ static void metric(struct ctx *c, double v, const char *unit,
 		field(stdout, c->run, 0), field(stdout, c->step, 0);
 		field(stdout, k, 0), field(stdout, val, 0), field(stdout, unit, 1);
 	}
+	free(k);
 }
 
 /* A number that is the whole of s, else -1 with *ok 0. */
@@ -252,14 +265,15 @@ static void lat(struct ctx *c, const char *pre, struct node *d,
 	if (!l || jnum(l, "N", &ok) == 0)
 		return;
 	if ((v = jnum(l, "mean", &ok)), ok)
-		metric(c, v * scale, "us", "%s.%s.mean", pre, what);
+		metric(c, v * scale, "us", fmt("%s.%s.mean", pre, what));
 	if ((v = jnum(l, "stddev", &ok)), ok)
-		metric(c, v * scale, "us", "%s.%s.stddev", pre, what);
+		metric(c, v * scale, "us", fmt("%s.%s.stddev", pre, what));
 	p = kid(l, "percentile");
 	for (i = 0; p && i < 5; i++) {
 		snprintf(k, sizeof k, "%f", atof(pct[i]));	/* 99.900000 */
 		if ((v = jnum(p, k, &ok)), ok)
-			metric(c, v * scale, "us", "%s.%s.p%s", pre, what, pct[i]);
+			metric(c, v * scale, "us", fmt("%s.%s.p%s", pre,
+			    what, pct[i]));
 	}
 }
 
@@ -276,22 +290,23 @@ static void fio(struct ctx *c, struct node *top)
 		name = kid(j, "jobname");
 		name = name && name->val ? name : NULL;
 		if ((v = jnum(j, "error", &ok)), ok)
-			metric(c, v, "", "fio.%s.error", name ? name->val : "job");
+			metric(c, v, "", fmt("fio.%s.error", name ?
+			    name->val : "job"));
 		for (i = 0; i < 3; i++) {
 			d = kid(j, dirs[i]);
 			if (!d || jnum(d, "total_ios", &ok) <= 0)
 				continue;
 			k = fmt("fio.%s.%s", name ? name->val : "job", dirs[i]);
 			if ((v = jnum(d, "iops", &ok)), ok)
-				metric(c, v, "IOPS", "%s.iops", k);
+				metric(c, v, "IOPS", fmt("%s.iops", k));
 			if ((v = jnum(d, "bw_bytes", &ok)), ok)
-				metric(c, v / 1048576, "MiB/s", "%s.bw", k);
+				metric(c, v / 1048576, "MiB/s", fmt("%s.bw", k));
 			else if ((v = jnum(d, "bw", &ok)), ok)
-				metric(c, v / 1024, "MiB/s", "%s.bw", k);
+				metric(c, v / 1024, "MiB/s", fmt("%s.bw", k));
 			lat(c, k, d, "lat");
 			lat(c, k, d, "clat");
 			if ((v = jnum(d, "runtime", &ok)), ok)
-				metric(c, v / 1000, "s", "%s.runtime", k);
+				metric(c, v / 1000, "s", fmt("%s.runtime", k));
 			free(k);
 		}
 	}
@@ -406,8 +421,8 @@ static int tapline(const char *s)
 static void tap_log(struct ctx *c, struct lines *l)
 {
 	struct tap t[8];
-	char *s, *sub = NULL;
-	int depth = 0, ind, yaml = 0, ok;
+	char *s, *sub = NULL, *e;
+	int depth = 0, ind, yaml = 0;
 
 	t[0].plan = -1, t[0].count = 0;
 	t[0].suite = xstrdup(strrchr(c->log, '/') + 1);
@@ -437,10 +452,11 @@ static void tap_log(struct ctx *c, struct lines *l)
 		if (ind != depth)
 			continue;
 		if (!strncmp(s, "1..", 3)) {
-			t[depth].plan = (long)num(strtok(s + 3, " #"), &ok);
-			t[depth].planline = l->line;
-			if (!ok)
-				bad(c, l->line, 0, "a plan must be 1..N");
+			errno = 0, t[depth].planline = l->line;
+			t[depth].plan = strtol(s + 3, &e, 10);
+			if (!isdigit((unsigned char)s[3]) || errno || !strchr(" #", *e))
+				bad(c, l->line, 4, errno ? "plan out of range" :
+				    "a plan must be 1..N"), t[depth].plan = -1;
 		} else if (!strncmp(s, "Bail out!", 9)) {
 			field(c->t, c->step, 0), field(c->t, t[depth].suite, 0);
 			field(c->t, s, 0), field(c->t, "fail", 0), field(c->t, "", 1);
@@ -478,7 +494,7 @@ static void kv_line(struct ctx *c, char *s)
 	u = strtok(NULL, " \t");
 	e = strtok(NULL, " \t");
 	if ((x = num(v, &ok)), ok && !e)
-		metric(c, x, u ? u : "", "%s", k);
+		metric(c, x, u ? u : "", xstrdup(k));
 }
 
 static void kv_log(struct ctx *c, struct lines *l)
@@ -547,7 +563,7 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 		int ok;
 
 		if (k && ((x = num(v, &ok)), ok))
-			metric(c, x, u ? u : "", "%s", k);
+			metric(c, x, u ? u : "", xstrdup(k));
 		else if (k)
 			bad(c, 0, 0, m = fmt("%s printed '%s', not 'key value "
 			    "[unit]'", exe, k)), free(m);
@@ -612,16 +628,7 @@ static const char *sniff(const char *path)
 
 static int bynum(const struct dirent **a, const struct dirent **b)
 {
-	return atoi((*a)->d_name + 4) - atoi((*b)->d_name + 4);
-}
-
-static int iscmdlog(const struct dirent *e)
-{
-	const char *s = e->d_name;
-
-	return !strncmp(s, "cmd-", 4) && isdigit((unsigned char)s[4]) &&
-	    (!strcmp(s + 4 + strspn(s + 4, "0123456789"), ".log") ||
-	    !strcmp(s + 4 + strspn(s + 4, "0123456789"), ".log.gz"));
+	return numcmp((*a)->d_name + 4, (*b)->d_name + 4);
 }
 
 /* The extractor the workflow names for the step called name, or NULL. */
@@ -637,7 +644,7 @@ static const char *named(struct node *wf, const char *name)
 	return NULL;
 }
 
-static void step(struct ctx *c, const char *name, const char *x)
+static void step(struct ctx *c, const char *x)
 {
 	struct dirent **e;
 	struct lines *l;
@@ -645,8 +652,7 @@ static void step(struct ctx *c, const char *name, const char *x)
 	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL, *m;
 	int i, n = scandir(dir, &e, iscmdlog, bynum);
 
-	(void)name;
-	c->nkey = 0;
+	c->keys = NULL;		/* the last step's are left */
 	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "kv") &&
 	    strcmp(x, "none") && !(exe = plugin(x))) {
 		c->log = dir;
@@ -657,7 +663,11 @@ static void step(struct ctx *c, const char *name, const char *x)
 	for (i = 0; i < n; i++) {
 		c->log = fmt("%s/%s", dir, e[i]->d_name);
 		how = x ? x : sniff(c->log);
-		if (how && strcmp(how, "none") && (l = ln_open(c->log))) {
+		if (!how || !strcmp(how, "none"))
+			;
+		else if (!(l = ln_open(c->log)))
+			warn("%s:", c->log), c->bad = 1;
+		else {
 			if (exe)
 				run_plugin(c, exe, l);
 			else if (!strcmp(how, "fio"))
@@ -668,28 +678,24 @@ static void step(struct ctx *c, const char *name, const char *x)
 				kv_log(c, l);
 			c->bad |= l->err;
 			ln_close(l);
-		} else if (how && strcmp(how, "none")) {
-			warn("%s:", c->log);
-			c->bad = 1;
 		}
 		free(e[i]);
 	}
-	if (n < 0 && errno != ENOENT) {
-		warn("%s:", dir);
-		c->bad = 1;
-	}
+	if (n < 0 && errno != ENOENT)
+		warn("%s:", dir), c->bad = 1;
 	if (n >= 0)
 		free(e);
 }
 
-/* Extract every step of run; its files replaced only when complete. */
+/* Extract every step of run, and those that did not finish (said so);
+ * its files replaced only when complete. */
 static void run(struct ctx *c, const char *r)
 {
 	char *p = fmt("%s/steps.tsv", r), *mt = fmt("%s/metrics.tsv", r);
-	char *tt = fmt("%s/tests.tsv", r), *f[5], *s, *wfp;
-	char *mtmp = fmt("%s.tmp", mt), *ttmp = fmt("%s.tmp", tt);
+	char *tt = fmt("%s/tests.tsv", r), *f[5], *s, *mtmp, *ttmp, **u;
 	struct lines *l = ln_open(p);
 	struct node *wf = NULL;
+	int i, n;
 
 	if (!l) {
 		warn("%s: not a run directory (no steps.tsv)", r);
@@ -697,23 +703,27 @@ static void run(struct ctx *c, const char *r)
 		return;
 	}
 	c->run = r;
-	wfp = fmt("%s/workflow.yaml", r);
-	if (access(wfp, F_OK) == 0)
-		wf = conf_load(wfp);
-	if (!(c->m = fopen(mtmp, "w")) || !(c->t = fopen(ttmp, "w")))
-		die(1, "cannot create %s:", c->m ? ttmp : mtmp);
-	while ((s = ln_get(l, NULL))) {
-		if (tsv_split(s, f, 5) < 5) {
-			fprintf(stderr, "%s:%ld: expected 5 fields\n", p, l->line);
-			c->bad = 1;
-			continue;
-		}
-		c->step = f[0];
-		step(c, f[1], named(wf, f[1]));
+	if (access(s = fmt("%s/workflow.yaml", r), F_OK) == 0)
+		wf = conf_load(s);
+	if (!(c->m = wopen(mt, 0, &mtmp)) || !(c->t = wopen(tt, 0, &ttmp))) {
+		if (errno)
+			warn("cannot create %s.tmp:", c->m ? tt : mt);
+		if (c->m)
+			unlink(mtmp);
+		exit(1);
 	}
+	for (; (s = ln_rec(l, f, 5, 0)); free(s))
+		c->step = f[0], step(c, named(wf, f[1]));
+	c->bad |= l->bad > 0;
 	ln_close(l);
-	if (fclose(c->m) || fclose(c->t) || rename(mtmp, mt) || rename(ttmp, tt))
-		die(1, "cannot write %s:", mt);
+	for (u = unfinished(r, &n), i = 0; i < n; i++) {
+		if (!strchr(u[i], '/'))
+			c->step = u[i], step(c, named(wf, u[i] + strspn(u[i],
+			    "0123456789") + 1));
+		c->bad = 1;
+	}
+	if (wclose(c->m, mt, mtmp) | wclose(c->t, tt, ttmp))
+		exit(1);
 	fflush(stdout);
 }
 
@@ -723,19 +733,11 @@ int main(int argc, char **argv)
 	int o, i;
 
 	argv0 = "joe-extract";
-	while ((o = getopt(argc, argv, "hq")) != -1) {
-		switch (o) {
-		case 'q': c.quiet = 1; break;
-		case 'h':
-		default:
-			fprintf(o == 'h' ? stdout : stderr,
-			    "usage: joe extract [-q] run...\n");
-			return o == 'h' ? 0 : 2;
-		}
-	}
-	if (optind == argc) {
-		fprintf(stderr, "usage: joe extract [-q] run...\n");
-		return 2;
+	while ((o = getopt(argc, argv, "hq")) == 'q')
+		c.quiet = 1;
+	if (o != -1 || optind == argc) {
+		fprintf(o == 'h' ? stdout : stderr, "usage: joe extract [-q] run...\n");
+		return o == 'h' ? 0 : 2;
 	}
 	for (i = optind; i < argc; i++)
 		run(&c, argv[i]);

@@ -47,6 +47,7 @@ struct ser {			/* a metric of one step across the runs */
 struct rep {
 	FILE *o;
 	int fmt, tty, nrun, cur;	/* cur: the run being written */
+	int bad, unfin;		/* records malformed; steps not finished */
 	struct run *run;
 	struct tab st, cmd, test, met, ver;	/* the records of run cur */
 	long tap, nline;	/* TAP points so far; lines of the last log */
@@ -225,25 +226,29 @@ static void counts(FILE *o, const int *n)
 	    n[ST_SKIP]);
 }
 
-/* Read the records of nf fields of dir/file (or file.gz, or none) into t. */
-static void load(struct tab *t, const char *dir, const char *file, int nf)
+/* Add the record of fields f to t. */
+static void addf(struct tab *t, char **f)
 {
-	char *path = fmt("%s/%s", dir, file), *s, *f[9];
+	if (t->n == t->cap)
+		t->f = xrealloc(t->f, (t->cap = 2 * t->cap + 64) * t->nf *
+		    sizeof *t->f);
+	memcpy(REC(t, t->n++), f, t->nf * sizeof *f);
+}
+
+/* Read the records of nf fields of dir/file (or file.gz, or none) into t,
+ * leaving out (said so) those malformed or cut short. */
+static void load(struct rep *r, struct tab *t, const char *dir,
+    const char *file, int nf)
+{
+	char *path = fmt("%s/%s", dir, file), *f[9];
 	struct lines *l = ln_open(path);
 
 	t->nf = nf;
 	if (!l && errno != ENOENT)
 		die(2, "cannot open %s:", path);
-	while (l && (s = ln_get(l, NULL))) {
-		if (tsv_split(s = xstrdup(s), f, nf + 1) != nf)
-			die(2, "%s:%ld: expected %d fields", l->path, l->line, nf);
-		if (t->n == t->cap)
-			t->f = xrealloc(t->f, (t->cap = 2 * t->cap + 64) * nf *
-			    sizeof *t->f);
-		memcpy(REC(t, t->n++), f, nf * sizeof *f);
-	}
-	if (l && l->err)
-		exit(2);
+	while (l && ln_rec(l, f, nf, 0))
+		addf(t, f);
+	r->bad |= l && (l->err || l->bad);
 	ln_close(l);
 	free(path);
 }
@@ -272,16 +277,31 @@ static void runinit(struct run *u, char *dir)
 	free(rp);
 }
 
-/* Read the records of run u, count its steps and tests. */
+/* Read the records of run u, with each step and command that started
+ * and did not finish as an error (said so), count its steps and tests. */
 static void readrun(struct rep *r, struct run *u)
 {
-	int i;
+	char **x, *p, *f[9];
+	int i, j, n;
 
-	load(&r->st, u->dir, "steps.tsv", 5);
-	load(&r->cmd, u->dir, "commands.tsv", 8);
-	load(&r->test, u->dir, "tests.tsv", 5);
-	load(&r->met, u->dir, "metrics.tsv", 4);
-	load(&r->ver, u->dir, "verdicts.tsv", 5);
+	load(r, &r->st, u->dir, "steps.tsv", 5);
+	load(r, &r->cmd, u->dir, "commands.tsv", 8);
+	load(r, &r->test, u->dir, "tests.tsv", 5);
+	load(r, &r->met, u->dir, "metrics.tsv", 4);
+	load(r, &r->ver, u->dir, "verdicts.tsv", 5);
+	for (x = unfinished(u->dir, &n), i = 0; i < n; free(x[i++])) {
+		if ((p = strchr(x[i], '/')))	/* NN-name/cmd-N.log */
+			*p = 0, p += 5;
+		tsv_split(p ? fmt("%s\t%.*s\terror\t-\t\t0.000\t\tdid not finish",
+		    x[i], (int)strspn(p, "0123456789"), p) : fmt("%s\t%s\terror"
+		    "\t\t0.000", x[i], stepname(x[i])), f, 9);
+		addf(p ? &r->cmd : &r->st, f);
+		for (j = 0; p && j < r->st.n; j++)
+			if (!strcmp(REC(&r->st, j)[0], x[i]))
+				REC(&r->st, j)[2] = "error";
+		r->unfin = 1;
+	}
+	free(x);
 	for (i = 0; i < r->st.n; i++) {
 		u->n[stidx(REC(&r->st, i)[2])]++;
 		u->sec += atof(REC(&r->st, i)[4]);
@@ -295,8 +315,10 @@ static void readrun(struct rep *r, struct run *u)
 static long readlog(struct rep *r, const char *step, const char *num,
     int nhead, int ntail)
 {
-	char *p = fmt("%s/%s/cmd-%02d.log", r->run[r->cur].dir, step, atoi(num));
-	struct lines *l = ln_open(p);
+	char *p = fmt("%s/%s/cmd-%s%s.log", r->run[r->cur].dir, step,
+	    strlen(num) < 2 ? "0" : "", num);
+	struct lines *l = *num && !num[strspn(num, "0123456789")] ?
+	    ln_open(p) : NULL;
 	struct str *b;
 	size_t len;
 	char *s;
@@ -342,8 +364,8 @@ static void failed(struct rep *r, const char *step, const char *hpre,
 	for (i = 0; i < r->cmd.n; i++)
 		if (!strcmp((c = REC(&r->cmd, i))[0], step) &&
 		    (k = stidx(c[2])) != ST_PASS && k != ST_SKIP) {
-			pr(r->o, mode, "%s$ %s (%s, rc %d)\n", hpre, c[7],
-			    stname[k], atoi(c[3]));
+			pr(r->o, mode, "%s$ %s (%s, rc %s)\n", hpre, c[7],
+			    stname[k], c[3]);
 			readlog(r, step, c[1], 0, ntail);
 			putlog(r, lpre, mode);
 		}
@@ -544,7 +566,7 @@ static int cmpbar(const void *a, const void *b)
 	char *const *x = *(char **const *)a, *const *y = *(char **const *)b;
 	int c = cmpbase(x, y);
 
-	return c ? c : atoi(x[0]) - atoi(y[0]);
+	return c ? c : numcmp(x[0], y[0]);
 }
 
 /* The value of a metric to plot: NAN if not a number or beyond 1e300
@@ -714,9 +736,9 @@ static void htmlrun(struct rep *r, struct run *u)
 			nl = readlog(r, v[0], v[1], HEAD, HEAD);
 			c = stidx(v[2]);
 			pr(o, XML, "<details%s><summary>" BADGE " <code>%s</code> "
-			    "rc %d, %.3fs, %ld line%s</summary><pre>", c != ST_PASS
+			    "rc %s, %.3fs, %ld line%s</summary><pre>", c != ST_PASS
 			    && nl <= 20 ? " open" : "", stname[c], up(stname[c]),
-			    v[7], atoi(v[3]), atof(v[5]), nl, nl == 1 ? "" : "s");
+			    v[7], v[3], atof(v[5]), nl, nl == 1 ? "" : "s");
 			putlog(r, "", XML);
 			fputs("</pre></details>\n", o);
 		}
@@ -862,8 +884,8 @@ int main(int argc, char **argv)
 	r.run = xmalloc((r.nrun = argc - optind) * sizeof *r.run);
 	for (c = 0; c < r.nrun; c++)
 		runinit(&r.run[c], argv[optind + c]);
-	if (out && !(r.o = fopen(t = fmt("%s.tmp", out), "w")))
-		die(1, "cannot create %s:", t);
+	if (out && !(r.o = wopen(out, 1, &t)))
+		errno ? die(1, "cannot create %s:", t ? t : out) : exit(2);
 	if (out)
 		tmp = t, atexit(rmtmp);
 	else
@@ -880,10 +902,8 @@ int main(int argc, char **argv)
 		unload(&r.met), unload(&r.ver);
 	}
 	end(&r);
-	if (fflush(r.o) || ferror(r.o) || (out && fclose(r.o)))
-		die(1, "cannot write %s:", out ? t : "standard output");
-	if (out && rename(t, out))
-		die(1, "cannot rename %s to %s:", t, out);
+	if (out ? wclose(r.o, out, t) : fflush(r.o) || ferror(r.o))
+		out ? exit(1) : die(1, "cannot write standard output:");
 	tmp = NULL;
-	return 0;
+	return r.bad ? 2 : r.unfin;
 }

@@ -451,8 +451,8 @@ static int runwf(struct opt *o, struct wf *w)
 		fflush(stdout);
 		free(sec), free(start);
 	}
-	bad = sig_count() ? NULL : summary(o, out);
-	if (sig_count() || bad)
+	bad = sig_count() || rec_lost ? NULL : summary(o, out);
+	if (sig_count() || bad || rec_lost)
 		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
 		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
 		    n[ST_SKIP], now() - t0);

@@ -38,11 +38,13 @@ static const char sender[] =
  */
 static const char receiver[] =
     "set -e\n"
-    "if [ -d \"$1\" ]; then p=$1 n=$2\n"
+    "if [ -d \"$1\" ]; then p=$1 n=$2 d=$1/$2\n"
     "elif [ \"$3\" = 1 ] || [ \"${1%/}\" != \"$1\" ]; then\n"
     "	echo \"$1: not a directory\" >&2; exit 1\n"
     "else case $1 in */*) p=${1%/*} n=${1##*/};; *) p=. n=$1;; esac\n"
-    "	p=${p:-/}; fi\n"
+    "	p=${p:-/} d=$1; fi\n"
+    "[ -f \"$d\" ] || [ -d \"$d\" ] || [ -L \"$d\" ] || [ ! -e \"$d\" ] ||\n"
+    "	{ echo \"$d: not a regular file or directory\" >&2; exit 1; }\n"
     "t=$(mktemp -d \"$p/.joe.XXXXXX\")\n"
     "trap 'rm -rf \"$t\"' EXIT\n"
     "trap 'exit 1' HUP INT TERM\n"

@@ -100,6 +100,7 @@ struct lines {
 	char *buf;
 	size_t cap, n, off;	/* buf[off..n) not yet returned */
 	int eof, err;		/* err: a read error was reported */
+	int torn, quiet, bad;	/* see ln_get(), ln_rec() */
 	long line;		/* number of the line last returned */
 	const char *path;	/* the file opened */
 };
@@ -107,6 +108,13 @@ struct lines *ln_open(const char *path);	/* path or path.gz; NULL, errno */
 char *ln_get(struct lines *l, size_t *len);	/* next line, NUL for \n */
 void ln_close(struct lines *l);
 int tsv_split(char *s, char **f, int max);	/* fields, unescaped in place */
+char *ln_rec(struct lines *l, char **f, int nf, int sf);	/* whole records */
+int numcmp(const char *a, const char *b);	/* of leading numbers */
+struct dirent;
+int iscmdlog(const struct dirent *e);		/* cmd-N.log[.gz] */
+char **unfinished(const char *run, int *n);	/* started, no record; said */
+FILE *wopen(const char *path, int dev, char **tmp);	/* written whole */
+int wclose(FILE *f, const char *path, char *tmp);
 
 /* copy.c: joe-put and joe-get */
 int copy(int argc, char **argv, int get);

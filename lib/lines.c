@@ -2,9 +2,14 @@
  * Reading line-oriented files, plain or gzip-compressed alike (zlib reads
  * a plain file as it is): logs, and the tab-separated records of a run.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <search.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "joe.h"
@@ -34,7 +39,8 @@ struct lines *ln_open(const char *path)
 
 /*
  * The next line, its newline replaced by a NUL, *len its length (a line
- * may hold NULs); NULL at the end. A last line with no newline is a line.
+ * may hold NULs); NULL at the end. A last line with no newline is a line,
+ * and sets l->torn.
  * It stays valid until the next call. On a read error (a truncated .gz)
  * it warns "path: message", sets l->err and ends.
  */
@@ -47,7 +53,7 @@ char *ln_get(struct lines *l, size_t *len)
 		s = l->buf + l->off;
 		if ((p = memchr(s, '\n', l->n - l->off)) || (l->eof && l->n > l->off)) {
 			if (!p)
-				p = l->buf + l->n;
+				p = l->buf + l->n, l->torn = 1;
 			*p = 0;
 			l->off = p - l->buf + 1;
 			if (l->off > l->n)
@@ -107,4 +113,165 @@ int tsv_split(char *s, char **f, int max)
 	}
 	*w = 0;
 	return n < max ? n : max;
+}
+
+/*
+ * The next record of l (a copy, to free), its nf fields in f[], f[sf] a
+ * step's plain directory name (not empty, ".", ".." nor with '/'); NULL at
+ * the end. A line that is
+ * not such a record, or is cut short (no newline), is reported (unless
+ * l->quiet) as "path:line: malformed record: why", skipped and counted in
+ * l->bad.
+ */
+char *ln_rec(struct lines *l, char **f, int nf, int sf)
+{
+	const char *why;
+	char *s;
+	int n;
+
+	while ((s = ln_get(l, NULL))) {
+		n = l->torn ? 0 : tsv_split(s = xstrdup(s), f, nf + 1);
+		if (n == nf && *f[sf] && strcmp(f[sf], ".") && strcmp(f[sf], "..")
+		    && !strchr(f[sf], '/'))
+			return s;
+		why = l->torn ? "cut short" : n == nf ?
+		    "step not a directory name" : "expected %d fields";
+		if (!l->quiet)
+			fprintf(stderr, "%s:%ld: malformed record: ", l->path,
+			    l->line), fprintf(stderr, why, nf), fputc('\n', stderr);
+		l->bad++;
+		if (!l->torn)
+			free(s);
+	}
+	return NULL;
+}
+
+/* Compare the whole numbers that begin a and b, however long. */
+int numcmp(const char *a, const char *b)
+{
+	size_t m, n;
+
+	a += strspn(a, "0"), b += strspn(b, "0");
+	m = strspn(a, "0123456789"), n = strspn(b, "0123456789");
+	return m != n ? (m < n ? -1 : 1) : strncmp(a, b, m);
+}
+
+/* Whether a directory entry is a log cmd-N.log or cmd-N.log.gz. */
+int iscmdlog(const struct dirent *e)
+{
+	const char *s = e->d_name + 4;
+
+	s += strspn(s, "0123456789");
+	return !strncmp(e->d_name, "cmd-", 4) && s > e->d_name + 4 &&
+	    (!strcmp(s, ".log") || !strcmp(s, ".log.gz"));
+}
+
+static int isstep(const struct dirent *e)
+{
+	const char *s = e->d_name + strspn(e->d_name, "0123456789");
+
+	return s > e->d_name && *s == '-';
+}
+
+static int byname(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* "step", or with num "step\tN", N num's digits without leading zeros. */
+static char *key(const char *step, const char *num)
+{
+	if (!num)
+		return xstrdup(step);
+	num += strspn(num, "0");
+	return fmt("%s\t%.*s", step, (int)strspn(num, "0123456789"), num);
+}
+
+/*
+ * What started in run and never finished: each step directory NN-name
+ * with no record in steps.tsv, as "NN-name", and each log with no record
+ * in commands.tsv, as "NN-name/cmd-NN.log" (or .gz), each said as
+ * "run/that: did not finish"; their number in *n.
+ * Inside a step of run ($JOE_OUTPUT, $JOE_STEP), that step is left out.
+ */
+char **unfinished(const char *run, int *n)
+{
+	struct dirent **d, **e = NULL;
+	struct lines *l;
+	struct stat sb, o;
+	char **u = NULL, *p, *s, *f[8], *me = getenv("JOE_STEP");
+	void *k = NULL;	/* the records' keys, a tree (left) */
+	int i, j, nd, ne;
+
+	if (!me || !(s = getenv("JOE_OUTPUT")) || stat(s, &o) || stat(run, &sb)
+	    || o.st_ino != sb.st_ino || o.st_dev != sb.st_dev)
+		me = "";	/* else the step this runs in, going on */
+
+	for (i = 0; i < 2; ln_close(l), free(p), i++)
+		for (l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
+		    "steps.tsv")); l && (l->quiet = 1) && (s = ln_rec(l, f,
+		    i ? 8 : 5, 0)); free(s))
+			tsearch(key(f[0], i ? f[1] : NULL), &k, byname);
+	nd = scandir(run, &d, isstep, alphasort);
+	for (*n = i = 0; i < nd; free(p), free(d[i++])) {
+		p = fmt("%s/%s", run, d[i]->d_name);
+		ne = lstat(p, &sb) || !S_ISDIR(sb.st_mode) ||
+		    !strcmp(d[i]->d_name, me) ? -2 :
+		    scandir(p, &e, iscmdlog, alphasort);
+		for (j = -1; ne >= -1 && j < ne; j++) {	/* the step, its logs */
+			s = key(d[i]->d_name, j < 0 ? NULL : e[j]->d_name + 4);
+			if (!tfind(s, &k, byname))
+				u = xrealloc(u, (*n + 1) * sizeof *u), u[(*n)++] =
+				    j < 0 ? xstrdup(s) : fmt("%s/%s", d[i]->d_name,
+				    e[j]->d_name), fprintf(stderr, "%s/%s: did not "
+				    "finish\n", run, u[*n - 1]);
+			free(s);
+		}
+		while (ne-- > 0)
+			free(e[ne]);
+		free(e), e = NULL;
+	}
+	if (nd >= 0)
+		free(d);
+	return u;
+}
+
+/*
+ * Open path to write it whole: as path.tmp, renamed onto it by wclose(),
+ * when path is a regular file or absent; else, with dev set, path itself
+ * when it is a character device or fifo, or a symlink to one of those or
+ * to a regular file. Anything else is refused: NULL with errno 0 after
+ * "path: not a regular file"; NULL with errno set if it cannot be made.
+ */
+FILE *wopen(const char *path, int dev, char **tmp)
+{
+	struct stat sb;
+	int fd;
+
+	*tmp = NULL;
+	if (!lstat(path, &sb) && !S_ISREG(sb.st_mode)) {
+		if (dev && (stat(path, &sb) || S_ISREG(sb.st_mode) ||
+		    S_ISCHR(sb.st_mode) || S_ISFIFO(sb.st_mode)))
+			return fopen(path, "w");
+		warn("%s: not a regular file", path);
+		return errno = 0, NULL;
+	}
+	unlink(*tmp = fmt("%s.tmp", path));	/* not through a symlink */
+	fd = open(*tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	return fd < 0 ? NULL : fdopen(fd, "w");
+}
+
+/* Close f, written by wopen(path, ..., tmp), and put it in place; 0, or
+ * -1 after saying why not. */
+int wclose(FILE *f, const char *path, char *tmp)
+{
+	int e = fflush(f) || ferror(f);
+
+	if (fclose(f) || e || (tmp && rename(tmp, path))) {
+		warn("cannot write %s:", path);
+		if (tmp)
+			unlink(tmp);
+		return -1;
+	}
+	return 0;
 }

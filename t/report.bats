@@ -268,8 +268,8 @@ chromium_() {
 	[ "$(head -1 out.txt)" = r1 ]
 	[ ! -e out.txt.tmp ]
 	echo old > out.txt
-	printf 'x\ty\n' >> r2/metrics.tsv
-	run joe report -f html -o out.txt r1 r2
+	mkdir empty
+	run joe report -f html -o out.txt r1 empty
 	[ "$status" = 2 ]
 	[ "$(cat out.txt)" = old ]
 	[ ! -e out.txt.tmp ]
@@ -290,16 +290,18 @@ chromium_() {
 	[ "$output" = "joe-report: nosuch: not a run directory (no steps.tsv)" ]
 }
 
-@test "a record with too few or too many fields: file:line, exit 2" {
+@test "a record with too few or too many fields: file:line, left out, exit 2" {
 	runs
 	printf '01-info\tk\t1\n' >> r1/metrics.tsv
 	run --separate-stderr joe report r1
 	[ "$status" = 2 ]
-	[ "$stderr" = "joe-report: r1/metrics.tsv:4: expected 4 fields" ]
+	[ "$stderr" = "r1/metrics.tsv:4: malformed record: expected 4 fields" ]
+	[ "${lines[-1]}" = "r1: 3 passed, 1 failed, 1 skipped" ]
 	printf '01-info\ta\tpass\t2026-11-25T22:03:57.340Z\t0.1\textra\n' >> r2/steps.tsv
 	run --separate-stderr joe report -f tap r2
 	[ "$status" = 2 ]
-	[ "$stderr" = "joe-report: r2/steps.tsv:6: expected 5 fields" ]
+	[ "$stderr" = "r2/steps.tsv:6: malformed record: expected 5 fields" ]
+	[ "${lines[-1]}" = "1..5" ]
 }
 
 @test "usage errors exit 2 with a usage line; -h prints it and exits 0" {
