@@ -92,7 +92,7 @@ void ln_close(struct lines *l)
 }
 
 /* Split a record at its tabs, in place, undoing \t \n \\; at most max
- * fields (more are dropped). The number of fields. */
+ * fields are kept. The number of fields it has, which may be more. */
 int tsv_split(char *s, char **f, int max)
 {
 	char *w = s;
@@ -112,7 +112,7 @@ int tsv_split(char *s, char **f, int max)
 		}
 	}
 	*w = 0;
-	return n < max ? n : max;
+	return n;
 }
 
 /*
@@ -130,7 +130,7 @@ char *ln_rec(struct lines *l, char **f, int nf, int sf)
 	int n;
 
 	while ((s = ln_get(l, NULL))) {
-		n = l->torn ? 0 : tsv_split(s = xstrdup(s), f, nf + 1);
+		n = l->torn ? 0 : tsv_split(s = xstrdup(s), f, nf);
 		if (n == nf && *f[sf] && strcmp(f[sf], ".") && strcmp(f[sf], "..")
 		    && !strchr(f[sf], '/'))
 			return s;

@@ -57,6 +57,8 @@ s/02-b/cmd-02.log: did not finish" ]
 	printf '03-c\tc\tpass\n' >> r/steps.tsv
 	printf '03-c\tc\tpass\t2026-11-25T22:03:58.000Z\t0.1\textra\n' >> r/steps.tsv
 	printf '01-a\t2\tpass\n' >> r/commands.tsv
+	# found by make fuzz: more fields than the reader keeps overran it
+	printf '01-a\t3\tpass\t0\tt\t0.1\tlocal\tx\ty\tz\t\t\t\n' >> r/commands.tsv
 	printf '01-a\tk\t1\n' > r/metrics.tsv
 	printf '01-a\tbats\tx\tpass\n01-a\tbats\tt\tfail\t\n' > r/tests.tsv
 	printf '01-a\tk\t1\n' > r/verdicts.tsv
@@ -67,6 +69,7 @@ s/02-b/cmd-02.log: did not finish" ]
 r/steps.tsv:4: malformed record: expected 5 fields
 r/steps.tsv:5: malformed record: expected 5 fields
 r/commands.tsv:3: malformed record: expected 8 fields
+r/commands.tsv:4: malformed record: expected 8 fields
 r/tests.tsv:1: malformed record: expected 5 fields
 r/metrics.tsv:1: malformed record: expected 4 fields
 r/verdicts.tsv:1: malformed record: expected 5 fields" ]
