@@ -383,8 +383,6 @@ static char *qmp(struct guest *g, const char *cmd)
 	}
 	if (f)
 		fclose(f);
-	else if (fd >= 0)
-		close(fd);
 	return i == 2 ? r : NULL;
 }
 
@@ -513,15 +511,12 @@ static void mkdirs(const char *path)
 {
 	char *p = xstrdup(path), *s = p;
 
-	while (s) {
+	do {
 		if ((s = strchr(s + 1, '/')))
 			*s = 0;
 		if (mkdir(p, 0777) && errno != EEXIST)
 			die(1, "cannot create %s:", p);
-		if (s)
-			*s = '/';
-	}
-	free(p);
+	} while (s && (*s = '/'));
 }
 
 /* init: g's directory and the nvme images it lacks. */
@@ -559,7 +554,7 @@ static void init(struct guest *g)
 /* The accelerator for g and, for auto, why not kvm: kvm when the CPU has
  * vmx or svm, /dev/kvm opens and qemu can make g's CPU with it (stopped,
  * then told to quit); else tcg. */
-static char *accel(struct guest *g, const char **why)
+static char *accel(struct guest *g, char **why)
 {
 	char *c = slurp("/proc/cpuinfo", 0), *sh[] = { "sh", "-c",
 	    "printf '%s\\n' '{\"execute\":\"qmp_capabilities\"}' "
@@ -612,8 +607,7 @@ static void fail(struct guest *g, const char *what)
 /* start: g's qemu in the background, its ssh port known. */
 static int start(struct guest *g)
 {
-	const char *why;
-	char *acc;
+	char *acc, *why;
 	struct args a;
 	long pid;
 	int log, port;
@@ -693,14 +687,9 @@ static int waitup(struct guest *g, double tmo)
  * as joe run does. */
 static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 {
-	char **v;
-	int tty;
-
-	if (argc && !strcmp(*argv, "--"))
-		argc--, argv++;
-	tty = !argc && isatty(0);
-	v = tp_argv(tp(g, 1), tp_script(cfg, NULL, NULL, argc ?
-	    tp_words(argc, argv) : tty ?
+	int dash = argc && !strcmp(*argv, "--"), tty = argc == dash && isatty(0);
+	char **v = tp_argv(tp(g, 1), tp_script(cfg, NULL, NULL, argc > dash ?
+	    tp_words(argc - dash, argv + dash) : tty ?
 	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
 	    tty ? TP_TTY : TP_DATA);
 	fflush(stdout);
