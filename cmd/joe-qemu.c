@@ -24,8 +24,7 @@
 
 struct nvme {
 	char *image, *size, *base, *serial;
-	long ns;
-	int zoned;
+	int ns, zoned;
 	struct node *at;
 };
 
@@ -38,10 +37,7 @@ struct guest {
 	double grace;
 };
 
-struct args {
-	char **v;
-	int n;
-};
+struct args { char **v; int n; };
 
 /* Keys and their types: s plain value, l list, m mapping. */
 static const char *qkeys[] = { "mguests", NULL };
@@ -456,7 +452,7 @@ static void nvme(struct args *a, struct nvme *d, int i)
 		return;
 	}
 	if (part <= 0)
-		die(1, "%s: not a qcow2 image of %ld namespaces", d->image,
+		die(1, "%s: not a qcow2 image of %d namespaces", d->image,
 		    d->ns);
 	add(a, "-blockdev", fmt("driver=qcow2,node-name=%s,file.driver=file,"
 	    "file.filename=%s", drv, esc(d->image)), "-device",
@@ -476,19 +472,18 @@ static void nvme(struct args *a, struct nvme *d, int i)
 static struct args qemu_argv(struct guest *g, char *acc)
 {
 	char *opt[] = { "-machine", g->machine, "-kernel", g->kernel,
-	    "-initrd", g->initrd, "-append", g->append };
+	    "-initrd", g->initrd, "-append", g->append, "-drive", g->boot ?
+	    fmt("file=%s,if=virtio,format=%s", esc(g->boot),
+	    strstr(g->boot, ".qcow2") ? "qcow2" : "raw") : NULL };
 	struct args a = { 0 };
 	struct node *k;
 	int i;
 
 	add(&a, g->bin, "-name", esc(g->name), "-accel", acc, "-cpu", g->cpu,
 	    "-smp", g->smp, "-m", g->mem, NULL);
-	for (i = 0; i < 8; i += 2)
+	for (i = 0; i < 10; i += 2)
 		if (opt[i + 1])
 			add(&a, opt[i], opt[i + 1], NULL);
-	if (g->boot)
-		add(&a, "-drive", fmt("file=%s,if=virtio,format=%s", esc(g->boot),
-		    strstr(g->boot, ".qcow2") ? "qcow2" : "raw"), NULL);
 	add(&a, "-display", "none", "-daemonize", "-pidfile",
 	    file(g, "qemu.pid"), "-chardev", fmt("socket,id=ser0,path=%s,"
 	    "server=on,wait=off,logfile=%s", esc(file(g, "console.sock")),
@@ -742,7 +737,7 @@ static int status(struct guest *g)
  * end of either or Ctrl-] on stdin (a terminal is raw meanwhile). */
 static int console(struct guest *g)
 {
-	struct pollfd p[2] = { { .fd = 0 }, { .fd = -1 } };
+	struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .events = POLLIN } };
 	struct termios t, raw;
 	char buf[4096], *e;
 	int tty = isatty(0) && !tcgetattr(0, &t), i, n, done = 0;
@@ -759,7 +754,6 @@ static int console(struct guest *g)
 		raw.c_cc[VTIME] = 0;
 		tcsetattr(0, TCSAFLUSH, &raw);
 	}
-	p[0].events = p[1].events = POLLIN;
 	while (!done && poll(p, 2, -1) > 0)
 		for (i = 0; i < 2 && !done; i++) {
 			if (!p[i].revents)
