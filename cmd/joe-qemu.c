@@ -5,7 +5,6 @@
  * directory: qemu.pid, qmp.sock, console.sock, serial.log, cmdline,
  * qemu.err, wait.log, accel and ssh_port (which guest: transports read).
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -25,8 +24,7 @@
 
 struct nvme {
 	char *image, *size, *base, *serial;
-	long ns;
-	int zoned;
+	int ns, zoned;
 	struct node *at;
 };
 
@@ -39,10 +37,7 @@ struct guest {
 	double grace;
 };
 
-struct args {
-	char **v;
-	int n;
-};
+struct args { char **v; int n; };
 
 /* Keys and their types: s plain value, l list, m mapping. */
 static const char *qkeys[] = { "mguests", NULL };
@@ -260,24 +255,19 @@ static char *line(struct guest *g, const char *name, char *def)
 	return s && *s ? s : def;
 }
 
-/* g's file name, empty, open for writing. */
-static int logfile(struct guest *g, const char *name)
+/* g's file name, empty, open for writing; with s, s written to it and
+ * closed. */
+static int put(struct guest *g, const char *name, const char *s)
 {
 	char *p = file(g, name);
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 
-	if (fd < 0)
+	if (fd < 0 && !s)
 		die(1, "cannot create %s:", p);
+	if (s && (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s) ||
+	    close(fd)))
+		die(1, "cannot write %s:", p);
 	return fd;
-}
-
-/* Write s to path, replacing it. */
-static void put(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-
-	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s) || close(fd))
-		die(1, "cannot write %s:", path);
 }
 
 /* The last n lines of g's file name to stderr. */
@@ -327,10 +317,10 @@ static long running(struct guest *g)
 /* Remove what a running qemu leaves in g's directory. */
 static void clean(struct guest *g)
 {
-	unlink(file(g, "qemu.pid"));
-	unlink(file(g, "qmp.sock"));
-	unlink(file(g, "console.sock"));
-	unlink(file(g, "ssh_port"));
+	const char *s = "qemu.pid\0qmp.sock\0console.sock\0ssh_port\0";
+
+	for (; *s; s += strlen(s) + 1)
+		unlink(file(g, s));
 }
 
 /* Wait up to sec seconds for pid to end; whether it did. */
@@ -389,8 +379,6 @@ static char *qmp(struct guest *g, const char *cmd)
 	}
 	if (f)
 		fclose(f);
-	else if (fd >= 0)
-		close(fd);
 	return i == 2 ? r : NULL;
 }
 
@@ -464,7 +452,7 @@ static void nvme(struct args *a, struct nvme *d, int i)
 		return;
 	}
 	if (part <= 0)
-		die(1, "%s: not a qcow2 image of %ld namespaces", d->image,
+		die(1, "%s: not a qcow2 image of %d namespaces", d->image,
 		    d->ns);
 	add(a, "-blockdev", fmt("driver=qcow2,node-name=%s,file.driver=file,"
 	    "file.filename=%s", drv, esc(d->image)), "-device",
@@ -484,19 +472,18 @@ static void nvme(struct args *a, struct nvme *d, int i)
 static struct args qemu_argv(struct guest *g, char *acc)
 {
 	char *opt[] = { "-machine", g->machine, "-kernel", g->kernel,
-	    "-initrd", g->initrd, "-append", g->append };
+	    "-initrd", g->initrd, "-append", g->append, "-drive", g->boot ?
+	    fmt("file=%s,if=virtio,format=%s", esc(g->boot),
+	    strstr(g->boot, ".qcow2") ? "qcow2" : "raw") : NULL };
 	struct args a = { 0 };
 	struct node *k;
 	int i;
 
 	add(&a, g->bin, "-name", esc(g->name), "-accel", acc, "-cpu", g->cpu,
 	    "-smp", g->smp, "-m", g->mem, NULL);
-	for (i = 0; i < 8; i += 2)
+	for (i = 0; i < 10; i += 2)
 		if (opt[i + 1])
 			add(&a, opt[i], opt[i + 1], NULL);
-	if (g->boot)
-		add(&a, "-drive", fmt("file=%s,if=virtio,format=%s", esc(g->boot),
-		    strstr(g->boot, ".qcow2") ? "qcow2" : "raw"), NULL);
 	add(&a, "-display", "none", "-daemonize", "-pidfile",
 	    file(g, "qemu.pid"), "-chardev", fmt("socket,id=ser0,path=%s,"
 	    "server=on,wait=off,logfile=%s", esc(file(g, "console.sock")),
@@ -519,15 +506,12 @@ static void mkdirs(const char *path)
 {
 	char *p = xstrdup(path), *s = p;
 
-	while (s) {
+	do {
 		if ((s = strchr(s + 1, '/')))
 			*s = 0;
 		if (mkdir(p, 0777) && errno != EEXIST)
 			die(1, "cannot create %s:", p);
-		if (s)
-			*s = '/';
-	}
-	free(p);
+	} while (s && (*s = '/'));
 }
 
 /* init: g's directory and the nvme images it lacks. */
@@ -550,7 +534,7 @@ static void init(struct guest *g)
 			add(&a, "-b", d->base, "-F", "qcow2", NULL);
 		add(&a, d->image, d->size, NULL);
 		if (log < 0)
-			log = logfile(g, "qemu.err");
+			log = put(g, "qemu.err", NULL);
 		if ((rc = run(a.v, log, 120))) {
 			tail(g, "qemu.err", 20);
 			die(1, "%s: qemu-img create %s failed (%d)", g->name,
@@ -565,7 +549,7 @@ static void init(struct guest *g)
 /* The accelerator for g and, for auto, why not kvm: kvm when the CPU has
  * vmx or svm, /dev/kvm opens and qemu can make g's CPU with it (stopped,
  * then told to quit); else tcg. */
-static char *accel(struct guest *g, const char **why)
+static char *accel(struct guest *g, char **why)
 {
 	char *c = slurp("/proc/cpuinfo", 0), *sh[] = { "sh", "-c",
 	    "printf '%s\\n' '{\"execute\":\"qmp_capabilities\"}' "
@@ -618,11 +602,10 @@ static void fail(struct guest *g, const char *what)
 /* start: g's qemu in the background, its ssh port known. */
 static int start(struct guest *g)
 {
-	const char *why;
-	char *acc;
+	char *acc, *why;
 	struct args a;
 	long pid;
-	int log, rc, port;
+	int log, port;
 
 	if ((pid = running(g)))
 		die(1, "%s is already running (pid %ld)", g->name, pid);
@@ -633,19 +616,18 @@ static int start(struct guest *g)
 	acc = accel(g, &why);
 	if (why)
 		printf("%s: accel %s: %s\n", g->name, acc, why);
-	put(file(g, "accel"), fmt("%s\n", acc));
+	put(g, "accel", fmt("%s\n", acc));
 	a = qemu_argv(g, acc);
-	put(file(g, "cmdline"), fmt("%s\n", tp_words(a.n, a.v)));
-	put(file(g, "serial.log"), "");
-	log = logfile(g, "qemu.err");
+	put(g, "cmdline", fmt("%s\n", tp_words(a.n, a.v)));
+	put(g, "serial.log", "");
+	log = put(g, "qemu.err", NULL);
 	fflush(stdout);
-	rc = run(a.v, log, 60);
-	close(log);
-	if (rc || !(pid = running(g)))
+	if (run(a.v, log, 60) || !(pid = running(g)))
 		fail(g, "qemu failed to start");
+	close(log);
 	if (!(port = g->port ? g->port : fwdport(g)))
 		fail(g, "cannot read qemu's forwarded ssh port over QMP");
-	put(file(g, "ssh_port"), fmt("%d\n", port));
+	put(g, "ssh_port", fmt("%d\n", port));
 	printf("%s: started, pid %ld, accel %s, ssh port %d\n", g->name, pid,
 	    acc, port);
 	return 0;
@@ -665,18 +647,17 @@ static struct node *tp(struct guest *g, int st)
  * the first value it is given). */
 static int waitup(struct guest *g, double tmo)
 {
-	char **v = tp_argv(tp(g, 2), "true", TP_DATA), **w;
+	char **v = tp_argv(tp(g, 2), "true", TP_DATA);
 	double t0 = now(), end = t0 + tmo, t;
-	int n = 0, log = logfile(g, "wait.log");
+	int log = put(g, "wait.log", NULL);
+	struct args w = { 0 };
 
-	while (v[n++])
-		;
-	w = xmalloc((n + 2) * sizeof *w);
-	w[0] = v[0], w[1] = "-o", w[2] = "ConnectTimeout=2";
-	memcpy(w + 3, v + 1, (n - 1) * sizeof *v);
+	add(&w, *v, "-o", "ConnectTimeout=2", NULL);
+	while (*++v)
+		add(&w, *v, NULL);
 	while (running(g)) {
 		t = now();
-		if (!run(w, log, t + 5 < end ? 5 : end > t ? end - t : 0.1)) {
+		if (!run(w.v, log, t + 5 < end ? 5 : end > t ? end - t : 0.1)) {
 			printf("%s: answers over ssh after %.1f s\n", g->name,
 			    now() - t0);
 			return 0;
@@ -701,14 +682,9 @@ static int waitup(struct guest *g, double tmo)
  * as joe run does. */
 static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 {
-	char **v;
-	int tty;
-
-	if (argc && !strcmp(*argv, "--"))
-		argc--, argv++;
-	tty = !argc && isatty(0);
-	v = tp_argv(tp(g, 1), tp_script(cfg, NULL, NULL, argc ?
-	    tp_words(argc, argv) : tty ?
+	int dash = argc && !strcmp(*argv, "--"), tty = argc == dash && isatty(0);
+	char **v = tp_argv(tp(g, 1), tp_script(cfg, NULL, NULL, argc > dash ?
+	    tp_words(argc - dash, argv + dash) : tty ?
 	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
 	    tty ? TP_TTY : TP_DATA);
 	fflush(stdout);
@@ -738,12 +714,9 @@ static int killg(struct guest *g)
 	if (alive(pid))
 		die(1, "%s: pid %ld does not end", g->name, pid);
 	clean(g);
-	if (sig)
-		printf("%s: killed after %.1f s (SIG%s; no power-off in %g s)\n",
-		    g->name, now() - t0, sig == SIGTERM ? "TERM" : "KILL",
-		    g->grace);
-	else
-		printf("%s: powered off in %.1f s\n", g->name, now() - t0);
+	printf("%s: %s %.1f s%s\n", g->name, sig ? "killed after" :
+	    "powered off in", now() - t0, sig ? fmt(" (SIG%s; no power-off "
+	    "in %g s)", sig == SIGTERM ? "TERM" : "KILL", g->grace) : "");
 	return 0;
 }
 
@@ -752,20 +725,19 @@ static int status(struct guest *g)
 {
 	long pid = running(g);
 
-	if (!pid) {
+	if (pid)
+		printf("running pid %ld accel %s ssh port %s\n", pid,
+		    line(g, "accel", "?"), line(g, "ssh_port", "?"));
+	else
 		puts("stopped");
-		return 1;
-	}
-	printf("running pid %ld accel %s ssh port %s\n", pid,
-	    line(g, "accel", "?"), line(g, "ssh_port", "?"));
-	return 0;
+	return !pid;
 }
 
 /* console: stdin to g's serial port, what it says to stdout, until the
  * end of either or Ctrl-] on stdin (a terminal is raw meanwhile). */
 static int console(struct guest *g)
 {
-	struct pollfd p[2] = { { .fd = 0 }, { .fd = -1 } };
+	struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .events = POLLIN } };
 	struct termios t, raw;
 	char buf[4096], *e;
 	int tty = isatty(0) && !tcgetattr(0, &t), i, n, done = 0;
@@ -782,7 +754,6 @@ static int console(struct guest *g)
 		raw.c_cc[VTIME] = 0;
 		tcsetattr(0, TCSAFLUSH, &raw);
 	}
-	p[0].events = p[1].events = POLLIN;
 	while (!done && poll(p, 2, -1) > 0)
 		for (i = 0; i < 2 && !done; i++) {
 			if (!p[i].revents)
