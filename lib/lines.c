@@ -220,11 +220,13 @@ char **unfinished(const char *run, int *n)
 		    scandir(p, &e, iscmdlog, alphasort);
 		for (j = -1; ne >= -1 && j < ne; j++) {	/* the step, its logs */
 			s = key(d[i]->d_name, j < 0 ? NULL : e[j]->d_name + 4);
-			if (!tfind(s, &k, byname))
-				u = xrealloc(u, (*n + 1) * sizeof *u), u[(*n)++] =
-				    j < 0 ? xstrdup(s) : fmt("%s/%s", d[i]->d_name,
-				    e[j]->d_name), fprintf(stderr, "%s/%s: did not "
-				    "finish\n", run, u[*n - 1]);
+			if (!tfind(s, &k, byname)) {
+				u = xrealloc(u, (*n + 1) * sizeof *u);
+				u[*n] = j < 0 ? xstrdup(s) : fmt("%s/%s",
+				    d[i]->d_name, e[j]->d_name);
+				fprintf(stderr, "%s/%s: did not finish\n", run,
+				    u[(*n)++]);
+			}
 			free(s);
 		}
 		while (ne-- > 0)
