@@ -24,7 +24,7 @@ endif
 CMDS = joe joe-run joe-config joe-put joe-get joe-extract joe-analyse joe-report \
 	joe-qemu
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
-DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev bats mandoc man-db time \
+DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db time \
 	procps passwd openssh-client openssh-server util-linux tar bc fio \
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat
 
@@ -43,6 +43,7 @@ lib/libjoe.a: $(LIBOBJ)
 
 $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
+joe-extract: LDLIBS += -lexpat
 
 # One-shot commands let exit free what they allocated, so leak reports
 # are noise; every other ASan or UBSan finding fails the test it is in.

@@ -1,9 +1,10 @@
 /*
- * joe-extract: numbers and test results out of a run's logs, into
- * RUN/metrics.tsv (step key value unit) and RUN/tests.tsv (step suite
- * name status seconds), the metrics also on stdout as "run step key value
- * unit". Built in: fio's JSON, TAP, key-value lines; any executable
- * pkgs/PKG/extract-NAME too (the log on stdin, "key value unit" out).
+ * joe-extract: numbers and test results out of a run's logs and result
+ * files, into RUN/metrics.tsv (step key value unit) and RUN/tests.tsv
+ * (step suite name status seconds message log), the metrics also on
+ * stdout as "run step key value unit". Built in: fio's JSON, TAP, JUnit
+ * XML (expat), key-value lines; any executable pkgs/PKG/extract-NAME too
+ * (the log on stdin, "key value unit" or "test<TAB>..." lines out).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -15,6 +16,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <expat.h>
 #include <zlib.h>
 
 #include "joe.h"
@@ -39,13 +41,34 @@ static void bad(struct ctx *c, long line, long col, const char *what)
 
 static void field(FILE *f, const char *s, int last)
 {
-	struct str b = { 0 };
+	static struct str b;
 
+	b.n = 0;
 	sputs(&b, "");
 	sesc(&b, s);
 	fputs(b.s, f);
 	fputc(last ? '\n' : '\t', f);
-	free(b.s);
+}
+
+/* A test record, read from c->log (its path in the run the last field). */
+static void test(struct ctx *c, const char *suite, const char *name,
+    const char *st, const char *sec, const char *msg)
+{
+	field(c->t, c->step, 0), field(c->t, suite, 0), field(c->t, name, 0);
+	field(c->t, st, 0), field(c->t, sec ? sec : "", 0);
+	field(c->t, msg ? msg : "", 0);
+	field(c->t, c->log + strlen(c->run) + 1, 1);
+}
+
+/* The first line of s that is not blank, trimmed (a new string). */
+static char *line1(const char *s)
+{
+	size_t n;
+
+	s += strspn(s, " \t\r\n");
+	for (n = strcspn(s, "\r\n"); n && (s[n - 1] == ' ' || s[n - 1] == '\t');)
+		n--;
+	return fmt("%.*s", (int)n, s);
 }
 
 struct key { int n; char s[]; };	/* a key and its count */
@@ -357,6 +380,22 @@ struct tap {
 	char *suite;
 };
 
+/* The test point read last, written once what follows it is read: the
+ * message: of its YAML block, else (not ok) its first "# " line, else
+ * its directive's reason. */
+struct pend {
+	char *suite, *name, *sec, *msg, *why;
+	const char *st;
+};
+
+static void flush(struct ctx *c, struct pend *p)
+{
+	if (p->name)
+		test(c, p->suite, p->name, p->st, p->sec, p->msg ? p->msg : p->why);
+	free(p->suite), free(p->name), free(p->sec), free(p->msg), free(p->why);
+	memset(p, 0, sizeof *p);
+}
+
 static void tap_end(struct ctx *c, struct tap *t, long line)
 {
 	char *m = NULL;
@@ -371,10 +410,10 @@ static void tap_end(struct ctx *c, struct tap *t, long line)
 	free(t->suite);
 }
 
-static void point(struct ctx *c, struct tap *t, char *s)
+static void point(struct ctx *c, struct tap *t, char *s, struct pend *p)
 {
 	const char *st = *s == 'n' ? "fail" : "pass";
-	char *d, *sec = NULL;
+	char *d, *sec = NULL, *why = NULL;
 	size_t n;
 	int ok;
 
@@ -390,25 +429,23 @@ static void point(struct ctx *c, struct tap *t, char *s)
 		d = s, s += strlen(s);
 	else if ((d = strstr(s, " # ")) || (d = strstr(s, "\t# ")))
 		*d++ = 0;
-	if (d) {
-		d += 2;
-		if (!strncasecmp(d, "skip", 4))
-			st = "skip";
-		else if (!strncasecmp(d, "todo", 4) && *st == 'f')
-			st = "todo";
-	}
+	if (d && !strncasecmp(d += 2, "skip", 4))
+		st = "skip";
+	else if (d && !strncasecmp(d, "todo", 4) && *st == 'f')
+		st = "todo";
+	if (*st == 's' || *st == 't')	/* SKIP reason, SKIPPED: reason */
+		d += 4, d += strcspn(d, " \t:"), why = line1(d + strspn(d, ": \t"));
 	n = strlen(s);
 	if ((d = strrchr(s, ' ')) && d - s > 3 && !strncmp(d - 3, " in ", 4) &&
-	    n > 2 && !strcmp(s + n - 2, "ms")) {
-		s[n - 2] = 0;
+	    n > 2 && !strcmp(s + n - 2, "ms") && (s[n - 2] = 0, 1)) {
 		if (num(d + 1, &ok), ok)
 			sec = fmt("%.3f", num(d + 1, &ok) / 1000), d[-3] = 0;
 		else
 			s[n - 2] = 'm';
 	}
-	field(c->t, c->step, 0), field(c->t, t->suite, 0), field(c->t, s, 0);
-	field(c->t, st, 0), field(c->t, sec ? sec : "", 1);
-	free(sec);
+	flush(c, p);
+	p->suite = xstrdup(t->suite), p->name = xstrdup(s), p->st = st;
+	p->sec = sec, p->why = why;
 	t->count++;
 }
 
@@ -418,28 +455,59 @@ static int tapline(const char *s)
 	    !strncmp(s, "1..", 3) || !strncmp(s, "Bail out!", 9);
 }
 
-static void tap_log(struct ctx *c, struct lines *l)
+/* A line of a YAML block (s), *yaml 0 after its end, 2 when a message:
+ * | or > is to come on the next line. */
+static void yamlline(struct pend *p, char *s, int *yaml)
+{
+	size_t n;
+
+	s += strspn(s, " ");
+	if (!strcmp(s, "..."))
+		*yaml = 0;
+	else if (p->name && (*yaml == 2 || !strncmp(s, "message:", 8))) {
+		free(p->msg);
+		p->msg = line1(s + (*yaml == 2 ? 0 : 8));
+		n = strlen(p->msg);
+		if (n > 1 && strchr("'\"", *p->msg) && p->msg[n - 1] == *p->msg)
+			memmove(p->msg, p->msg + 1, n - 2), p->msg[n - 2] = 0;
+		*yaml = *yaml == 1 && (!n || strchr("|>", *p->msg)) ? 2 : 1;
+	}
+}
+
+/* A plan 1..N of t on line s. */
+static void plan(struct ctx *c, struct tap *t, const char *s, long line)
+{
+	char *e;
+
+	errno = 0, t->planline = line;
+	t->plan = strtol(s + 3, &e, 10);
+	if (!isdigit((unsigned char)s[3]) || errno || !strchr(" #", *e))
+		bad(c, line, 4, errno ? "plan out of range" :
+		    "a plan must be 1..N"), t->plan = -1;
+}
+
+static void tap_log(struct ctx *c, struct lines *l, char *suite)
 {
 	struct tap t[8];
-	char *s, *sub = NULL, *e;
+	struct pend p = { 0 };
+	char *s, *sub = NULL;
 	int depth = 0, ind, yaml = 0;
 
-	t[0].plan = -1, t[0].count = 0;
-	t[0].suite = xstrdup(strrchr(c->log, '/') + 1);
-	*strstr(t[0].suite, ".log") = 0;
+	t[0].plan = -1, t[0].count = 0, t[0].suite = suite;
 	while ((s = ln_get(l, NULL))) {
 		if (yaml) {
-			yaml = strcmp(s + strspn(s, " "), "...") != 0;
+			yamlline(&p, s, &yaml);
 			continue;
 		}
 		for (ind = 0; ind < 7 && !strncmp(s, "    ", 4); ind++)
 			s += 4;
 		if (!strncmp(s, "  ---", 5) && (yaml = 1))
 			continue;
-		if (!strncmp(s, "# Subtest", 9)) {
-			free(sub);
-			sub = xstrdup(s + 9 + strspn(s + 9, ": "));
-		}
+		if (!strncmp(s, "# Subtest", 9))
+			free(sub), sub = xstrdup(s + 9 + strspn(s + 9, ": "));
+		else if (!strncmp(s, "# ", 2) && p.name && !p.msg && *p.st != 'p'
+		    && *p.st != 's')
+			p.msg = line1(s + 2);
 		for (; ind > depth && (tapline(s) || sub); depth++) {
 			t[depth + 1].plan = -1, t[depth + 1].count = 0;
 			t[depth + 1].suite = fmt("%s/%s", t[depth].suite,
@@ -451,25 +519,17 @@ static void tap_log(struct ctx *c, struct lines *l)
 			tap_end(c, &t[depth], l->line);
 		if (ind != depth)
 			continue;
-		if (!strncmp(s, "1..", 3)) {
-			errno = 0, t[depth].planline = l->line;
-			t[depth].plan = strtol(s + 3, &e, 10);
-			if (!isdigit((unsigned char)s[3]) || errno || !strchr(" #", *e))
-				bad(c, l->line, 4, errno ? "plan out of range" :
-				    "a plan must be 1..N"), t[depth].plan = -1;
-		} else if (!strncmp(s, "Bail out!", 9)) {
-			field(c->t, c->step, 0), field(c->t, t[depth].suite, 0);
-			field(c->t, s, 0), field(c->t, "fail", 0), field(c->t, "", 1);
-			for (; depth >= 0; depth--)
-				free(t[depth].suite);
-			free(sub);
-			return;
-		} else if (!strncmp(s, "ok", 2) || !strncmp(s, "not ok", 6)) {
-			point(c, &t[depth], s);
-		}
+		if (!strncmp(s, "1..", 3))
+			plan(c, &t[depth], s, l->line);
+		else if (!strncmp(s, "Bail out!", 9)) {
+			flush(c, &p), test(c, t[depth].suite, s, "fail", NULL,
+			    sub = line1(s + 9));
+			break;
+		} else if (!strncmp(s, "ok", 2) || !strncmp(s, "not ok", 6))
+			point(c, &t[depth], s, &p);
 	}
-	for (; depth >= 0; depth--)
-		tap_end(c, &t[depth], l->line);
+	for (flush(c, &p); depth >= 0; depth--)
+		s ? free(t[depth].suite) : tap_end(c, &t[depth], l->line);
 	free(sub);
 }
 
@@ -530,6 +590,34 @@ static char *plugin(const char *name)
 	return f;
 }
 
+/* A line a plug-in printed: "key value [unit]", or "test<TAB>suite<TAB>
+ * name<TAB>status[<TAB>seconds[<TAB>message]]" escaped as records are. */
+static void plugline(struct ctx *c, const char *exe, char *s)
+{
+	char *f[6] = { 0 }, *k, *v, *u, *m = NULL;
+	int n, ok;
+	double x;
+
+	if (!strncmp(s, "test\t", 5)) {
+		s[strcspn(s, "\n")] = 0;
+		n = tsv_split(s, f, 6);
+		if (n >= 4 && n <= 6 && strstr(" pass fail error skip todo ", m =
+		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || (num(f[4], &ok), ok)))
+			test(c, f[1], f[2], f[3], f[4], f[5]);
+		else
+			free(m), bad(c, 0, 0, m = fmt("%s printed a test line that is not 'test"
+			    " suite name status [seconds [message]]'", exe));
+	} else if ((k = strtok(s, " \t\n"))) {
+		v = strtok(NULL, " \t\n"), u = strtok(NULL, " \t\n");
+		if ((x = num(v, &ok)), ok)
+			metric(c, x, u ? u : "", xstrdup(k));
+		else
+			bad(c, 0, 0, m = fmt("%s printed '%s', not 'key value "
+			    "[unit]'", exe, k));
+	}
+	free(m);
+}
+
 /* Run the plugin exe with the log on its stdin (decompressed). */
 static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 {
@@ -556,23 +644,136 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 	close(p[1]);
 	out = fdopen(p[0], "r");
 	s = NULL, n = 0;
-	while (getline(&s, &n, out) > 0) {
-		char *k = strtok(s, " \t\n"), *v = strtok(NULL, " \t\n");
-		char *u = strtok(NULL, " \t\n");
-		double x;
-		int ok;
-
-		if (k && ((x = num(v, &ok)), ok))
-			metric(c, x, u ? u : "", xstrdup(k));
-		else if (k)
-			bad(c, 0, 0, m = fmt("%s printed '%s', not 'key value "
-			    "[unit]'", exe, k)), free(m);
-	}
+	while (getline(&s, &n, out) > 0)
+		plugline(c, exe, s);
 	fclose(out), fclose(in), free(s);
 	waitpid(pid, &st, 0);
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		bad(c, 0, 0, m = fmt("%s failed (exit status %d)", exe,
 		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st))), free(m);
+}
+
+/*
+ * JUnit XML, streamed through expat: testsuites, testsuite (nested; its
+ * name the suite of testcases without file or classname), testcase with
+ * failure, error or skipped (the first of failure or error counts, over a
+ * skipped); their message attribute, else the first line of their text.
+ */
+struct jx {
+	struct ctx *c;
+	XML_Parser p;
+	struct str msg;		/* of the testcase's result so far */
+	char **ts, *suite, *name, *sec;	/* testsuite names; the testcase's */
+	const char *st;		/* its status; NULL outside a testcase */
+	char *why;		/* why the parser was stopped, where: */
+	long line, col;
+	int nts, depth, text;	/* text: msg wants the text */
+};
+
+static const char *attr(const char **a, const char *k)
+{
+	for (; *a; a += 2)
+		if (!strcmp(*a, k))
+			return a[1];
+	return NULL;
+}
+
+static void XMLCALL jstart(void *u, const char *el, const char **a)
+{
+	struct jx *j = u;
+	const char *v;
+	int ok;
+
+	if (!j->depth++ && strcmp(el, "testsuites") && strcmp(el, "testsuite")) {
+		j->why = fmt("<%s> is not JUnit's <testsuites> or <testsuite>", el);
+		j->line = XML_GetCurrentLineNumber(j->p);
+		j->col = XML_GetCurrentColumnNumber(j->p) + 1;
+		XML_StopParser(j->p, XML_FALSE);
+	} else if (!strcmp(el, "testsuite")) {
+		j->ts = xrealloc(j->ts, (j->nts + 1) * sizeof *j->ts);
+		j->ts[j->nts++] = xstrdup((v = attr(a, "name")) ? v : "");
+	} else if (!strcmp(el, "testcase")) {
+		v = attr(a, "file") ? attr(a, "file") : attr(a, "classname");
+		j->suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
+		j->name = xstrdup((v = attr(a, "name")) ? v : "");
+		v = attr(a, "time");
+		j->sec = v && (num(v, &ok), ok) ? xstrdup(v) : NULL;
+		j->st = "pass", j->msg.n = 0, sputs(&j->msg, "");
+	} else if (j->st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
+	    !strcmp(el, "skipped")) && (*j->st == 'p' || (*j->st == 's' &&
+	    *el != 's'))) {
+		j->st = *el == 'f' ? "fail" : *el == 'e' ? "error" : "skip";
+		j->msg.n = 0, sputs(&j->msg, (v = attr(a, "message")) ? v : "");
+		j->text = !j->msg.s[strspn(j->msg.s, " \t\r\n")];
+	}
+}
+
+static void XMLCALL jend(void *u, const char *el)
+{
+	struct jx *j = u;
+	char *m;
+
+	j->depth--, j->text = 0;
+	if (!strcmp(el, "testsuite") && j->nts)
+		free(j->ts[--j->nts]);
+	else if (!strcmp(el, "testcase") && j->st) {
+		test(j->c, j->suite, j->name, j->st, j->sec, m = line1(j->msg.s));
+		free(m), free(j->suite), free(j->name), free(j->sec);
+		j->st = NULL;
+	}
+}
+
+static void XMLCALL jtext(void *u, const char *s, int n)
+{
+	struct jx *j = u;
+
+	if (j->text && j->msg.n < 4096)		/* enough for a first line */
+		sadd(&j->msg, s, n);
+}
+
+/* The JUnit XML file c->log, plain or gzip; bad XML is bad input, and a
+ * test of status error named after the file. */
+static void junit(struct ctx *c)
+{
+	struct jx j = { .c = c };
+	gzFile z = gzopen(c->log, "rb");
+	const char *b = strrchr(c->log, '/') + 1;
+	char *m;
+	int n, e, ok = 1;
+
+	if (!z) {
+		warn("%s:", c->log), c->bad = 1;
+		return;
+	}
+	if (!(j.p = XML_ParserCreate(NULL)))
+		die(1, "out of memory");
+	XML_SetUserData(j.p, &j);
+	XML_SetElementHandler(j.p, jstart, jend);
+	XML_SetCharacterDataHandler(j.p, jtext);
+	do {
+		if ((n = gzread(z, XML_GetBuffer(j.p, 1 << 16), 1 << 16)) <= 0 &&
+		    (gzerror(z, &e), e != Z_OK))
+			warn("%s", gzerror(z, &e)), c->bad = 1, n = 0;
+		ok = XML_ParseBuffer(j.p, n, !n);
+	} while (ok && n);
+	if (!ok) {
+		if (!(m = j.why)) {
+			m = xstrdup(XML_ErrorString(XML_GetErrorCode(j.p)));
+			j.line = XML_GetCurrentLineNumber(j.p);
+			j.col = XML_GetCurrentColumnNumber(j.p) + 1;
+		}
+		bad(c, j.line, j.col, m);
+		test(c, b, b, "error", NULL, j.why = fmt("%ld:%ld: %s", j.line,
+		    j.col, m));
+		free(m), free(j.why);
+	}
+	while (j.nts)
+		free(j.ts[--j.nts]);
+	if (j.st)
+		free(j.suite), free(j.name), free(j.sec);
+	free(j.ts), free(j.msg.s);
+	XML_ParserFree(j.p);
+	gzclose(z);
 }
 
 /* Whether the line at s (n bytes there, NUL after) begins TAP or fio's
@@ -593,8 +794,9 @@ static const char *begins(const char *s, size_t n)
 }
 
 /*
- * Which built-in extractor a log calls for, or NULL: TAP when it begins
- * in the first 128 KiB, fio when its JSON begins anywhere, found by
+ * Which built-in extractor a log calls for, or NULL: JUnit when it begins
+ * with "<?xml" or "<testsuite" and has "<testsuite" in its first 128 KiB,
+ * TAP when it begins in them, fio when its JSON begins anywhere, found by
  * looking for '{' after a newline at memchr's speed. The last bytes of
  * each read are kept for the next, so no line start is missed.
  */
@@ -611,6 +813,9 @@ static const char *sniff(const char *path)
 	while (z && !x && (r = gzread(z, buf + keep, sizeof buf - keep - 1)) > 0) {
 		e = buf + keep + r;
 		*e = 0;
+		if (first && (!strncmp(buf + 1, "<?xml", 5) || !strncmp(buf + 1,
+		    "<testsuite", 10)) && strstr(buf + 1, "<testsuite"))
+			x = "junit";
 		for (p = buf + 1; first && !x && p < e; p++)
 			if (p[-1] == '\n')
 				x = begins(p, e - p);
@@ -644,13 +849,60 @@ static const char *named(struct node *wf, const char *name)
 	return NULL;
 }
 
+/* The length of file name s without .gz and the 4 bytes before (.log). */
+static int stem(const char *s)
+{
+	size_t n = strlen(s);
+
+	n -= n > 3 && !strcmp(s + n - 3, ".gz") ? 3 : 0;
+	return n > 4 ? n - 4 : 0;
+}
+
+/* A result file: NAME.tap or NAME.xml, or either .gz. */
+static int isresult(const struct dirent *e)
+{
+	const char *s = e->d_name + stem(e->d_name);
+
+	return *e->d_name != '.' && s > e->d_name && (!strncmp(s, ".tap", 4) ||
+	    !strncmp(s, ".xml", 4));
+}
+
+/* Read the file c->log, a log or a result file, as how says (sniffed if
+ * NULL, then TAP and JUnit left out with results set); exe a plug-in. */
+static void file(struct ctx *c, const char *how, const char *exe, int results)
+{
+	const char *b = strrchr(c->log, '/') + 1;
+	struct lines *l;
+
+	if (!how && (how = sniff(c->log)) && results && strcmp(how, "fio"))
+		how = NULL;
+	if (!how || !strcmp(how, "none") || !strcmp(how, "junit")) {
+		if (how && *how == 'j')
+			junit(c);
+	} else if (!(l = ln_open(c->log))) {
+		warn("%s:", c->log), c->bad = 1;
+	} else {
+		if (exe)
+			run_plugin(c, exe, l);
+		else if (!strcmp(how, "fio"))
+			fio_log(c, l);
+		else if (!strcmp(how, "tap"))	/* its suite: cmd-01, x.sh */
+			tap_log(c, l, fmt("%.*s", stem(b), b));
+		else
+			kv_log(c, l);
+		c->bad |= l->err;
+		ln_close(l);
+	}
+}
+
+/* The logs of step, then its result files (not with extractor none). */
 static void step(struct ctx *c, const char *x)
 {
-	struct dirent **e;
-	struct lines *l;
-	const char *how;
+	struct dirent **e, **r;
 	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL, *m;
+	const char *b;
 	int i, n = scandir(dir, &e, iscmdlog, bynum);
+	int nr = scandir(dir, &r, isresult, alphasort);
 
 	c->keys = NULL;		/* the last step's are left */
 	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "kv") &&
@@ -660,31 +912,19 @@ static void step(struct ctx *c, const char *x)
 		    "else pkgs/PKG/extract-%s)", x, x)), free(m);
 		x = "none";
 	}
-	for (i = 0; i < n; i++) {
-		c->log = fmt("%s/%s", dir, e[i]->d_name);
-		how = x ? x : sniff(c->log);
-		if (!how || !strcmp(how, "none"))
-			;
-		else if (!(l = ln_open(c->log)))
-			warn("%s:", c->log), c->bad = 1;
-		else {
-			if (exe)
-				run_plugin(c, exe, l);
-			else if (!strcmp(how, "fio"))
-				fio_log(c, l);
-			else if (!strcmp(how, "tap"))
-				tap_log(c, l);
-			else
-				kv_log(c, l);
-			c->bad |= l->err;
-			ln_close(l);
-		}
-		free(e[i]);
+	for (i = 0; i < n + nr; i++) {
+		c->log = fmt("%s/%s", dir, (i < n ? e[i] : r[i - n])->d_name);
+		b = c->log + strlen(dir) + 1;
+		file(c, i < n ? x : x && !strcmp(x, "none") ? x : b[stem(b) + 1]
+		    == 't' ? "tap" : "junit", exe, nr > 0);
+		free(i < n ? e[i] : r[i - n]);
 	}
 	if (n < 0 && errno != ENOENT)
 		warn("%s:", dir), c->bad = 1;
 	if (n >= 0)
 		free(e);
+	if (nr >= 0)
+		free(r);
 }
 
 /* Extract every step of run, and those that did not finish (said so);

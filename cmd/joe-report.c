@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "joe.h"
 
@@ -21,19 +22,22 @@
 #define MAXSER 512	/* step and key pairs kept for trend charts */
 #define MAXLINE 8	/* lines in a trend chart */
 #define NBUCKET 1024
+#define TAILMAX 65536	/* JUnit: bytes of a failed test's log in system-out */
 #define stidx(s) idx(stname, ST_INTR + 1, (s), ST_ERROR)	/* unknown: error */
 #define nfail(n) ((n)[ST_FAIL] + (n)[ST_ERROR] + (n)[ST_TIMEOUT] + (n)[ST_INTR])
+#define tidx(s) idx(tstname, 5, (s), 1)	/* a test's status; unknown: fail */
+#define tbad(k) ((k) == 1 || (k) == 4)	/* fail or error */
 #define BADGE "<span class=\"b %s\">%s</span>"	/* status, up(status) */
 
 enum { TEXT, JUNIT, TAP, HTML };
-enum { PLAIN, XML, TAPD };	/* how putn() writes text */
+enum { PLAIN, XML, TAPD, YAML };	/* how putn() writes text */
 
 struct tab { char **f; int nf, n, cap; };	/* record i: f[i * nf ...] */
 #define REC(t, i) ((t)->f + (size_t)(i) * (t)->nf)
 
 struct run {
 	char *dir, *name, *start;
-	int n[6], t[4];		/* steps by stname[], tests by tstname[] */
+	int n[6], t[5];		/* steps by stname[], tests by tstname[] */
 	double sec;		/* of its steps */
 };
 
@@ -46,6 +50,7 @@ struct ser {			/* a metric of one step across the runs */
 
 struct rep {
 	FILE *o;
+	char *base;		/* the report's directory, for links to logs */
 	int fmt, tty, nrun, cur;	/* cur: the run being written */
 	int bad, unfin;		/* records malformed; steps not finished */
 	struct run *run;
@@ -57,7 +62,8 @@ struct rep {
 	int nser, lostser, nbar, lostbar;
 };
 
-static const char *const tstname[] = { "pass", "fail", "skip", "todo" };
+static const char *const tstname[] = { "pass", "fail", "skip", "todo",
+	"error" };
 static const char *const vername[] = { "pass", "fail", "missing" };
 static char *tmp;	/* the -o file being written, removed if we die */
 
@@ -152,8 +158,8 @@ static size_t ansi(const unsigned char *s, size_t n)
  * Write n bytes of s leaving out terminal escape sequences and carriage
  * returns, and writing control characters and bytes that are not UTF-8
  * as U+FFFD, so that no log makes ill-formed XML or HTML. XML: & < > "
- * as entities; TAPD (a TAP description): # and \ escaped. A newline stays
- * in XML and is a space elsewhere.
+ * as entities; TAPD (a TAP description): # and \ escaped; YAML (in double
+ * quotes): " and \ escaped. A newline stays in XML and is a space elsewhere.
  */
 static void putn(FILE *o, const char *s, size_t n, int mode)
 {
@@ -178,9 +184,10 @@ static void putn(FILE *o, const char *s, size_t n, int mode)
 		case '&': fputs(mode == XML ? "&amp;" : "&", o); break;
 		case '<': fputs(mode == XML ? "&lt;" : "<", o); break;
 		case '>': fputs(mode == XML ? "&gt;" : ">", o); break;
-		case '"': fputs(mode == XML ? "&quot;" : "\"", o); break;
-		case '#': case '\\': fputs(mode == TAPD ? "\\" : "", o), putc(c, o);
-			break;
+		case '"': fputs(mode == XML ? "&quot;" : mode == YAML ? "\\\"" :
+			"\"", o); break;
+		case '#': case '\\': fputs(mode == TAPD || (mode == YAML && c ==
+			'\\') ? "\\" : "", o), putc(c, o); break;
 		default:
 			if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xfffe ||
 			    c == 0xffff)
@@ -246,6 +253,8 @@ static void load(struct rep *r, struct tab *t, const char *dir,
 	t->nf = nf;
 	if (!l && errno != ENOENT)
 		die(2, "cannot open %s:", path);
+	if (l && nf == 7)
+		l->old = 5;	/* tests.tsv of joe 0.1 */
 	while (l && ln_rec(l, f, nf, 0))
 		addf(t, f);
 	r->bad |= l && (l->err || l->bad);
@@ -286,7 +295,7 @@ static void readrun(struct rep *r, struct run *u)
 
 	load(r, &r->st, u->dir, "steps.tsv", 5);
 	load(r, &r->cmd, u->dir, "commands.tsv", 8);
-	load(r, &r->test, u->dir, "tests.tsv", 5);
+	load(r, &r->test, u->dir, "tests.tsv", 7);
 	load(r, &r->met, u->dir, "metrics.tsv", 4);
 	load(r, &r->ver, u->dir, "verdicts.tsv", 5);
 	for (x = unfinished(u->dir, &n), i = 0; i < n; free(x[i++])) {
@@ -307,7 +316,7 @@ static void readrun(struct rep *r, struct run *u)
 		u->sec += atof(REC(&r->st, i)[4]);
 	}
 	for (i = 0; i < r->test.n; i++)
-		u->t[idx(tstname, 4, REC(&r->test, i)[3], 1)]++;
+		u->t[tidx(REC(&r->test, i)[3])]++;
 	u->start = xstrdup(r->st.n ? REC(&r->st, 0)[3] : "");
 }
 
@@ -390,10 +399,11 @@ static void textrun(struct rep *r, struct run *u)
 	}
 	if (r->test.n)
 		fprintf(o, "tests: %d passed, %d failed, %d skipped, %d todo\n",
-		    u->t[0], u->t[1], u->t[2], u->t[3]);
+		    u->t[0], u->t[1] + u->t[4], u->t[2], u->t[3]);
 	for (i = 0; i < r->test.n; i++)
-		if (idx(tstname, 4, (s = REC(&r->test, i))[3], 1) == 1)
-			pr(o, PLAIN, "  FAIL %s %s %s\n", s[0], s[1], s[2]);
+		if (tbad(k = tidx((s = REC(&r->test, i))[3])))
+			pr(o, PLAIN, *s[5] ? "  %s %s %s %s: %s\n" : "  %s %s %s %s\n",
+			    up(tstname[k]), s[0], s[1], s[2], s[5]);
 	for (i = 0; i < r->ver.n; i++)
 		nv[idx(vername, 3, REC(&r->ver, i)[4], 1)]++;
 	if (r->ver.n)
@@ -408,11 +418,57 @@ static void textrun(struct rep *r, struct run *u)
 	putc('\n', o);
 }
 
+/* The last TAILMAX bytes of the file log of the run being written (a
+ * path in it, no ".."), kept for the next call: a test's log. */
+static struct str *tail(struct rep *r, const char *log)
+{
+	static struct str t;
+	static char *last;
+	char *p = fmt("%s/%s", r->run[r->cur].dir, log);
+	gzFile z;
+	int n;
+
+	if (last && !strcmp(last, p))
+		return free(p), &t;
+	free(last), last = p, t.n = 0;
+	t.s = t.s ? t.s : xmalloc(2 * TAILMAX);
+	z = *log && *log != '/' && !strstr(log, "..") ? gzopen(p, "rb") : NULL;
+	while (z && (n = gzread(z, t.s + t.n, 2 * TAILMAX - t.n)) > 0)
+		if ((t.n += n) == 2 * TAILMAX)
+			memmove(t.s, t.s + TAILMAX, TAILMAX), t.n = TAILMAX;
+	if (z)
+		gzclose(z);
+	return &t;
+}
+
+/* junit: a test: its time, failure or error with its message and the end
+ * of its log, skipped with its reason. */
+static void junittest(struct rep *r, struct run *u, char **s)
+{
+	static const char *const tag[] = { "", "failure", "skipped", "skipped",
+		"error" };
+	int k = tidx(s[3]);
+	struct str *t;
+
+	pr(r->o, XML, "<testcase classname=\"%s.%s.%s\" name=\"%s\" time=\"%.3f\">",
+	    u->name, s[0], s[1], s[2], atof(s[4]));
+	if (k)
+		pr(r->o, XML, "<%s message=\"%s%s%s\"", tag[k], k == 3 ? "todo" :
+		    "", k == 3 && *s[5] ? ": " : "", *s[5] || !tbad(k) ? s[5] :
+		    tstname[k]);
+	if (tbad(k)) {
+		pr(r->o, XML, ">%s</%s><system-out>", s[5], tag[k]);
+		t = tail(r, s[6]);
+		putn(r->o, t->s + (t->n > TAILMAX ? t->n - TAILMAX : 0), t->n >
+		    TAILMAX ? TAILMAX : t->n, XML);
+		fputs("</system-out>", r->o);
+	}
+	fputs(k && !tbad(k) ? "/></testcase>\n" : "</testcase>\n", r->o);
+}
+
 /* junit: a testsuite of the steps, then the tests, of a run. */
 static void junitrun(struct rep *r, struct run *u)
 {
-	static const char *const tend[] = { "", "<failure message=\"fail\"/>",
-		"<skipped/>", "<skipped message=\"todo\"/>" };
 	FILE *o = r->o;
 	char **s;
 	int i, k;
@@ -420,7 +476,7 @@ static void junitrun(struct rep *r, struct run *u)
 	pr(o, XML, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" "
 	    "errors=\"%d\" skipped=\"%d\" time=\"%.3f\"", u->name,
 	    r->st.n + r->test.n, u->n[ST_FAIL] + u->t[1],
-	    nfail(u->n) - u->n[ST_FAIL], u->n[ST_SKIP] + u->t[2] + u->t[3],
+	    nfail(u->n) - u->n[ST_FAIL] + u->t[4], u->n[ST_SKIP] + u->t[2] + u->t[3],
 	    u->sec);
 	pr(o, XML, *u->start ? " timestamp=\"%s\">\n" : ">\n", u->start);
 	for (i = 0; i < r->st.n; i++) {
@@ -437,21 +493,17 @@ static void junitrun(struct rep *r, struct run *u)
 		}
 		fputs("</testcase>\n", o);
 	}
-	for (i = 0; i < r->test.n; i++) {
-		s = REC(&r->test, i);
-		pr(o, XML, "<testcase classname=\"%s.%s.%s\" name=\"%s\"", u->name,
-		    s[0], s[1], s[2]);
-		pr(o, XML, *s[4] ? " time=\"%.3f\">" : ">", atof(s[4]));
-		fprintf(o, "%s</testcase>\n", tend[idx(tstname, 4, s[3], 1)]);
-	}
+	for (i = 0; i < r->test.n; i++)
+		junittest(r, u, REC(&r->test, i));
 	pr(o, XML, "<system-out>run directory: %s</system-out>\n</testsuite>\n",
 	    u->dir);
 }
 
-/* tap: a point for each step (failed logs as comments), and each test. */
+/* tap: a point for each step (failed logs as comments), and each test
+ * (not ok: a YAML block of its message, log and seconds). */
 static void taprun(struct rep *r, struct run *u)
 {
-	static const char *const dir[] = { "", "", " # SKIP", " # TODO" };
+	static const char *const dir[] = { "", "", " # SKIP", " # TODO", "" };
 	char **s;
 	int i, k;
 
@@ -463,11 +515,17 @@ static void taprun(struct rep *r, struct run *u)
 		failed(r, s[0], "# ", "#   ", 10, PLAIN);
 	}
 	for (i = 0; i < r->test.n; i++) {
-		k = idx(tstname, 4, (s = REC(&r->test, i))[3], 1);
+		k = tidx((s = REC(&r->test, i))[3]);
 		pr(r->o, TAPD, k == 0 || k == 2 ? "ok %ld - %s %s %s %s" :
 		    "not ok %ld - %s %s %s %s", ++r->tap, u->name, s[0], s[1],
 		    s[2]);
-		fprintf(r->o, "%s\n", dir[k]);
+		pr(r->o, PLAIN, *dir[k] && *s[5] ? "%s %s\n" : "%s\n", dir[k], s[5]);
+		if (k == 0 || k == 2)
+			continue;
+		pr(r->o, YAML, "  ---\n  message: \"%s\"\n  log: \"%s\"\n", s[5],
+		    s[6]);
+		pr(r->o, PLAIN, *s[4] ? "  seconds: %.3f\n  ...\n" : "  ...\n",
+		    atof(s[4]));
 	}
 }
 
@@ -712,6 +770,55 @@ static void thead(FILE *o, const char *title, const char *cols)
 	fputs("</tr>\n", o);
 }
 
+/* The real path of directory dir, with a '/' at its end. */
+static char *rdir(const char *dir)
+{
+	char *p = realpath(dir, NULL), *s = fmt("%s/", p && strcmp(p, "/") ?
+	    p : "");
+
+	free(p);
+	return s;
+}
+
+/* s escaped as a URL's path is. */
+static void url(FILE *o, const char *s)
+{
+	for (; *s; s++)
+		if (isalnum((unsigned char)*s) || strchr("-._~/", *s))
+			putc(*s, o);
+		else
+			fprintf(o, "%%%02X", *s & 0xff);
+}
+
+/* html: the tests of run u, with their messages and links to their logs,
+ * relative to the report's directory. */
+static void htmltests(struct rep *r, struct run *u)
+{
+	char **s, *d = rdir(u->dir);
+	int i, k, c, n;
+
+	for (c = n = 0; r->base[n] && r->base[n] == d[n]; n++)
+		c = r->base[n] == '/' ? n + 1 : c;	/* the same to d[c] */
+	if (r->test.n)
+		thead(r->o, "Tests", "step suite name status seconds message log");
+	for (i = 0; i < r->test.n; i++) {
+		k = tidx((s = REC(&r->test, i))[3]);
+		pr(r->o, XML, "<tr><td>%s</td><td>%s</td><td>%s</td><td>" BADGE
+		    "</td><td>%s</td><td>%s</td><td>", s[0], s[1], s[2],
+		    tstname[k], up(tstname[k]), s[4], s[5]);
+		if (*s[6]) {
+			fputs("<a href=\"", r->o);
+			for (n = c; r->base[n]; n++)
+				fputs(r->base[n] == '/' ? "../" : "", r->o);
+			url(r->o, d + c), url(r->o, s[6]);
+			pr(r->o, XML, "\">%s</a>", s[6]);
+		}
+		fputs("</td></tr>\n", r->o);
+	}
+	fputs(r->test.n ? "</table></div>\n" : "", r->o);
+	free(d);
+}
+
 /* html: a section for a run: its steps, their commands and logs (folded
  * unless failed and short), tests, metrics with their verdicts, and bar
  * charts of its matrix steps. */
@@ -744,15 +851,7 @@ static void htmlrun(struct rep *r, struct run *u)
 		}
 		fputs("</div>\n", o);
 	}
-	if (r->test.n)
-		thead(o, "Tests", "step suite name status seconds");
-	for (i = 0; i < r->test.n; i++) {
-		k = idx(tstname, 4, (s = REC(&r->test, i))[3], 1);
-		pr(o, XML, "<tr><td>%s</td><td>%s</td><td>%s</td><td>" BADGE
-		    "</td><td>%s</td></tr>\n", s[0], s[1], s[2], tstname[k],
-		    up(tstname[k]), s[4]);
-	}
-	fputs(r->test.n ? "</table></div>\n" : "", o);
+	htmltests(r, u);
 	if (r->met.n)
 		thead(o, "Metrics", "step key value unit verdict");
 	for (i = 0; i < r->met.n; i++) {
@@ -821,7 +920,7 @@ static void htmltail(struct rep *r)
 		pr(r->o, XML, "<tr><td><a href=\"#r%d\">%s</a></td><td>%s</td>"
 		    "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.1f</td>"
 		    "</tr>\n", (int)(u - r->run) + 1, u->name, u->start,
-		    u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP], u->t[1], u->sec);
+		    u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP], u->t[1] + u->t[4], u->sec);
 	fputs("</table></div>\n", r->o);
 	trends(r);
 	if (r->lostbar)
@@ -892,6 +991,8 @@ int main(int argc, char **argv)
 		r.o = stdout;
 	setvbuf(r.o, NULL, _IOFBF, 1 << 20);
 	r.tty = isatty(fileno(r.o));
+	r.base = rdir(out && strrchr(out, '/') ? fmt("%.*s", (int)(strrchr(out,
+	    '/') - out + 1), out) : ".");	/* what fmt takes is left */
 	fputs(head[r.fmt], r.o);
 	if (r.fmt == HTML)
 		htmlhead(&r);

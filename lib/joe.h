@@ -100,7 +100,7 @@ struct lines {
 	char *buf;
 	size_t cap, n, off;	/* buf[off..n) not yet returned */
 	int eof, err;		/* err: a read error was reported */
-	int torn, quiet, bad;	/* see ln_get(), ln_rec() */
+	int torn, quiet, bad, old;	/* see ln_get(), ln_rec() */
 	long line;		/* number of the line last returned */
 	const char *path;	/* the file opened */
 };

@@ -118,7 +118,8 @@ int tsv_split(char *s, char **f, int max)
 /*
  * The next record of l (a copy, to free), its nf fields in f[], f[sf] a
  * step's plain directory name (not empty, ".", ".." nor with '/'); NULL at
- * the end. A line that is
+ * the end. With l->old set, a record of that many fields (an earlier
+ * version's) is one too, its other fields empty. A line that is
  * not such a record, or is cut short (no newline), is reported (unless
  * l->quiet) as "path:line: malformed record: why", skipped and counted in
  * l->bad.
@@ -131,14 +132,17 @@ char *ln_rec(struct lines *l, char **f, int nf, int sf)
 
 	while ((s = ln_get(l, NULL))) {
 		n = l->torn ? 0 : tsv_split(s = xstrdup(s), f, nf);
+		if (n && n == l->old)
+			while (n < nf)
+				f[n++] = "";
 		if (n == nf && *f[sf] && strcmp(f[sf], ".") && strcmp(f[sf], "..")
 		    && !strchr(f[sf], '/'))
 			return s;
-		why = l->torn ? "cut short" : n == nf ?
-		    "step not a directory name" : "expected %d fields";
+		why = l->torn ? "cut short" : n == nf ? "step not a directory "
+		    "name" : l->old ? "expected %d fields (or %d)" : "expected %d fields";
 		if (!l->quiet)
 			fprintf(stderr, "%s:%ld: malformed record: ", l->path,
-			    l->line), fprintf(stderr, why, nf), fputc('\n', stderr);
+			    l->line), fprintf(stderr, why, nf, l->old), fputc('\n', stderr);
 		l->bad++;
 		if (!l->torn)
 			free(s);

@@ -61,6 +61,8 @@ s/02-b/cmd-02.log: did not finish" ]
 	printf '01-a\t3\tpass\t0\tt\t0.1\tlocal\tx\ty\tz\t\t\t\n' >> r/commands.tsv
 	printf '01-a\tk\t1\n' > r/metrics.tsv
 	printf '01-a\tbats\tx\tpass\n01-a\tbats\tt\tfail\t\n' > r/tests.tsv
+	# 5 fields (joe 0.1) and 7 are a test; 6 and 8 are not
+	printf '01-a\tbats\tu\tfail\t\tm\n01-a\tbats\tv\tfail\t\tm\tl\tx\n' >> r/tests.tsv
 	printf '01-a\tk\t1\n' > r/verdicts.tsv
 	printf '\n' >> r/steps.tsv
 	run --separate-stderr joe report r
@@ -70,7 +72,9 @@ r/steps.tsv:4: malformed record: expected 5 fields
 r/steps.tsv:5: malformed record: expected 5 fields
 r/commands.tsv:3: malformed record: expected 8 fields
 r/commands.tsv:4: malformed record: expected 8 fields
-r/tests.tsv:1: malformed record: expected 5 fields
+r/tests.tsv:1: malformed record: expected 7 fields (or 5)
+r/tests.tsv:3: malformed record: expected 7 fields (or 5)
+r/tests.tsv:4: malformed record: expected 7 fields (or 5)
 r/metrics.tsv:1: malformed record: expected 4 fields
 r/verdicts.tsv:1: malformed record: expected 5 fields" ]
 	[ "$output" = "r
