@@ -86,6 +86,8 @@ fio_wf() {
 	[ -z "$output" ]
 	[ "$(cut -f1-4 out/tests.tsv | tr '\t\n' ' |')" = "01-t cmd-01 one pass|01-t cmd-01 two skip|01-t cmd-01 three fail|" ]
 	[ "$(cut -f5 out/tests.tsv | grep -c '^[0-9]*\.[0-9][0-9][0-9]$')" = 3 ]
+	# the message: the skip's reason, the first "# " line after not ok
+	[ "$(cut -f6,7 out/tests.tsv | tr '\t\n' ' |')" = " 01-t/cmd-01.log|not now 01-t/cmd-01.log|(in test file t.bats, line 3) 01-t/cmd-01.log|" ]
 }
 
 @test "TAP 14: subtests, TODO, SKIP, YAML blocks, Bail out" {
@@ -102,15 +104,32 @@ fio_wf() {
 	  ---
 	  message: "ok 9 - not a test"
 	  ...
+	# not the message: the YAML's is
 	ok 3 - okay # TODO works already
 	ok 4 # SKIP no description
 	EOF
+	cat > yaml.tap <<-'EOF'
+	1..3
+	not ok 1 - block
+	  ---
+	  message: |
+	    first line
+	    second line
+	  ...
+	not ok 2 - quoted # TODO: fix it
+	  ---
+	  message: 'single'
+	  ...
+	not ok 3 - reason # TODO fix it
+	# after not ok: before the reason
+	EOF
 	printf 'ok 1 - first\nBail out! no target\nok 2 - never\n' > bail
-	echo "steps: [{name: t, run: cat $PWD/tap}, {name: b, extract: tap, run: cat $PWD/bail}]" > w.workflow
+	echo "steps: [{name: t, run: cat $PWD/tap}, {name: b, extract: tap, run: cat $PWD/bail}, {name: y, run: cat $PWD/yaml.tap}]" > w.workflow
 	joe run -o out >/dev/null
 	run joe extract out
 	[ "$status" = 0 ]
-	[ "$(cut -f1-4 out/tests.tsv | tr '\t\n' ' |')" = "01-t cmd-01/inner a pass|01-t cmd-01/inner b todo|01-t cmd-01/inner c skip|01-t cmd-01 inner pass|01-t cmd-01 outer fail|01-t cmd-01 okay pass|01-t cmd-01  skip|02-b cmd-01 first pass|02-b cmd-01 Bail out! no target fail|" ]
+	[ "$(cut -f1-4 out/tests.tsv | tr '\t\n' ' |')" = "01-t cmd-01/inner a pass|01-t cmd-01/inner b todo|01-t cmd-01/inner c skip|01-t cmd-01 inner pass|01-t cmd-01 outer fail|01-t cmd-01 okay pass|01-t cmd-01  skip|02-b cmd-01 first pass|02-b cmd-01 Bail out! no target fail|03-y cmd-01 block fail|03-y cmd-01 quoted todo|03-y cmd-01 reason todo|" ]
+	[ "$(cut -f6 out/tests.tsv | tr '\n' '|')" = "|later|no disk||ok 9 - not a test||no description||no target|first line|single|after not ok: before the reason|" ]
 }
 
 @test "broken input: file:line messages, exit 2, the other steps still extracted" {
@@ -197,6 +216,39 @@ fio_wf() {
 	[ "$status" = 2 ]
 	[[ "$output" == *"out/01-a/cmd-01.log.gz: $PWD/pk/mine/extract-took printed 'not', not 'key value [unit]'"* ]]
 	[[ "$output" == *"extract-took failed (exit status 3)"* ]]
+}
+
+@test "a plug-in prints test records: test<TAB>suite<TAB>name<TAB>status[<TAB>seconds[<TAB>message]]" {
+	mkdir -p pk/mine
+	cat > pk/mine/extract-cases <<-'EOF'
+	#!/bin/sh
+	# CASE name PASS|FAIL seconds message... lines, as some runner prints
+	awk '$1 == "CASE" { st = $3 == "PASS" ? "pass" : "fail"; m = ""
+		for (i = 5; i <= NF; i++) m = m (i > 5 ? " " : "") $i
+		printf "test\tcases\t%s\t%s\t%s\t%s\n", $2, st, $4, m }
+	$1 == "took" { print "took", $2, "s" }
+	$1 == "SHORT" { printf "test\tcases\t%s\tskip\n", $2 }
+	$1 == "BAD" { printf "test\tcases\t%s\t%s\t%s\n", $2, $3, $4 }'
+	EOF
+	chmod +x pk/mine/extract-cases
+	export JOE_PATH=$PWD/pk
+	printf '%s\n' 'CASE read PASS 0.5' 'CASE write FAIL 1.25 wrote 3 of 4 blocks\ttab' \
+		'took 2' 'SHORT later' > in
+	echo "steps: [{name: a, extract: cases, run: cat $PWD/in}]" > w.workflow
+	joe run -o out >/dev/null
+	run joe extract out
+	[ "$status" = 0 ]
+	[ "$(tr '\t' '|' < out/tests.tsv)" = '01-a|cases|read|pass|0.5||01-a/cmd-01.log
+01-a|cases|write|fail|1.25|wrote 3 of 4 blocks\ttab|01-a/cmd-01.log
+01-a|cases|later|skip|||01-a/cmd-01.log' ]
+	[ "$(cut -f2- out/metrics.tsv)" = "took	2	s" ]
+	printf 'BAD x passed\nBAD y pass 1s\nBAD z\n' > out/01-a/cmd-01.log
+	run --separate-stderr joe extract -q out
+	[ "$status" = 2 ]
+	m="not 'test suite name status [seconds [message]]'"
+	[ "$stderr" = "out/01-a/cmd-01.log: $PWD/pk/mine/extract-cases printed a test line that is $m
+out/01-a/cmd-01.log: $PWD/pk/mine/extract-cases printed a test line that is $m
+out/01-a/cmd-01.log: $PWD/pk/mine/extract-cases printed a test line that is $m" ]
 }
 
 @test "an unknown extractor, and a directory that is not a run: exit 2" {

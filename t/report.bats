@@ -364,3 +364,100 @@ tests: 1 passed, 1 failed, 0 skipped, 0 todo" ]
 	joe report -o r.txt r1 && [ "$(head -n 1 r.txt)" = r1 ]
 	joe report -f text -o x.html r1 && [ "$(head -n 1 x.html)" = r1 ]
 }
+
+# tests7 DIR: a run DIR whose tests.tsv has messages and logs (joe 0.2).
+tests7() {
+	mkdir -p "$1/01-t"
+	printf '01-t\tt\tfail\t2026-11-26T00:00:00.000Z\t1.000\n' > "$1/steps.tsv"
+	printf '01-t\t1\tfail\t1\t2026-11-26T00:00:00.000Z\t1.000\tlocal\tx\n' > "$1/commands.tsv"
+	{ seq 20000; echo 'last <line>'; } > "$1/01-t/cmd-01.log"
+	printf '<x>crash</x>\n' > "$1/01-t/x y#.xml"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+		01-t s ok pass 0.5 '' 01-t/cmd-01.log \
+		01-t s 'bad one' fail 1.25 'expected "2" & got <3>' 01-t/cmd-01.log \
+		01-t s crash error '' 'segfault \\ here' '01-t/x y#.xml' \
+		01-t s later skip 0 'no disk' 01-t/cmd-01.log \
+		01-t s some todo '' 'fix it' '' > "$1/tests.tsv"
+}
+
+@test "tests' messages and logs: text lists failures, junit has them and the log's last 64 KiB" {
+	tests7 out/r
+	run joe report out/r
+	[ "$status" = 0 ]
+	[[ "$output" == *'tests: 1 passed, 2 failed, 1 skipped, 1 todo
+  FAIL 01-t s bad one: expected "2" & got <3>
+  ERROR 01-t s crash: segfault \ here
+'* ]]
+	joe report -f junit -o j.xml out/r
+	xmllint --noout --schema "$TOP/t/junit.xsd" j.xml
+	x() { xmllint --xpath "$1" j.xml; }
+	t='//testcase[@name="bad one"]'
+	[ "$(x "string($t/failure/@message)")" = 'expected "2" & got <3>' ]
+	[ "$(x "string($t/failure)")" = 'expected "2" & got <3>' ]
+	[ "$(x "string($t/@time)")" = 1.250 ]
+	x "string($t/system-out)" > out.txt	# and a newline
+	[ "$(wc -c < out.txt)" = 65537 ]
+	[ "$(tail -n 2 out.txt | head -n 1)" = 'last <line>' ]
+	[ "$(x 'string(//testcase[@name="crash"]/error/@message)')" = 'segfault \ here' ]
+	[ "$(x 'string(//testcase[@name="crash"]/system-out)')" = '<x>crash</x>' ]
+	[ "$(x 'string(//testcase[@name="crash"]/@time)')" = 0.000 ]
+	[ "$(x 'count(//testcase[@name="ok"]/*)')" = 0 ]
+	[ "$(x 'string(//testcase[@name="later"]/skipped/@message)')" = 'no disk' ]
+	[ "$(x 'string(//testcase[@name="some"]/skipped/@message)')" = 'todo: fix it' ]
+	[ "$(x 'string(//testsuite/@failures)')" = 2 ]
+	[ "$(x 'string(//testsuite/@errors)')" = 1 ]
+}
+
+@test "tap: a YAML block of message, log and seconds after each not ok test; SKIP and TODO reasons" {
+	tests7 out/r
+	run joe report -f tap out/r
+	[ "$status" = 0 ]
+	[ "$output" = 'TAP version 13
+not ok 1 - r 01-t
+# $ x (fail, rc 1)
+#   [... 19991 lines omitted ...]
+#   19992
+#   19993
+#   19994
+#   19995
+#   19996
+#   19997
+#   19998
+#   19999
+#   20000
+#   last <line>
+ok 2 - r 01-t s ok
+not ok 3 - r 01-t s bad one
+  ---
+  message: "expected \"2\" & got <3>"
+  log: "01-t/cmd-01.log"
+  seconds: 1.250
+  ...
+not ok 4 - r 01-t s crash
+  ---
+  message: "segfault \\ here"
+  log: "01-t/x y#.xml"
+  ...
+ok 5 - r 01-t s later # SKIP no disk
+not ok 6 - r 01-t s some # TODO fix it
+  ---
+  message: "fix it"
+  log: ""
+  ...
+1..6' ]
+}
+
+@test "html: tests with messages and links to their logs, relative to the report" {
+	tests7 out/r
+	mkdir h
+	joe report -o h/rep.html out/r
+	grep -q '<td>bad one</td><td><span class="b fail">FAIL</span></td><td>1.25</td><td>expected &quot;2&quot; &amp; got &lt;3&gt;</td><td><a href="../out/r/01-t/cmd-01.log">01-t/cmd-01.log</a></td></tr>' h/rep.html
+	grep -q '<a href="../out/r/01-t/x%20y%23.xml">01-t/x y#.xml</a>' h/rep.html
+	[ -f "h/../out/r/01-t/x y#.xml" ]
+	grep -q '<td>some</td><td><span class="b todo">TODO</span></td><td></td><td>fix it</td><td></td></tr>' h/rep.html
+	cd out
+	joe report -f html r > ../here.html
+	grep -q '<a href="r/01-t/cmd-01.log">' ../here.html
+	joe report -o r/in.html r
+	grep -q '<a href="01-t/cmd-01.log">' r/in.html
+}
