@@ -39,15 +39,13 @@ static void bad(struct ctx *c, long line, long col, const char *what)
 	c->bad = 1;
 }
 
+/* s escaped as sesc() does, then a tab, or a newline if last. */
 static void field(FILE *f, const char *s, int last)
 {
-	static struct str b;
-
-	b.n = 0;
-	sputs(&b, "");
-	sesc(&b, s);
-	fputs(b.s, f);
-	fputc(last ? '\n' : '\t', f);
+	for (; fwrite(s, 1, strcspn(s, "\t\n\\"), f), *(s += strcspn(s,
+	    "\t\n\\")); s++)
+		fputs(*s == '\t' ? "\\t" : *s == '\n' ? "\\n" : "\\\\", f);
+	putc(last ? '\n' : '\t', f);
 }
 
 /* A test record, read from c->log (its path in the run the last field). */
@@ -199,63 +197,49 @@ static char *jstr(struct js *j)
 static struct node *jval(struct js *j, int depth)
 {
 	struct node *n = xmalloc(sizeof *n), **tail = &n->kid, *k;
+	char *key;
 	int end;
 	size_t len;
 
 	memset(n, 0, sizeof *n);
-	n->type = 's';
-	n->line = j->line;
+	n->type = 's', n->line = j->line;
 	ws(j);
 	if (depth > 64)
 		jerr(j, "nested too deep");
-	if (j->err)
+	if (j->err || (*j->p == '"' && (n->val = jstr(j))))
 		return n;
-	if (*j->p == '{' || *j->p == '[') {
-		n->type = *j->p == '{' ? 'm' : 'l';
-		end = *j->p == '{' ? '}' : ']';
-		j->p++;
-		for (ws(j); *j->p != end && !j->err; ws(j)) {
-			if (n->kid && *j->p++ != ',') {
-				j->p--;
-				jerr(j, end == '}' ? "expected ',' or '}'" :
-				    "expected ',' or ']'");
-				break;
-			}
-			ws(j);
-			if (n->type == 'm' && *j->p != '"') {
-				jerr(j, "expected a \"key\"");
-				break;
-			}
-			k = NULL;
-			if (n->type == 'm') {
-				char *key = jstr(j);
-
-				ws(j);
-				if (*j->p != ':' && !j->err)
-					jerr(j, "expected ':'");
-				j->p++;
-				k = jval(j, depth + 1);
-				k->key = key;
-			} else {
-				k = jval(j, depth + 1);
-			}
-			*tail = k, tail = &k->next;
-		}
-		if (!j->err && !*j->p)
-			jerr(j, "unexpected end of input");
-		else if (!j->err)
-			j->p++;
-	} else if (*j->p == '"') {
-		n->val = jstr(j);
-	} else {
+	if (*j->p != '{' && *j->p != '[') {
 		len = strspn(j->p, "+-0123456789.eEtrufalsn");
-		n->val = xmalloc(len + 1);
-		memcpy(n->val, j->p, len), n->val[len] = 0;
+		n->val = fmt("%.*s", (int)len, j->p);
 		if (!len)
-			jerr(j, *j->p ? "expected a value" :
-			    "unexpected end of input");
+			jerr(j, *j->p ? "expected a value" : "unexpected end of input");
 		j->p += len;
+		return n;
 	}
+	n->type = *j->p == '{' ? 'm' : 'l';
+	end = *j->p++ == '{' ? '}' : ']';
+	for (ws(j); *j->p != end && !j->err; ws(j), *tail = k, tail = &k->next) {
+		if (n->kid && *j->p != ',') {
+			jerr(j, end == '}' ? "expected ',' or '}'" :
+			    "expected ',' or ']'");
+			break;
+		}
+		j->p += !!n->kid, key = NULL;
+		ws(j);
+		if (n->type == 'm' && *j->p != '"') {
+			jerr(j, "expected a \"key\"");
+			break;
+		} else if (n->type == 'm' && (key = jstr(j), ws(j), 1)) {
+			if (*j->p != ':' && !j->err)
+				jerr(j, "expected ':'");
+			j->p++;
+		}
+		(k = jval(j, depth + 1))->key = key;
+	}
+	if (!j->err && !*j->p)
+		jerr(j, "unexpected end of input");
+	else if (!j->err)
+		j->p++;
 	return n;
 }
 

@@ -50,7 +50,7 @@ struct ser {			/* a metric of one step across the runs */
 
 struct rep {
 	FILE *o;
-	char *base;		/* the report's directory, for links to logs */
+	char *base;		/* -o, then the report's directory, for links */
 	int fmt, tty, nrun, cur;	/* cur: the run being written */
 	int bad, unfin;		/* records malformed; steps not finished */
 	struct run *run;
@@ -874,6 +874,10 @@ static void htmlrun(struct rep *r, struct run *u)
 /* html: the document's head and style. */
 static void htmlhead(struct rep *r)
 {
+	char *o = r->base;
+
+	r->base = rdir(o && strrchr(o, '/') ? fmt("%.*s", (int)(strrchr(o, '/')
+	    - o + 1), o) : ".");	/* what fmt takes is left */
 	pr(r->o, XML, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\""
 	    "width=device-width, initial-scale=1\">\n<title>joe report: %s"
@@ -991,8 +995,7 @@ int main(int argc, char **argv)
 		r.o = stdout;
 	setvbuf(r.o, NULL, _IOFBF, 1 << 20);
 	r.tty = isatty(fileno(r.o));
-	r.base = rdir(out && strrchr(out, '/') ? fmt("%.*s", (int)(strrchr(out,
-	    '/') - out + 1), out) : ".");	/* what fmt takes is left */
+	r.base = out;
 	fputs(head[r.fmt], r.o);
 	if (r.fmt == HTML)
 		htmlhead(&r);
