@@ -30,12 +30,10 @@ struct ctx {
 
 static void bad(struct ctx *c, long line, long col, const char *what)
 {
-	if (col)
-		fprintf(stderr, "%s:%ld:%ld: %s\n", c->log, line, col, what);
-	else if (line)
-		fprintf(stderr, "%s:%ld: %s\n", c->log, line, what);
-	else
-		fprintf(stderr, "%s: %s\n", c->log, what);
+	fputs(c->log, stderr);
+	if (line)
+		fprintf(stderr, col ? ":%ld:%ld" : ":%ld", line, col);
+	fprintf(stderr, ": %s\n", what);
 	c->bad = 1;
 }
 
@@ -541,14 +539,6 @@ static void kv_line(struct ctx *c, char *s)
 		metric(c, x, u ? u : "", xstrdup(k));
 }
 
-static void kv_log(struct ctx *c, struct lines *l)
-{
-	char *s;
-
-	while ((s = ln_get(l, NULL)))
-		kv_line(c, s);
-}
-
 /* pkgs/PKG/extract-NAME, or with NAME "PKG.NAME" that package's. */
 static char *plugin(const char *name)
 {
@@ -857,6 +847,7 @@ static void file(struct ctx *c, const char *how, const char *exe, int results)
 {
 	const char *b = strrchr(c->log, '/') + 1;
 	struct lines *l;
+	char *s;
 
 	if (!how && (how = sniff(c->log)) && results && strcmp(how, "fio"))
 		how = NULL;
@@ -873,7 +864,8 @@ static void file(struct ctx *c, const char *how, const char *exe, int results)
 		else if (!strcmp(how, "tap"))	/* its suite: cmd-01, x.sh */
 			tap_log(c, l, fmt("%.*s", stem(b), b));
 		else
-			kv_log(c, l);
+			while ((s = ln_get(l, NULL)))
+				kv_line(c, s);
 		c->bad |= l->err;
 		ln_close(l);
 	}
