@@ -881,11 +881,11 @@ static void step(struct ctx *c, const char *x)
 	int nr = scandir(dir, &r, isresult, alphasort);
 
 	c->keys = NULL;		/* the last step's are left */
-	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "kv") &&
-	    strcmp(x, "none") && !(exe = plugin(x))) {
+	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "junit") &&
+	    strcmp(x, "kv") && strcmp(x, "none") && !(exe = plugin(x))) {
 		c->log = dir;
-		bad(c, 0, 0, m = fmt("no extractor '%s' (built in: fio tap kv; "
-		    "else pkgs/PKG/extract-%s)", x, x)), free(m);
+		bad(c, 0, 0, m = fmt("no extractor '%s' (built in: fio tap junit "
+		    "kv; else pkgs/PKG/extract-%s)", x, x)), free(m);
 		x = "none";
 	}
 	for (i = 0; i < n + nr; i++) {

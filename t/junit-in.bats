@@ -137,3 +137,18 @@ two.xml|two.xml|error||2:1: junk after document element|01-t/two.xml' ]
 	[ "$(cat out/metrics.tsv)" = "03-kv	lat	5	us" ]
 	grep -q '^<html/>$' out/04-page/cmd-01.log
 }
+
+@test "extract: junit names it for a log it is not sniffed in; an unknown name lists it" {
+	printf '\n<testsuite name="s"><testcase name="a"/></testsuite>\n' > j.xml
+	wf w <<-EOF
+	steps:
+	- {name: j, extract: junit, run: cat $PWD/j.xml}
+	- {name: s, run: cat $PWD/j.xml}
+	- {name: n, extract: nosuch, run: "true"}
+	EOF
+	joe run -o out >/dev/null
+	run --separate-stderr joe extract -q out
+	[ "$status" = 2 ]
+	[ "$stderr" = "out/03-n: no extractor 'nosuch' (built in: fio tap junit kv; else pkgs/PKG/extract-nosuch)" ]
+	[ "$(tr '\t' '|' < out/tests.tsv)" = "01-j|s|a|pass|||01-j/cmd-01.log" ]
+}
