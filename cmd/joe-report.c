@@ -989,10 +989,8 @@ int main(int argc, char **argv)
 		runinit(&r.run[c], argv[optind + c]);
 	if (out && !(r.o = wopen(out, 1, &t)))
 		errno ? die(1, "cannot create %s:", t ? t : out) : exit(2);
-	if (out)
-		tmp = t, atexit(rmtmp);
-	else
-		r.o = stdout;
+	r.o = out ? (tmp = t, r.o) : stdout;
+	atexit(rmtmp);
 	setvbuf(r.o, NULL, _IOFBF, 1 << 20);
 	r.tty = isatty(fileno(r.o));
 	r.base = out;
