@@ -10,7 +10,7 @@ cfg() {
 	printf '  local: {}\n' >> w.config
 }
 
-@test "core.put, core.get: relative local paths in the step's directory, several sources, there and back" {
+@test "core.put, core.get: relative local paths in the step's directory, a list of sources or one a line, there and back" {
 	cfg
 	r=$FIX/remote/pg$BATS_TEST_NUMBER
 	mkdir -m 777 "$r"
@@ -27,9 +27,7 @@ cfg() {
 	- name: put2
 	  uses: core.put
 	  with:
-	    src: |
-	      ../01-make/three
-	      /tmp/joe-pg-abs.$$
+	    src: [../01-make/three, /tmp/joe-pg-abs.$$]
 	    dst: $r/
 	- {name: there, run: "cat $r/d/two $r/three $r/joe-pg-abs.$$"}
 	- name: get
@@ -37,7 +35,11 @@ cfg() {
 	  with: {src: $r/d, dst: back}
 	- name: get2
 	  uses: core.get
-	  with: {src: $r/three, dst: .}
+	  with:
+	    src: |
+	      $r/three
+	      $r/joe-pg-abs.$$
+	    dst: .
 	EOF
 	run joe run -c w.config -o out w.workflow
 	rm -f /tmp/joe-pg-abs.$$
@@ -47,7 +49,8 @@ cfg() {
 three
 one" ]
 	[ "$(cat out/05-get/back/two)" = two ]
-	[ "$(cat out/06-get2/three)" = three ]
+	[ "$(cat out/06-get2/three out/06-get2/joe-pg-abs.$$)" = "three
+one" ]
 	[ "$(cut -f3,7,8 out/commands.tsv | grep "$(printf '\tbox\tput ')" | tr '\t\n' ' |')" = "pass box put ../01-make/d $r/d|pass box put ../01-make/three $r/|pass box put /tmp/joe-pg-abs.$$ $r/|" ]
 }
 
