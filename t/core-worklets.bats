@@ -80,6 +80,13 @@ bad() {
 	bad core.repo '{url: x, dir: y, recursive: yes}' "core.repo: with.recursive: must be true or false, not 'yes'"
 }
 
+@test "core.wait: a try that joe run refuses is no answer: exit 2 with its message" {
+	cfg
+	run -2 env JOE_CONFIG=w.config JOE_TRANSPORT=nosuch JOE_WITH_STATE=down \
+		"$TOP/pkgs/core/wait"
+	[ "$output" = "joe-run: no transport 'nosuch' in the config" ]
+}
+
 # master: the pid of the test sshd's shared ssh master for box.
 master() {
 	ssh -o ControlPath="$XDG_RUNTIME_DIR/joe-ssh-$(id -u)/$(ssh -G -p "$SSH_PORT" -l "$SSH_USER" 127.0.0.1 -o 'ControlPath=%C' | sed -n 's/^controlpath //p')" -O check x 2>&1 | sed -n 's/.*pid=\([0-9]*\).*/\1/p'
