@@ -24,8 +24,8 @@ endif
 CMDS = joe joe-run joe-config joe-put joe-get joe-extract joe-analyse joe-report \
 	joe-qemu
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
-DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db time \
-	procps passwd openssh-client openssh-server util-linux tar bc fio \
+DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db \
+	time git procps passwd openssh-client openssh-server util-linux tar bc fio \
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat
 
 all: $(CMDS)

@@ -365,3 +365,76 @@ $k"
 	[ "$(cat out/03-after/cmd-01.log)" = 0 ]
 	q kill g >/dev/null
 }
+
+@test "test suites in the guest through joe run -t: bats, pytest and sh executables, their results fetched" {
+	cfg
+	printf 'transport:\n  local: {}\n  vm: {guest: g}\n' >> g.config
+	mkdir suite
+	# (not a here-document: bats would take its @test lines for its own)
+	printf '%s\n' '@test "adds" { [ $((1 + 1)) = 2 ]; }' \
+		'@test "fails" { echo said; false; }' > suite/t.bats
+	cat > suite/test_p.py <<-'EOF'
+	import pytest
+	def test_ok(): assert 1 + 1 == 2
+	def test_bad(): assert 1 + 1 == 3
+	@pytest.mark.xfail
+	def test_x(): assert 0
+	EOF
+	printf '#!/bin/sh\necho "sh $(basename "$0") in $(pwd)"\n' > suite/x.sh
+	chmod +x suite/x.sh
+	wf w <<-EOF
+	steps:
+	- {name: put, uses: core.put, with: {src: $PWD/suite, dst: /tmp/suite}}
+	- {name: bats, cwd: /tmp/suite, run: "bats --timing --report-formatter junit -o /tmp/suite t.bats"}
+	- {name: pytest, cwd: /tmp/suite, run: "pytest -q -p no:cacheprovider --junitxml=/tmp/suite/junit.xml test_p.py"}
+	- {name: exec, cwd: /tmp/suite, run: ./x.sh}
+	- name: get
+	  uses: core.get
+	  with:
+	    src: |
+	      /tmp/suite/report.xml
+	      /tmp/suite/junit.xml
+	    dst: .
+	EOF
+	q start g >/dev/null
+	q wait -T 60 g >/dev/null
+	run joe run -k -t vm -c g.config -o out w.workflow
+	q kill g >/dev/null
+	echo "$output"
+	[ "$status" = 1 ]
+	[ "$(cut -f3 out/steps.tsv | xargs)" = "pass fail fail pass pass" ]
+	grep -Eq '^ok 1 adds # in [0-9]+ ms$' out/02-bats/cmd-01.log
+	grep -Eq '^not ok 2 fails # in [0-9]+ ms$' out/02-bats/cmd-01.log
+	grep -q '^# said$' out/02-bats/cmd-01.log
+	[[ "$(tail -n 1 out/03-pytest/cmd-01.log)" =~ ^1\ failed,\ 1\ passed,\ 1\ xfailed\ in\ [0-9.]+s$ ]]
+	[ "$(cat out/04-exec/cmd-01.log)" = "sh x.sh in /tmp/suite" ]
+	grep -q '<testsuite name="t.bats" tests="2" failures="1" errors="0" skipped="0"' out/05-get/report.xml
+	# times in ms, from a date with %N (busybox's has none: whole seconds)
+	grep -Eq '<testcase classname="t.bats" name="adds" time="[0-9]*\.[0-9]+"' out/05-get/report.xml
+	grep -q '<testsuite name="pytest" errors="0" failures="1" skipped="1" tests="3"' out/05-get/junit.xml
+}
+
+@test "core.wait on a guest that reboots (busybox reboot): down, then up, the steps after run there" {
+	cfg
+	printf 'transport:\n  local: {}\n  vm: {guest: g}\n' >> g.config
+	wf w <<-'EOF'
+	steps:
+	- {name: before, run: cat /proc/sys/kernel/random/boot_id}
+	- {name: reboot, run: "(sleep 1; reboot) >/dev/null 2>&1 &"}
+	- {name: down, uses: core.wait, with: {state: down, timeout: 60}}
+	- {name: up, uses: core.wait, with: {timeout: 120}}
+	- {name: after, run: cat /proc/sys/kernel/random/boot_id}
+	EOF
+	q start g >/dev/null
+	q wait -T 60 g >/dev/null
+	pid=$(cat "$(dir)/qemu.pid")
+	run timeout 300 joe run -t vm -c g.config -o out w.workflow
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$(cat out/03-down/cmd-01.log)" =~ ^core.wait:\ vm\ down\ after\ [0-9]+\ s$ ]]
+	[[ "$(tail -n 1 out/04-up/cmd-01.log)" =~ ^core.wait:\ vm\ up\ after\ [0-9]+\ s$ ]]
+	[ "$(cat out/01-before/cmd-01.log)" != "$(cat out/05-after/cmd-01.log)" ]
+	grep -q '^init: rebooting' "$(dir)/serial.log"
+	[ "$(cat "$(dir)/qemu.pid")" = "$pid" ]	# the same qemu, restarted
+	q kill g >/dev/null
+}
