@@ -236,6 +236,7 @@ static int sshopts(char **v, struct node *t)
 		v[n++] = "-i", v[n++] = id;
 	v[n++] = "-o", v[n++] = "BatchMode=yes";
 	v[n++] = "-o", v[n++] = "ConnectTimeout=10";
+	v[n++] = "-o", v[n++] = "ServerAliveInterval=5";
 	return n;
 }
 

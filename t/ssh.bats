@@ -70,6 +70,22 @@ load sshd
 	gone 'sleep 2346.5'
 }
 
+@test "a target that stops answering ends the command (keepalives): error, exit 255" {
+	echo 'steps: [{name: a, timeout: 120, run: "echo started; sleep 2347.5"}]' > w.workflow
+	started out/01-a/cmd-01.log joe run -c "$FIX/ssh.config" -o out
+	frozen=$(for p in $(pgrep -P "$(cat "$FIX/sshd.pid")"); do
+		echo $p; pgrep -P $p -x sshd; done)	# this sshd's connections
+	kill -STOP $frozen
+	status=0
+	timeout 60 tail --pid=$pid -f /dev/null || status=$?
+	kill -CONT $frozen; kill $frozen 2>/dev/null || true
+	pkill -f 'sleep 2347.5' || true
+	[ "$status" = 0 ]
+	wait $pid || status=$?
+	[ "$status" = 255 ]
+	[ "$(cut -f3,4 out/commands.tsv)" = "error	255" ]
+}
+
 @test "environment values with every byte 1-255 arrive intact" {
 	v=$(for i in $(seq 1 255); do printf "\\$(printf %o $i)"; done)
 	printf '%s' "$v" > want
