@@ -146,32 +146,19 @@ static char *withvar(struct node *k)
 	return v;
 }
 
-/* Whether the step called name is selected on the command line (every
- * one is when none is); hit marks the names that select one. */
-static int picked(struct opt *o, const char *name)
-{
-	int k, hit = 0;
-	size_t n;
-
-	if (!o->nsel)
-		return o->hit[0] = 1;
-	for (k = 0; k < o->nsel; k++) {
-		n = strlen(o->sel[k]);
-		if (!strncmp(o->sel[k], name, n) && (!name[n] || name[n] == '['))
-			hit = o->hit[k] = 1;
-	}
-	return hit;
-}
-
-static void addstep(struct opt *o, struct wf *w, struct node *it,
+/* A new step of w named name, or name[k=v,k2=v2] for the matrix values in
+ * vars; selected when the command line names it (or none) or always:, and
+ * where it is not, an unset {{ env.X }} does no harm. */
+static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
     struct node *vars, char *name)
 {
-	struct node *k, *with;
+	struct node *k;
 	ENTRY *f, n = { NULL, NULL };
 	struct step *s;
-	char *run, *v;
+	char *v;
+	int i, l;
 
-	for (k = vars->kid->next; k; k = k->next)	/* name[k=v,k2=v2] */
+	for (k = vars->kid->next; k; k = k->next)
 		name = fmt("%s%c%s=%s%s", name, k == vars->kid->next ? '[' : ',',
 		    k->key, k->val, k->next ? "" : "]");
 	n.key = name;
@@ -193,13 +180,25 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	s->always = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
 	if (v && !s->always && strcmp(v, "false") && strcmp(v, "no"))
 		fdie(conf_get(it, "always"), "always must be true or false");
-	s->sel = picked(o, s->name) || s->always;	/* a teardown runs */
-	conf_lax = !s->sel;	/* an unset {{ env.X }} does no harm there */
-	with = map(o, it, "with", vars);
-	run = str(o, it, "run", vars);
+	o->hit[0] |= s->sel = s->always || !o->nsel;
+	for (i = 0; i < o->nsel; i++)
+		if (!strncmp(o->sel[i], s->name, l = strlen(o->sel[i])) &&
+		    (!s->name[l] || s->name[l] == '['))
+			s->sel = o->hit[i] = 1;
+	conf_lax = !s->sel;
+	return s;
+}
+
+static void addstep(struct opt *o, struct wf *w, struct node *it,
+    struct node *vars, char *name)
+{
+	struct step *s = newstep(o, w, it, vars, name);
+	struct node *k, *with = map(o, it, "with", vars);
+	char *run = str(o, it, "run", vars), *v;
+
 	s->uses = str(o, it, "uses", vars);
 	if (!run == !s->uses)
-		fdie(it, "step %s needs either run: or uses:", name);
+		fdie(it, "step %s needs either run: or uses:", s->name);
 	if (run && with)
 		fdie(conf_get(it, "with"), "with: is for uses: steps");
 	if (!run && conf_get(it, "cwd"))	/* a worklet starts in its step */
@@ -260,24 +259,26 @@ static void combos(struct opt *o, struct wf *w, struct node *it,
 	struct node *m = conf_get(it, "matrix"), *e, *k;
 	static long tried;
 
-	for (k = a ? conf_child(m, a->key)->kid : NULL; k; k = k->next) {
-		if (k->type != 's')
-			fdie(k, "matrix values must be plain values");
-		a->val = k->val;
-		combos(o, w, it, vars, a->next);
+	if (a) {
+		for (k = conf_child(m, a->key)->kid; k; k = k->next) {
+			if (k->type != 's')
+				fdie(k, "matrix values must be plain values");
+			a->val = k->val;
+			combos(o, w, it, vars, a->next);
+		}
+		return;
 	}
-	if (!a && ++tried > 1000000)
+	if (m && ++tried > 1000000)
 		fdie(m, "more than 1000000 matrix combinations in a run");
-	for (e = m ? conf_child(m, "exclude") : NULL, e = e ? e->kid : NULL;
-	    e && !a; e = e->next) {
+	for (e = m ? conf_child(m, "exclude") : NULL, e = e ? e->kid : NULL; e;
+	    e = e->next) {
 		for (k = e->kid; k && !strcmp(conf_child(vars, k->key)->val,
 		    k->val);)
 			k = k->next;
 		if (!k)
 			return;
 	}
-	if (!a)
-		addstep(o, w, it, vars, conf_str(it, "name"));
+	addstep(o, w, it, vars, conf_str(it, "name"));
 }
 
 /* One step of the workflow, or one for each combination of its matrix. */
