@@ -70,13 +70,14 @@ static char *str(struct opt *o, struct node *it, const char *key,
 	return v ? conf_subst(o->cfg, conf_get(it, key), v, vars) : NULL;
 }
 
-/* A copy of map it.key with its values substituted; with: a list's
- * items joined by newlines. */
+/* A copy of map it.key with its values substituted, those under a secret
+ * key masked from now on; with: a list's items joined by newlines. */
 static struct node *map(struct opt *o, struct node *it, const char *key,
     struct node *vars)
 {
 	struct node *m = conf_get(it, key), *k, *c = NULL, *l, *i;
 	struct str b;
+	char *v;
 
 	if (m && m->type != 'm')
 		fdie(m, "%s must be a mapping", key);
@@ -87,11 +88,11 @@ static struct node *map(struct opt *o, struct node *it, const char *key,
 				fdie(i, "%s.%s must be a plain value%s", key, k->key,
 				    *key == 'w' ? " or a list of them" : "");
 			sputs(&b, i == l ? "" : "\n");
-			sputs(&b, conf_subst(o->cfg, i, i->val, vars));
+			sputs(&b, v = conf_subst(o->cfg, i, i->val, vars));
+			sec_add(conf_add(NULL, k->key, v, i), NULL);
 		}
 		c = conf_add(c, k->key, b.s ? b.s : "", k);
 	}
-	sec_add(c, NULL);
 	return c;
 }
 

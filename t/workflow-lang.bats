@@ -40,6 +40,24 @@ bad() {
 one=x empty=[]" ]
 }
 
+@test "with: a list under a secret key: each item is masked" {
+	cat > show <<-'EOF'
+	#!/bin/sh
+	IFS='
+	'
+	for t in $JOE_WITH_TOKENS; do echo "t=$t"; done
+	EOF
+	chmod +x show
+	wf w <<-'EOF'
+	steps:
+	- {name: s, uses: show, with: {tokens: [s3cr3t-one, s3cr3t-two]}}
+	EOF
+	run -0 joe run -o out
+	[ "$(cat out/01-s/cmd-01.log)" = "t=***
+t=***" ]
+	[ -z "$(grep -r s3cr3t out/0* out/*.tsv)" ]
+}
+
 @test "with: a mapping, or a list holding a list or a mapping: file:line:col" {
 	bad 'steps:\n- name: s\n  uses: show\n  with: {a: 1, b: {c: 1}}\n' \
 	    "w.workflow:4:16: with.b must be a plain value or a list of them"
