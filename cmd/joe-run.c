@@ -137,16 +137,6 @@ static char *worklet(struct wf *w, struct node *at, const char *uses)
 	return xstrdup(p);
 }
 
-/* with: key k as JOE_WITH_KEY=value */
-static char *withvar(struct node *k)
-{
-	char *v = fmt("JOE_WITH_%s=%s", k->key, k->val), *e;
-
-	for (e = v + 9; *e != '='; e++)
-		*e = strchr(".- ", *e) ? '_' : toupper((unsigned char)*e);
-	return v;
-}
-
 /* A new step of w named name, or name[k=v,k2=v2] for the matrix values in
  * vars; selected when the command line names it (or none) or always:, and
  * where it is not, an unset {{ env.X }} does no harm. */
@@ -218,8 +208,12 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	if ((v = str(o, it, "timeout", vars)) && !(s->timeout = seconds(v)))
 		fdie(conf_get(it, "timeout"),
 		    "timeout must be seconds from 0.001 to 2592000");
-	for (k = with ? with->kid : NULL; k; k = k->next)
-		s->env = conf_add(s->env, NULL, withvar(k), k);
+	for (k = with ? with->kid : NULL; k; k = k->next) {	/* JOE_WITH_KEY */
+		s->env = conf_add(s->env, NULL, v = fmt("JOE_WITH_%s=%s", k->key,
+		    k->val), k);
+		for (v += 9; *v != '='; v++)
+			*v = strchr(".- ", *v) ? '_' : toupper((unsigned char)*v);
+	}
 	if (s->path)
 		s->env = conf_add(s->env, NULL, fmt("JOE_WORKFLOW_DIR=%s",
 		    w->wdir), it);

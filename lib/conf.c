@@ -315,8 +315,7 @@ static char *subst(struct node *cfg, const struct node *at, const char *s,
 		sadd(&b, s, p - s - esc);
 		for (v = p + 2; *v == ' '; v++)
 			;
-		len = strspn(v, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+		len = strspn(v, WORDCHARS "-");
 		if (esc || !len || v[len] != '.' || !(q = strstr(v, "}}"))) {
 			sputs(&b, "{{");	/* kept as it is */
 			q = p + 2;
@@ -411,9 +410,8 @@ struct node *conf_env(struct node *env)
 	for (k = env ? env->kid : NULL; k; k = k->next) {
 		if (k->type != 's')
 			fdie(k, "env.%s must be a plain value", k->key);
-		if (!*k->key || strspn(k->key, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(k->key) ||
-		    strchr("0123456789", *k->key))
+		if (!*k->key || k->key[strspn(k->key, WORDCHARS)] ||
+		    isdigit((unsigned char)*k->key))
 			fdie(k, "'%s' is not an environment variable name", k->key);
 	}
 	return env ? env->kid : NULL;
@@ -510,8 +508,7 @@ void conf_emit(FILE *f, struct node *n, int ind)
 		fprintf(f, "%*s", ind, "");
 		if (n->type == 'l')
 			fputs("-", f);
-		else if (k->key[strspn(k->key, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./")] || !*k->key)
+		else if (k->key[strspn(k->key, WORDCHARS "-./")] || !*k->key)
 			quote(f, k->key, 0), fputc(':', f);
 		else
 			fprintf(f, "%s:", k->key);

@@ -9,6 +9,7 @@
 #endif
 
 extern const char *argv0;
+#define WORDCHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
 /* util.c */
 /* fmt ending in ':' adds strerror */
