@@ -14,26 +14,26 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "joe.h"
 
 struct step {
 	char *name, *dir, *uses, *path, *tname, *cwd, **cmd;
-	struct node *tp, *env;	/* its env:, then JOE_WITH_ lines (no key) */
+	struct node *tp, *env;	/* its env:, then JOE_* lines (no key) */
 	int ncmd, always, sel;
 	double timeout;
 };
 
 struct wf {
-	char *path, *name, *dir;
+	char *path, *name, *dir, *wdir;	/* dir: real; wdir: as given */
 	struct step *s;
 	int n;
 };
 
 struct opt {
 	struct node *cfg;
-	char *out, *tname;
+	char *out, *tname, **sel;	/* sel: steps named on the command line */
+	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
 	int keep, verbose, gz, html;
 };
@@ -63,27 +63,36 @@ static double seconds(const char *s)
 
 /* The scalar it.key with {{ }} replaced, or NULL. */
 static char *str(struct opt *o, struct node *it, const char *key,
-    struct node *mx)
+    struct node *vars)
 {
 	char *v = conf_str(it, key);
 
-	return v ? conf_subst(o->cfg, conf_get(it, key), v, mx) : NULL;
+	return v ? conf_subst(o->cfg, conf_get(it, key), v, vars) : NULL;
 }
 
-/* A copy of map it.key with its values substituted. */
+/* A copy of map it.key with its values substituted, those under a secret
+ * key masked from now on; with: a list's items joined by newlines. */
 static struct node *map(struct opt *o, struct node *it, const char *key,
-    struct node *mx)
+    struct node *vars)
 {
-	struct node *m = conf_get(it, key), *k, *c = NULL;
+	struct node *m = conf_get(it, key), *k, *c = NULL, *l, *i;
+	struct str b;
+	char *v;
 
 	if (m && m->type != 'm')
 		fdie(m, "%s must be a mapping", key);
 	for (k = m ? m->kid : NULL; k; k = k->next) {
-		if (k->type != 's')
-			fdie(k, "%s.%s must be a plain value", key, k->key);
-		c = conf_add(c, k->key, conf_subst(o->cfg, k, k->val, mx), k);
+		l = k->type == 'l' && *key == 'w' ? k->kid : k;
+		for (b = (struct str){ 0 }, i = l; i; i = l == k ? NULL : i->next) {
+			if (i->type != 's')
+				fdie(i, "%s.%s must be a plain value%s", key, k->key,
+				    *key == 'w' ? " or a list of them" : "");
+			sputs(&b, i == l ? "" : "\n");
+			sputs(&b, v = conf_subst(o->cfg, i, i->val, vars));
+			sec_add(conf_add(NULL, k->key, v, i), NULL);
+		}
+		c = conf_add(c, k->key, b.s ? b.s : "", k);
 	}
-	sec_add(c, NULL);
 	return c;
 }
 
@@ -128,26 +137,24 @@ static char *worklet(struct wf *w, struct node *at, const char *uses)
 	return xstrdup(p);
 }
 
-/* with: key k as JOE_WITH_KEY=value */
-static char *withvar(struct node *k)
+/* A new step of w named name, or name[k=v,k2=v2] for the matrix values in
+ * vars; selected when the command line names it (or none) or always:, and
+ * where it is not, an unset {{ env.X }} does no harm. */
+static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
+    struct node *vars, char *name)
 {
-	char *v = fmt("JOE_WITH_%s=%s", k->key, k->val), *e;
-
-	for (e = v + 9; *e != '='; e++)
-		*e = strchr(".- ", *e) ? '_' : toupper((unsigned char)*e);
-	return v;
-}
-
-static void addstep(struct opt *o, struct wf *w, struct node *it,
-    struct node *mx, char *name)
-{
-	struct node *k, *with = map(o, it, "with", mx);
-	ENTRY *f, n = { name, NULL };
+	struct node *k;
+	ENTRY *f, n = { NULL, NULL };
 	struct step *s;
-	char *run, *v;
+	char *v;
+	int i, l;
 
+	for (k = vars->kid->next; k; k = k->next)
+		name = fmt("%s%c%s=%s%s", name, k == vars->kid->next ? '[' : ',',
+		    k->key, k->val, k->next ? "" : "]");
+	n.key = name;
 	if (w->n == 1000)	/* matrix instances included */
-		fdie(mx ? conf_get(it, "matrix") : it, "more than 1000 steps");
+		fdie((k = conf_get(it, "matrix")) ? k : it, "more than 1000 steps");
 	w->s = xrealloc(w->s, (w->n + 1) * sizeof *s);
 	s = memset(&w->s[w->n++], 0, sizeof *s);
 	if (!(f = hsearch(n, ENTER)) || f->key != name)
@@ -159,10 +166,30 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	if (strlen(s->dir) > NAME_MAX)
 		fdie(it, "step name too long: directory %.*s... over %d bytes",
 		    16, s->dir, NAME_MAX);
-	run = str(o, it, "run", mx);
-	s->uses = str(o, it, "uses", mx);
+	conf_lax = 0;
+	v = str(o, it, "always", vars);
+	s->always = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
+	if (v && !s->always && strcmp(v, "false") && strcmp(v, "no"))
+		fdie(conf_get(it, "always"), "always must be true or false");
+	o->hit[0] |= s->sel = s->always || !o->nsel;
+	for (i = 0; i < o->nsel; i++)
+		if (!strncmp(o->sel[i], s->name, l = strlen(o->sel[i])) &&
+		    (!s->name[l] || s->name[l] == '['))
+			s->sel = o->hit[i] = 1;
+	conf_lax = !s->sel;
+	return s;
+}
+
+static void addstep(struct opt *o, struct wf *w, struct node *it,
+    struct node *vars, char *name)
+{
+	struct step *s = newstep(o, w, it, vars, name);
+	struct node *k, *with = map(o, it, "with", vars);
+	char *run = str(o, it, "run", vars), *v;
+
+	s->uses = str(o, it, "uses", vars);
 	if (!run == !s->uses)
-		fdie(it, "step %s needs either run: or uses:", name);
+		fdie(it, "step %s needs either run: or uses:", s->name);
 	if (run && with)
 		fdie(conf_get(it, "with"), "with: is for uses: steps");
 	if (!run && conf_get(it, "cwd"))	/* a worklet starts in its step */
@@ -171,31 +198,90 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 		lines(s, run);
 	else
 		s->path = worklet(w, conf_get(it, "uses"), s->uses);
-	s->tname = str(o, it, "transport", mx);
+	s->tname = str(o, it, "transport", vars);
 	s->tp = tp_get(o->cfg, s->tname ? s->tname : o->tname,
 	    conf_get(it, "transport"));
 	s->tname = s->tp->key;
-	s->cwd = str(o, it, "cwd", mx);
-	s->env = map(o, it, "env", mx);
+	s->cwd = str(o, it, "cwd", vars);
+	s->env = map(o, it, "env", vars);
 	conf_env(s->env);
-	if ((v = str(o, it, "timeout", mx)) && !(s->timeout = seconds(v)))
+	if ((v = str(o, it, "timeout", vars)) && !(s->timeout = seconds(v)))
 		fdie(conf_get(it, "timeout"),
 		    "timeout must be seconds from 0.001 to 2592000");
-	v = str(o, it, "always", mx);
-	s->always = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
-	if (v && !s->always && strcmp(v, "false") && strcmp(v, "no"))
-		fdie(conf_get(it, "always"), "always must be true or false");
-	for (k = with ? with->kid : NULL; k; k = k->next)
-		s->env = conf_add(s->env, NULL, withvar(k), k);
+	for (k = with ? with->kid : NULL; k; k = k->next) {	/* JOE_WITH_KEY */
+		s->env = conf_add(s->env, NULL, v = fmt("JOE_WITH_%s=%s", k->key,
+		    k->val), k);
+		for (v += 9; *v != '='; v++)
+			*v = strchr(".- ", *v) ? '_' : toupper((unsigned char)*v);
+	}
+	if (s->path)
+		s->env = conf_add(s->env, NULL, fmt("JOE_WORKFLOW_DIR=%s",
+		    w->wdir), it);
 }
 
-/* One step of the workflow, or one a value of its matrix. */
+/* matrix.exclude or matrix.include: a list of mappings of the matrix's
+ * keys (in vars after workflow.dir) to plain values; an include entry
+ * has all n of them. */
+static struct node *entries(struct node *m, const char *key,
+    struct node *vars, int n)
+{
+	struct node *l = m ? conf_child(m, key) : NULL, *e, *k, *a;
+	int i;
+
+	if (l && l->type != 'l')
+		fdie(l, "matrix.%s must be a list of mappings", key);
+	for (e = l ? l->kid : NULL; e; e = e->next) {
+		if (e->type != 'm')
+			fdie(e, "matrix.%s must be a list of mappings", key);
+		for (i = 0, k = e->kid; k; k = k->next, i++)
+			if (!(a = conf_child(vars, k->key)) || a == vars->kid)
+				fdie(k, "matrix.%s: '%s' is not a key of the "
+				    "matrix", key, k->key);
+			else if (k->type != 's')
+				fdie(k, "matrix values must be plain values");
+		if (*key == 'i' && i < n)
+			fdie(e, "matrix.include: an entry needs every key of "
+			    "the matrix");
+	}
+	return l;
+}
+
+/* Step it for each combination of the values of its matrix lists from a
+ * on (in vars, the values so far), but those matrix.exclude names. */
+static void combos(struct opt *o, struct wf *w, struct node *it,
+    struct node *vars, struct node *a)
+{
+	struct node *m = conf_get(it, "matrix"), *e, *k;
+	static long tried;
+
+	if (a) {
+		for (k = conf_child(m, a->key)->kid; k; k = k->next) {
+			if (k->type != 's')
+				fdie(k, "matrix values must be plain values");
+			a->val = k->val;
+			combos(o, w, it, vars, a->next);
+		}
+		return;
+	}
+	if (m && ++tried > 1000000)
+		fdie(m, "more than 1000000 matrix combinations in a run");
+	for (e = m ? conf_child(m, "exclude") : NULL, e = e ? e->kid : NULL; e;
+	    e = e->next) {
+		for (k = e->kid; k && !strcmp(conf_child(vars, k->key)->val,
+		    k->val);)
+			k = k->next;
+		if (!k)
+			return;
+	}
+	addstep(o, w, it, vars, conf_str(it, "name"));
+}
+
+/* One step of the workflow, or one for each combination of its matrix. */
 static void item(struct opt *o, struct wf *w, struct node *it)
 {
-	struct node *m = conf_get(it, "matrix"), *k, *mx, *l[16], *c[16];
-	struct str nm;
+	struct node *m = conf_get(it, "matrix"), *k, *vars, *a, *in;
 	char *name;
-	int i, n;
+	int i, n = 0;
 
 	if (it->type != 'm')
 		fdie(it, "a step must be a mapping");
@@ -207,36 +293,23 @@ static void item(struct opt *o, struct wf *w, struct node *it)
 	}
 	if (!(name = conf_str(it, "name")) || !*name)
 		fdie(it, "a step needs a name");
-	if (!m) {
-		addstep(o, w, it, NULL, name);
-		return;
-	}
-	if (m->type != 'm' || !m->kid)
-		fdie(m, "matrix must map names to lists of values");
-	for (n = 0, k = m->kid; k; k = k->next, n++) {
-		if (k->type != 'l' || !k->kid || n == 16)
+	vars = conf_add(NULL, "workflow.dir", w->wdir, it);
+	for (k = m && m->type == 'm' ? m->kid : NULL; k; k = k->next) {
+		if (!strcmp(k->key, "exclude") || !strcmp(k->key, "include"))
+			continue;
+		if (k->type != 'l' || !k->kid || n++ == 16)
 			fdie(k, "matrix.%s must be a list of values", k->key);
-		l[n] = k;
-		c[n] = k->kid;
+		vars = conf_add(vars, k->key, NULL, k);
 	}
-	for (;;) {
-		memset(&nm, 0, sizeof nm);
-		sputs(&nm, name);
-		for (i = 0, mx = NULL; i < n; i++) {
-			if (c[i]->type != 's')
-				fdie(c[i], "matrix values must be plain values");
-			sputs(&nm, i ? "," : "[");
-			sputs(&nm, l[i]->key);
-			sputs(&nm, "=");
-			sputs(&nm, c[i]->val);
-			mx = conf_add(mx, l[i]->key, c[i]->val, c[i]);
-		}
-		sputs(&nm, "]");
-		addstep(o, w, it, mx, nm.s);
-		for (i = n - 1; i >= 0 && !(c[i] = c[i]->next); i--)
-			c[i] = l[i]->kid;
-		if (i < 0)
-			break;
+	if (m && !n)
+		fdie(m, "matrix must map names to lists of values");
+	entries(m, "exclude", vars, n);
+	combos(o, w, it, vars, vars->kid->next);
+	for (k = (in = entries(m, "include", vars, n)) ? in->kid : NULL; k;
+	    k = k->next) {
+		for (a = vars->kid->next; a; a = a->next)
+			a->val = conf_child(k, a->key)->val;
+		addstep(o, w, it, vars, name);
 	}
 }
 
@@ -254,6 +327,12 @@ static struct wf *load(struct opt *o, const char *path)
 	w->path = xstrdup(path);
 	w->dir = xstrdup(realpath(path, p) ? p : ".");
 	*strrchr(w->dir, '/') = 0;
+	while (!strncmp(path, "./", 2))
+		path += 2;
+	w->wdir = *path == '/' ? xstrdup(path) :
+	    fmt("%s/%s", getcwd(p, sizeof p) ? p : ".", path);
+	b = strrchr(w->wdir, '/');
+	b[b == w->wdir] = 0;
 	b = strrchr(path, '/');
 	w->name = xstrdup(b ? b + 1 : path);
 	if ((b = strstr(w->name, ".workflow")) && !b[9])
@@ -333,7 +412,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		for (i = 0, k = s->env ? s->env->kid : NULL; k; k = k->next)
 			env[i++] = k->key ? fmt("%s=%s", k->key, k->val) : k->val;
 		env[i++] = fmt("JOE_OUTPUT=%s", out);
-		env[i++] = fmt("JOE_CONFIG=%s", sec_file(o->cfg));
+		env[i++] = fmt("JOE_CONFIG=%s", sec_file(o->cfg, s->env));
 		env[i++] = fmt("JOE_STEP=%s", s->dir);
 		env[i++] = fmt("JOE_TRANSPORT=%s", s->tname);
 		env[i] = NULL;
@@ -354,40 +433,20 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 	return st;
 }
 
-/* -z: the step's command logs compressed, each replaced by NAME.gz once
- * that is whole (a log a killed run leaves stays as it is). */
+/* -z: the step's command logs compressed by gzip(1), each replaced by
+ * NAME.gz once that is whole (a log a killed run leaves stays as it is). */
 static void gzlogs(const char *out, const char *step)
 {
-	char *dir = fmt("%s/%s", out, step), *p, *z, buf[65536];
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	ssize_t n = 0;
-	gzFile f;
-	int fd;
+	char *argv[] = { "sh", "-c", "set -- cmd-*.log; [ ! -e \"$1\" ] || "
+	    "exec gzip -- \"$@\"", NULL };
+	struct job j = { 0 };
 
-	while (d && (e = readdir(d))) {
-		n = strlen(e->d_name);
-		if (strncmp(e->d_name, "cmd-", 4) || n < 8 ||
-		    strcmp(e->d_name + n - 4, ".log"))
-			continue;
-		p = fmt("%s/%s", dir, e->d_name);
-		z = fmt("%s.gz", p);
-		fd = open(p, O_RDONLY | O_CLOEXEC);
-		f = fd < 0 ? NULL : gzopen(z, "wb");
-		while (f && (n = read(fd, buf, sizeof buf)) > 0 &&
-		    gzwrite(f, buf, n) == n)
-			;
-		if (!f || (gzclose(f) != Z_OK) | (n != 0))
-			warn("cannot compress %s:", p), unlink(z);
-		else
-			unlink(p);
-		if (fd >= 0)
-			close(fd);
-		free(p), free(z);
-	}
-	if (d)
-		closedir(d);
-	free(dir);
+	j.argv = argv;
+	j.dir = fmt("%s/%s", out, step);
+	j.log = -1;
+	j.echo = j.split = 1;
+	if (spawn(&j))
+		warn("cannot compress the logs of %s", step);
 }
 
 /* After a run: its metrics and tests extracted, the text report printed
@@ -507,8 +566,8 @@ int main(int argc, char **argv)
 	struct step *s;
 	struct stat sb;
 	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
-	char **sel = xmalloc(argc * sizeof *sel), *e;
-	int c, i, k, ncf = 0, ndf = 0, nsel = 0, nw = 0, dry = 0, rc = 0, hit;
+	char *e;
+	int c, i, k, ncf = 0, ndf = 0, nw = 0, dry = 0, rc = 0;
 	int shell = 0;
 	struct str b = { 0 };
 
@@ -551,32 +610,24 @@ int main(int argc, char **argv)
 			usage(2);
 		return one(&o, argc - optind, argv + optind);
 	}
-	for (i = optind; i < argc; i++) {
-		e = argv[i];
-		k = strlen(e);
-		if ((k > 9 && !strcmp(e + k - 9, ".workflow")) ||
-		    (!stat(e, &sb) && S_ISDIR(sb.st_mode)))
-			addwf(&o, &w, &nw, e);
-		else
-			sel[nsel++] = e;
+	o.sel = xmalloc(argc * sizeof *o.sel);
+	o.hit = memset(xmalloc(argc * sizeof *o.hit), 0, argc * sizeof *o.hit);
+	for (i = optind; i < argc; i++) {	/* steps first, for load() */
+		k = strlen(e = argv[i]);
+		if ((k <= 9 || strcmp(e + k - 9, ".workflow")) &&
+		    (stat(e, &sb) || !S_ISDIR(sb.st_mode)))
+			o.sel[o.nsel++] = e, argv[i] = NULL;
 	}
+	for (i = optind; i < argc; i++)
+		if (argv[i])
+			addwf(&o, &w, &nw, argv[i]);
 	if (!nw)
 		addwf(&o, &w, &nw, ".");
 	if (o.out && nw > 1)
 		die(2, "-o takes one workflow, not %d", nw);
-	for (k = 0; k < (nsel ? nsel : 1); k++) {
-		for (hit = i = 0; i < nw; i++)
-			for (c = 0; c < w[i]->n; c++) {
-				s = &w[i]->s[c];
-				s->sel |= s->always;	/* a teardown runs */
-				e = nsel ? sel[k] : s->name;
-				if (!strcmp(e, s->name) || (!strncmp(e, s->name,
-				    strlen(e)) && s->name[strlen(e)] == '['))
-					s->sel = hit = 1;
-			}
-		if (!hit)
-			die(2, "no step named %s", nsel ? sel[k] : "at all");
-	}
+	for (k = 0; k < (o.nsel ? o.nsel : 1); k++)
+		if (!o.hit[k])
+			die(2, "no step named %s", o.nsel ? o.sel[k] : "at all");
 	for (i = 0; i < nw && dry; i++)
 		for (c = 0; c < w[i]->n; c++)
 			for (s = &w[i]->s[c], k = 0; s->sel && k < (s->path ? 1 :

@@ -14,6 +14,8 @@
 
 enum { MAXDEPTH = 64, MAXVAL = 1 << 20 };
 
+int conf_lax;
+
 void fdie(const struct node *at, const char *f, ...)
 {
 	va_list ap;
@@ -67,7 +69,7 @@ static struct node **sorted(struct node *m)
 	return m->idx;
 }
 
-static struct node *child(struct node *m, const char *key)
+struct node *conf_child(struct node *m, const char *key)
 {
 	struct node **k = sorted(m);
 
@@ -233,7 +235,7 @@ struct node *conf_get(struct node *n, const char *path)
 
 	for (c = strtok(p, "."); n && c; c = strtok(NULL, ".")) {
 		if (n->type == 'm') {
-			n = child(n, c);
+			n = conf_child(n, c);
 			continue;
 		}
 		i = strtol(c, &end, 10);
@@ -262,7 +264,7 @@ static void merge(struct node *dst, struct node *src)
 		tail = &(*tail)->next;
 	for (k = src->kid; k; k = nk) {
 		nk = k->next;
-		if (!(d = child(dst, k->key)))
+		if (!(d = conf_child(dst, k->key)))
 			*tail = k, tail = &k->next, k->next = NULL;
 		else if (d->type == 'm' && k->type == 'm')
 			merge(d, k);
@@ -297,39 +299,50 @@ static void define(struct node *cfg, const char *def)
 	merge(cfg, top);
 }
 
-/* s substituted, or NULL and *need: a config value to substitute first */
+/* s substituted, or NULL and *need: a config value to substitute first.
+ * A name is dotted, its first part a word; vars: a list of other names. */
 static char *subst(struct node *cfg, const struct node *at, const char *s,
-    struct node *mx, struct node **need)
+    struct node *vars, struct node **need)
 {
 	struct str b = { 0 };
 	const char *p, *q, *v;
 	struct node *n;
 	char *name;
-	int len;
+	int len, esc;
 
-	for (; (p = strstr(s, "{{")) && (q = strstr(p, "}}")); s = q + 2) {
+	for (; (p = strstr(s, "{{")); s = q) {
+		esc = p > s && p[-1] == '\\';
+		sadd(&b, s, p - s - esc);
 		for (v = p + 2; *v == ' '; v++)
 			;
-		for (len = q - v; len && v[len - 1] == ' '; len--)
+		len = strspn(v, WORDCHARS "-");
+		if (esc || !len || v[len] != '.' || !(q = strstr(v, "}}"))) {
+			sputs(&b, "{{");	/* kept as it is */
+			q = p + 2;
+			continue;
+		}
+		for (len = q - v, q += 2; len && v[len - 1] == ' '; len--)
 			;
 		name = fmt("%.*s", len, v);
+		n = NULL;
 		if (!strncmp(name, "env.", 4))
-			v = getenv(name + 4);
-		else if (!strncmp(name, "config.", 7) ||
-		    !strncmp(name, "matrix.", 7)) {
-			n = conf_get(*name == 'c' ? cfg : mx, name + 7);
-			if (n && n->type != 's')
-				fdie(at, "%s is not a plain value", name);
-			if (n && *name == 'c' && n->busy != 2)
-				return *need = n, NULL;	/* with a leak */
+			v = (v = getenv(name + 4)) || !conf_lax ? v : "";
+		else if (!strncmp(name, "config.", 7))
+			n = conf_get(cfg, name + 7);
+		else if (strncmp(name, "matrix.", 7) && strncmp(name, "workflow.", 9))
+			fdie(at, "unknown name '%s' (not env, config, matrix or "
+			    "workflow; \\{{ keeps it as it is)", name);
+		else
+			n = vars ? conf_child(vars, name + 7 * (*name == 'm')) : NULL;
+		if (n && n->type != 's')
+			fdie(at, "%s is not a plain value", name);
+		if (n && *name == 'c' && n->busy != 2)
+			return *need = n, NULL;	/* with a leak */
+		if (*name != 'e')
 			v = n ? n->val : NULL;
-		} else
-			v = p = q + 2;
 		if (!v)
 			fdie(at, "unknown name %s", name);
-		sadd(&b, s, p - s);
-		if (v != p)
-			sputs(&b, v);
+		sputs(&b, v);
 		if (b.n > MAXVAL)
 			fdie(at, "this value grows past 1 MiB through {{ }}");
 		free(name);
@@ -363,25 +376,25 @@ static void resolve(struct node *cfg, struct node *n)
 	free(st);
 }
 
-/* s with each {{ env.NAME }}, {{ config.a.b }}, {{ matrix.KEY }} replaced;
- * any other {{ ... }} is left alone (Go templates, Jinja). */
+/* s with each {{ env.NAME }}, {{ config.a.b }} and name of vars replaced;
+ * \{{ and a {{ not followed by a dotted name are kept (Go templates). */
 char *conf_subst(struct node *cfg, const struct node *at, const char *s,
-    struct node *mx)
+    struct node *vars)
 {
 	struct node *need;
 	char *v;
 
-	while (!(v = subst(cfg, at, s, mx, &need)))
+	while (!(v = subst(cfg, at, s, vars, &need)))
 		resolve(cfg, need);
 	return v;
 }
 
 static struct node *addmap(struct node *m, const char *key)
 {
-	struct node *n = child(m, key);
+	struct node *n = conf_child(m, key);
 
 	if (!n)
-		(n = child(conf_add(m, key, NULL, m), key))->type = 'm';
+		(n = conf_child(conf_add(m, key, NULL, m), key))->type = 'm';
 	if (n->type != 'm')
 		fdie(n, "%s must be a mapping", key);
 	return n;
@@ -397,9 +410,8 @@ struct node *conf_env(struct node *env)
 	for (k = env ? env->kid : NULL; k; k = k->next) {
 		if (k->type != 's')
 			fdie(k, "env.%s must be a plain value", k->key);
-		if (!*k->key || strspn(k->key, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(k->key) ||
-		    strchr("0123456789", *k->key))
+		if (!*k->key || k->key[strspn(k->key, WORDCHARS)] ||
+		    isdigit((unsigned char)*k->key))
 			fdie(k, "'%s' is not an environment variable name", k->key);
 	}
 	return env ? env->kid : NULL;
@@ -459,8 +471,9 @@ void conf_print(FILE *f, struct node *n, const char *prefix)
 }
 
 /* s double-quoted; what YAML would not read back as it is, escaped:
- * controls, the line breaks NEL, LS and PS; s not UTF-8: as !bytes. */
-static void quote(FILE *f, const char *s)
+ * controls, the line breaks NEL, LS and PS; s not UTF-8: as !bytes; a
+ * value's {{ as \{{, since it is substituted already. */
+static void quote(FILE *f, const char *s, int val)
 {
 	const char *p;
 	unsigned c;
@@ -473,7 +486,9 @@ static void quote(FILE *f, const char *s)
 	for (; *s; s += n) {
 		if (raw || !(n = utf8(s, &c)))
 			n = 1, c = *s & 0xff;
-		if (c == '"' || c == '\\')
+		if (val && c == '{' && s[1] == '{')
+			fputs("\\\\{{", f), n = 2;
+		else if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c < ' ' || (c >= 0x7f && (raw || c < 0xa0)) ||
 		    (c | 1) == 0x2029 || (c | 1) == 0xffff)
@@ -493,13 +508,12 @@ void conf_emit(FILE *f, struct node *n, int ind)
 		fprintf(f, "%*s", ind, "");
 		if (n->type == 'l')
 			fputs("-", f);
-		else if (k->key[strspn(k->key, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./")] || !*k->key)
-			quote(f, k->key), fputc(':', f);
+		else if (k->key[strspn(k->key, WORDCHARS "-./")] || !*k->key)
+			quote(f, k->key, 0), fputc(':', f);
 		else
 			fprintf(f, "%s:", k->key);
 		if (k->type == 's')
-			fputc(' ', f), quote(f, sec_mask(k->val)), fputc('\n', f);
+			fputc(' ', f), quote(f, sec_mask(k->val), 1), fputc('\n', f);
 		else if (!k->kid)
 			fputs(k->type == 'm' ? " {}\n" : " []\n", f);
 		else

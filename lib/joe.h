@@ -9,6 +9,7 @@
 #endif
 
 extern const char *argv0;
+#define WORDCHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
 /* util.c */
 /* fmt ending in ':' adds strerror */
@@ -46,12 +47,14 @@ __attribute__((noreturn)) void fdie(const struct node *at,
 struct node *conf_load(const char *path);
 struct node *conf_config(char **files, int nfile, char **defs, int ndef);
 struct node *conf_get(struct node *n, const char *path);
+struct node *conf_child(struct node *m, const char *key);	/* no dots */
 char *conf_str(struct node *n, const char *path);	/* scalar or NULL */
 struct node *conf_env(struct node *env);	/* checked; its first kid */
 struct node *conf_add(struct node *map, const char *key, char *val,
     const struct node *at);	/* map NULL: a new one */
+extern int conf_lax;	/* an unset {{ env.X }} is "", not an error */
 char *conf_subst(struct node *cfg, const struct node *at, const char *s,
-    struct node *matrix);
+    struct node *vars);	/* vars: a list of other names and values */
 void conf_print(FILE *f, struct node *n, const char *prefix);
 void conf_emit(FILE *f, struct node *n, int indent);
 
@@ -85,7 +88,8 @@ void sec_init(struct node *cfg);		/* the config's, the environment's */
 void sec_add(struct node *n, const char *key);	/* n's under a secret key */
 size_t sec_span(char *b, size_t *n, size_t end, size_t cap);
 char *sec_mask(const char *s);			/* a new string */
-char *sec_file(struct node *cfg);	/* the real config, private */
+char *sec_file(struct node *cfg, struct node *env);	/* the real config
+			 * with env over its env, private */
 
 /* rec.c: run directory records */
 extern int rec_lost;	/* a record or a log could not be written whole */

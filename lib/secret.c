@@ -138,26 +138,42 @@ static void unpriv(void)
 	unlink(priv);
 }
 
-/* The config with its secrets, for a worklet's JOE_CONFIG: a file only we
- * can read in $XDG_RUNTIME_DIR, $TMPDIR or /tmp, removed when we exit (a
- * run killed by SIGKILL leaves it). */
-char *sec_file(struct node *cfg)
+/* The config with its secrets and env's variables (those with a key) over
+ * its env, for a worklet's JOE_CONFIG: a file only we can read in
+ * $XDG_RUNTIME_DIR, $TMPDIR or /tmp, rewritten for each worklet, removed
+ * when we exit (a run killed by SIGKILL leaves it). */
+char *sec_file(struct node *cfg, struct node *env)
 {
 	const char *t = getenv("XDG_RUNTIME_DIR");
+	struct node *e = conf_get(cfg, "env"), *m = NULL, *k, *d, *was = NULL;
 	size_t n = nsec;
 	FILE *f;
 	int fd;
 
-	if (priv)
-		return priv;
-	if (!t || !*t)
-		t = getenv("TMPDIR");
-	priv = fmt("%s/joe-config-XXXXXX", t && *t ? t : "/tmp");
-	if ((fd = mkstemp(priv)) < 0 || !(f = fdopen(fd, "w")))
+	if (!priv) {
+		t = t && *t ? t : getenv("TMPDIR");
+		priv = fmt("%s/joe-config-XXXXXX", t && *t ? t : "/tmp");
+		if ((fd = mkstemp(priv)) < 0 || close(fd))
+			die(1, "cannot create %s:", priv);
+		atexit(unpriv);
+	}
+	for (k = e ? e->kid : NULL; k; k = k->next)
+		m = conf_add(m, k->key, k->val, k);
+	for (k = env ? env->kid : NULL; k; k = k->next)
+		if (k->key && (d = conf_get(m, k->key)))
+			d->val = k->val;
+		else if (k->key)
+			m = conf_add(m, k->key, k->val, k);
+	if (!(f = fopen(priv, "w")))
 		die(1, "cannot create %s:", priv);
-	atexit(unpriv);
 	nsec = 0;	/* written as it is */
+	if (e)
+		was = e->kid, e->kid = m ? m->kid : NULL, e->idx = NULL;
 	conf_emit(f, cfg, 0);
+	if (e)
+		e->kid = was, e->idx = NULL;
+	else if (m)
+		fputs("env:\n", f), conf_emit(f, m, 2);
 	nsec = n;
 	if (fclose(f))
 		die(1, "cannot write %s:", priv);

@@ -153,8 +153,7 @@ void sputs(struct str *b, const char *s)
 
 void squote(struct str *b, const char *s)
 {
-	if (*s && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789_@%+=:,./-")]) {
+	if (*s && !s[strspn(s, WORDCHARS "@%+=:,./-")]) {
 		sputs(b, s);
 		return;
 	}
