@@ -11,10 +11,8 @@ SU=$BATS_TEST_DIRNAME/fixtures/suites
 
 # cfg [YAML]...: c.config: the transports box and local, and TMPDIR on the
 # target in $T (to see that nothing is left there); YAML lines added
-# under env. The worklet's own TMPDIR is ./ltmp. PATH without bats'
-# libexec directory, which would be found first for "bats" on local.
+# under env. The worklet's own TMPDIR is ./ltmp.
 cfg() {
-	PATH=$(echo "$PATH" | tr : '\n' | grep -v bats-core | paste -sd:)
 	T=$FIX/remote/tmp$BATS_TEST_NUMBER
 	rm -rf "$T" && mkdir -m 777 "$T"
 	mkdir -p ltmp
@@ -70,7 +68,7 @@ log() {
 	cfg
 	ct box "path: $SU/bats
 filter: two
-collect: [logs]"
+collect: logs"
 	[ "$status" = 0 ]
 	[ "$(grep -c '<testcase ' out/01-t/report.xml)" = 2 ]
 	! grep -q '<failure' out/01-t/report.xml
@@ -174,7 +172,7 @@ args: [x, y  z]"
 	for tr in box local; do
 		ct $tr "runner: exec
 path: $SU/exec
-args: [a]"
+args: a"
 		[ "$status" = 1 ]
 		cd out/01-t
 		[ "$(ls *.tap | xargs)" = "fail.sh.tap pass.sh.tap skip.sh.tap" ]
@@ -205,7 +203,7 @@ path: $SU/exec/skip.sh"
 	cfg
 	ct box "runner: junit
 path: $SU/junit/run.sh
-args: [res.xml]
+args: res.xml
 junit: res.xml"
 	[ "$status" = 1 ]
 	xmllint --noout out/01-t/junit.xml
@@ -238,7 +236,7 @@ junit: none.xml"
 	chmod -R a+rwX "$FIX/remote/suite"
 	ct box "path: $FIX/remote/suite/two.bats
 remote: true
-collect: [logs/two.txt]"
+collect: logs/two.txt"
 	[ "$status" = 0 ]
 	[ "$(grep -c '<testcase ' out/01-t/report.xml)" = 2 ]
 	[ "$(cat out/01-t/two.txt)" = collected ]
@@ -262,7 +260,7 @@ path: $SU/pytest"
 	cfg
 	ct box "runner: junit
 path: $SU/junit
-args: [no-such-producer]
+args: no-such-producer
 junit: x.xml"
 	[ "$status" = 1 ]
 	log | grep -qx 'core.test: no-such-producer not found on box'
@@ -311,4 +309,40 @@ junit: x.xml"
 	run joe run -c ../c.config -o out ../wf/w.workflow
 	[ "$status" = 0 ]
 	[ "$(grep -c '<testcase ' out/01-t/report.xml)" = 2 ]
+}
+
+@test "a relative path found in no workflow directory is looked for in the packages" {
+	cfg
+	mkdir -p p/mine
+	cp "$SU/bats/two.bats" p/mine/
+	JOE_PATH=$PWD/p ct box "path: mine/two.bats"
+	[ "$status" = 0 ]
+	[ "$(grep -c '<testcase ' out/01-t/report.xml)" = 2 ]
+	ct box "path: mine/none.bats"
+	[ "$status" = 1 ]
+	[ "$(log)" = "core.test: with.path: 'mine/none.bats': no such file or directory" ]
+}
+
+@test "the core example's tests step passes over ssh" {
+	cfg "LC_ALL: C"
+	run joe run -c c.config -t box -o out "$TOP/pkgs/core/example.workflow" tests
+	[ "$status" = 0 ]
+	[ "$(cut -f1,3 out/steps.tsv | xargs)" = "06-tests pass 07-cleanup pass" ]
+	[ "$(grep -c '<testcase ' out/06-tests/report.xml)" = 4 ]
+	grep -q '<skipped>an example of a skipped test</skipped>' out/06-tests/report.xml
+	clean
+}
+
+@test "pkgs/core/example-tests.workflow over ssh: bats, pytest and exec suites, each with a failure" {
+	cfg
+	run joe run -k -c c.config -t box -o out "$TOP/pkgs/core/example-tests.workflow"
+	[ "$status" = 1 ]
+	[ "$(cut -f1,3 out/steps.tsv | xargs)" = "01-bats fail 02-pytest fail 03-exec fail" ]
+	[ "$(grep -c '<failure' out/01-bats/report.xml)" = 1 ]
+	grep -q '<failure message="AssertionError: the list is one short' out/02-pytest/junit.xml
+	grep -q '<skipped type="pytest.xfail" message="an example of a known bug"' out/02-pytest/junit.xml
+	grep -qx 'not ok 1 - fails.sh in [0-9]*ms' out/03-exec/fails.sh.tap
+	grep -qx '# expected 3 files, found 2' out/03-exec/fails.sh.tap
+	[ "$(cut -f7 out/commands.tsv | sort -u | xargs)" = "box local" ]
+	clean
 }

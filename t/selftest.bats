@@ -4,14 +4,10 @@
 load helper
 load sshd
 
-# PATH without bats' libexec directory, which the tests' bats puts first
-# and where "bats" would be found on transport local.
+# helper.bash's set-up, and TMPDIR in ./tmp to see that nothing is left.
+eval "helper_$(declare -f setup)"
 setup() {
-	PATH="$TOP:$(echo "$PATH" | tr : '\n' | grep -v bats-core | paste -sd:)"
-	unset JOE_CONFIG JOE_PATH JOE_OUTPUT JOE_STEP JOE_TRANSPORT
-	export HOME="$BATS_TEST_TMPDIR/home"
-	mkdir -p "$HOME"
-	cd "$BATS_TEST_TMPDIR"
+	helper_setup
 	mkdir tmp
 	export TMPDIR=$PWD/tmp
 }
@@ -83,7 +79,7 @@ usage: joe selftest [-c config]... [-t transport] [package]..." ]
 	[ "$output" = "joe-run: cannot open missing.config: No such file or directory" ]
 	run -2 joe selftest -t nowhere core
 	[ "$output" = "joe-run: no transport 'nowhere' in the config" ]
-	run -0 joe selftest -h
+	run -0 joe selftest -h 2>/dev/null
 	[ "$output" = "usage: joe selftest [-c config]... [-t transport] [package]..." ]
 	[ -z "$(ls -A tmp)" ]
 }
