@@ -346,3 +346,16 @@ junit: x.xml"
 	[ "$(cut -f7 out/commands.tsv | sort -u | xargs)" = "box local" ]
 	clean
 }
+
+@test "a step timeout ends the suite on the target and still removes the scratch directory" {
+	cfg
+	printf 'steps:\n- {name: t, transport: box, timeout: 3, uses: core.test, with: {runner: tap, path: %s}}\n' \
+		"$SU/slow" > w.workflow
+	run joe run -c c.config -o out w.workflow
+	[ "$status" = 1 ]
+	[ "$(cut -f3 out/steps.tsv)" = timeout ]
+	[ "$(tail -n 2 out/commands.tsv | cut -f3,8 | sed 's/-test\..*//')" = "pass	rm -rf $T/joe
+timeout	core.test" ]
+	gone "sleep 4321"
+	clean
+}
