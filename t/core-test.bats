@@ -156,6 +156,16 @@ ok 2 - two" ]
 	clean
 }
 
+@test "tap: a Bail out! fails the run, though every point passed" {
+	cfg
+	ct box "runner: tap
+path: $SU/bail"
+	[ "$status" = 1 ]
+	[ "$(cat out/01-t/cmd-01.log)" = "core.test: bail.sh.tap: bailed out
+core.test: 1 tests, 0 failed" ]
+	clean
+}
+
 @test "tap: filter on the names, args to each, TODO only: exit 0" {
 	cfg
 	ct box "runner: tap
@@ -285,6 +295,7 @@ junit: x.xml"
 	runner: junit\npath: $SU/junit|junit: missing for runner junit
 	runner: junit\npath: $SU/junit\njunit: x\nfilter: a|filter: not for runner junit
 	runner: junit\npath: $SU/junit\njunit: x\nparallel: 2|parallel: not for runner junit
+	runner: exec\npath: $SU/exec\nparallel: 2|parallel: not for runner exec
 	path: $SU/bats\nfilters: a|filters: not a key of core.test
 	EOF
 	clean
