@@ -79,7 +79,7 @@ usage: joe selftest [-c config]... [-t transport] [package]..." ]
 	[ "$output" = "joe-run: cannot open missing.config: No such file or directory" ]
 	run -2 joe selftest -t nowhere core
 	[ "$output" = "joe-run: no transport 'nowhere' in the config" ]
-	run -0 joe selftest -h 2>/dev/null
+	run -0 sh -c 'joe selftest -h 2>/dev/null'
 	[ "$output" = "usage: joe selftest [-c config]... [-t transport] [package]..." ]
 	[ -z "$(ls -A tmp)" ]
 }
