@@ -26,9 +26,10 @@ CMDS = joe joe-run joe-config joe-put joe-get joe-extract joe-analyse joe-report
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db \
 	time git procps passwd openssh-client openssh-server util-linux tar bc fio \
-	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat
+	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
+	python3-pytest
 
-all: $(CMDS)
+all: $(CMDS) joe-selftest
 
 # Rebuild everything when the flags change (SANITIZE, STATIC, PREFIX).
 .flags: FORCE
@@ -45,12 +46,16 @@ $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
 joe-extract: LDLIBS += -lexpat
 
+# joe selftest is a sh script that needs to know where packages install.
+joe-selftest: cmd/joe-selftest .flags
+	sed 's|@PKGDIR@|$(PKGDIR)|' cmd/joe-selftest > $@ && chmod +x $@
+
 # One-shot commands let exit free what they allocated, so leak reports
 # are noise; every other ASan or UBSan finding fails the test it is in.
 check: all
 	mandoc -Tlint -Wwarning man/*.[0-9]
 	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
-		UBSAN_OPTIONS=print_stacktrace=1 t/run $(filter-out t/guest.bats,$(wildcard t/*.bats))
+		UBSAN_OPTIONS=print_stacktrace=1 t/run $(filter-out t/guest%,$(wildcard t/*.bats))
 
 # The QEMU guest tests: the test guest is built once (Debian packages,
 # cached in t/fixtures/guest/cache), then booted under TCG.
@@ -59,7 +64,7 @@ guest:
 
 check-guest: all guest
 	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
-		UBSAN_OPTIONS=print_stacktrace=1 t/run t/guest.bats
+		UBSAN_OPTIONS=print_stacktrace=1 t/run $(wildcard t/guest*.bats)
 
 bench: all guest
 	bench/run
@@ -70,12 +75,14 @@ run: all
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(PKGDIR) \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7
 	cp joe $(DESTDIR)$(BINDIR)/
-	cp $(filter-out joe,$(CMDS)) $(DESTDIR)$(LIBEXECDIR)/
+	cp $(filter-out joe,$(CMDS)) joe-selftest $(DESTDIR)$(LIBEXECDIR)/
 	cp -R pkgs/. $(DESTDIR)$(PKGDIR)/
 	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	cp man/*.7 $(DESTDIR)$(MANDIR)/man7/
 
 deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) sh -c \
@@ -110,7 +117,7 @@ analyze:
 		$(ANALYZE) $(CPPFLAGS) -c -o /dev/null $$f || exit 1; done
 
 clean:
-	rm -f $(CMDS) cmd/*.o lib/*.o lib/libjoe.a .flags
+	rm -f $(CMDS) joe-selftest cmd/*.o lib/*.o lib/libjoe.a .flags
 
 FORCE:
 .PHONY: all bench check check-guest guest run install deps clean FORCE \

@@ -11,16 +11,22 @@ load helper
 	[ -x p/share/joe/pkgs/core/sysinfo ]
 	[ -e p/share/man/man1/joe-run.1 ]
 	[ -e p/share/man/man5/joe-run.5 ]
+	[ -x p/libexec/joe/joe-selftest ]
+	[ -e p/share/man/man7/joe-packages.7 ]
 	rm -rf src
 	mkdir lab && cd lab
 	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" joe -s
+	# joe selftest finds the installed packages
+	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run joe selftest core
+	[ "$status" = 0 ]
+	[ "${lines[1]}" = "ok 1 - selftest 01-core" ]
 	printf -- '- {name: tap, run: "echo 1..1; echo ok 1 - fine"}\n- {name: kv, extract: kv, run: "echo lat= 5 us"}\n' >> example.workflow
 	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run joe run -o out
 	[ "$status" = 0 ]
 	[ -s out/02-sysinfo/uname.txt ]
-	grep -q '^08-kv.*lat' out/metrics.tsv
-	grep -q '^07-tap.*fine' out/tests.tsv
-	[ "${lines[-1]}" = "out: 8 passed, 0 failed, 0 skipped" ]
+	grep -q '^09-kv.*lat' out/metrics.tsv
+	grep -q '^08-tap.*fine' out/tests.tsv
+	[ "${lines[-1]}" = "out: 9 passed, 0 failed, 0 skipped" ]
 	[[ "$output" != *"cannot run"* ]]
 	# joe-run called directly finds its siblings through its own place
 	# (the worklet finds joe on the PATH)
@@ -29,7 +35,7 @@ load helper
 	grep -q lat direct/metrics.tsv
 	grep -q fine direct/tests.tsv
 	[ -s direct/report.html ]
-	[ "${lines[-1]}" = "direct: 8 passed, 0 failed, 0 skipped" ]
+	[ "${lines[-1]}" = "direct: 9 passed, 0 failed, 0 skipped" ]
 	# a run whose report cannot be made does not exit 0
 	chmod -x ../p/libexec/joe/joe-report
 	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run ../p/libexec/joe/joe-run -o noreport

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Passes: exit status 0.
+uname -s
