@@ -185,7 +185,7 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 {
 	struct step *s = newstep(o, w, it, vars, name);
 	struct node *k, *with = map(o, it, "with", vars);
-	char *run = str(o, it, "run", vars), *v;
+	char *run = str(o, it, "run", vars), *v, *e;
 
 	s->uses = str(o, it, "uses", vars);
 	if (!run == !s->uses)
@@ -209,14 +209,19 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 		fdie(conf_get(it, "timeout"),
 		    "timeout must be seconds from 0.001 to 2592000");
 	for (k = with ? with->kid : NULL; k; k = k->next) {	/* JOE_WITH_KEY */
-		s->env = conf_add(s->env, NULL, v = fmt("JOE_WITH_%s=%s", k->key,
+		s->env = conf_add(s->env, NULL, e = fmt("JOE_WITH_%s=%s", k->key,
 		    k->val), k);
-		for (v += 9; *v != '='; v++)
+		for (v = e + 9; *v != '='; v++)
 			*v = strchr(".- ", *v) ? '_' : toupper((unsigned char)*v);
+		s->env = conf_add(s->env, NULL, fmt("JOE_AT_%.*s=%s:%d:%d",
+		    (int)(v - e - 9), e + 9, k->file, k->line, k->col), k);
 	}
+	if (!(k = conf_get(it, "with")))	/* JOE_AT: where with: is */
+		k = it;
 	if (s->path)
-		s->env = conf_add(s->env, NULL, fmt("JOE_WORKFLOW_DIR=%s",
-		    w->wdir), it);
+		s->env = conf_add(conf_add(s->env, NULL, fmt("JOE_WORKFLOW_DIR=%s",
+		    w->wdir), it), NULL, fmt("JOE_AT=%s:%d:%d", k->file, k->line,
+		    k->col), it);
 }
 
 /* matrix.exclude or matrix.include: a list of mappings of the matrix's

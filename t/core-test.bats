@@ -277,13 +277,16 @@ junit: x.xml"
 	clean
 }
 
-@test "bad with: values exit 2 with core.test: with.KEY: what, before anything runs" {
+@test "bad with: values exit 2 with file:line:col: core.test: with.KEY: what, before anything runs" {
 	cfg
 	while IFS='|' read -r with msg; do
 		ct box "$(printf '%b' "$with")"
 		[ "$status" = 1 ]
 		[ "$(cut -f4,8 out/commands.tsv)" = "2	core.test" ]
-		[ "$(log)" = "core.test: with.$msg" ]
+		k=${msg%%:*}	# at the key's line in with:, else at with: itself
+		i=$(printf '%b\n' "$with" | grep -n "^$k:" | cut -d: -f1)
+		at=w.workflow:$([ -n "$i" ] && echo $((5 + i)):5 || echo 5:3)
+		[ "$(log)" = "$at: core.test: with.$msg" ]
 	done <<-EOF
 	runner: x\npath: a|runner: 'x' is not one of bats tap pytest junit exec
 	remote: yes\npath: a|remote: 'yes' is not true or false
@@ -331,7 +334,7 @@ junit: x.xml"
 	[ "$(grep -c '<testcase ' out/01-t/report.xml)" = 2 ]
 	ct box "path: mine/none.bats"
 	[ "$status" = 1 ]
-	[ "$(log)" = "core.test: with.path: 'mine/none.bats': no such file or directory" ]
+	[ "$(log)" = "w.workflow:6:5: core.test: with.path: 'mine/none.bats': no such file or directory" ]
 }
 
 @test "the core example's tests step passes over ssh" {

@@ -55,29 +55,30 @@ one" ]
 }
 
 # bad WORKLET 'WITH' MESSAGE: a step of WORKLET with these with: values
-# fails, exit 2 of the worklet, MESSAGE the last line of its log.
+# fails, exit 2 of the worklet, b.workflow:2:MESSAGE the last line of its
+# log (MESSAGE begins with the column of the bad key, else of with:).
 bad() {
 	printf 'steps:\n- {name: x, uses: %s, with: %s}\n' "$1" "$2" > b.workflow
 	rm -rf bout
 	run -1 joe run -c w.config -o bout b.workflow
 	[ "$(cut -f3,4 bout/commands.tsv)" = "fail	2" ] &&
-		[ "$(tail -n 1 bout/01-x/cmd-01.log)" = "$3" ] ||
+		[ "$(tail -n 1 bout/01-x/cmd-01.log)" = "b.workflow:2:$3" ] ||
 		{ echo "$1 $2: got $(cat bout/commands.tsv bout/01-x/cmd-01.log)"; return 1; }
 }
 
 @test "core.put, core.get, core.wait, core.repo: missing and bad with: values, exit 2" {
 	cfg
-	bad core.put '{dst: /tmp}' "core.put: with.src is required"
-	bad core.put '{src: a}' "core.put: with.dst is required"
-	bad core.put '{src: "", dst: /tmp}' "core.put: with.src is required"
-	bad core.get '{dst: .}' "core.get: with.src is required"
-	bad core.get '{src: /etc/hostname}' "core.get: with.dst is required"
-	bad core.wait '{state: sideways}' "core.wait: with.state: must be up or down, not 'sideways'"
-	bad core.wait '{timeout: 5s}' "core.wait: with.timeout: must be whole seconds, not '5s'"
-	bad core.wait '{interval: -1}' "core.wait: with.interval: must be whole seconds, not '-1'"
-	bad core.repo '{dir: x}' "core.repo: with.url is required"
-	bad core.repo '{url: x}' "core.repo: with.dir is required"
-	bad core.repo '{url: x, dir: y, recursive: yes}' "core.repo: with.recursive: must be true or false, not 'yes'"
+	bad core.put '{dst: /tmp}' "29: core.put: with.src: missing"
+	bad core.put '{src: a}' "29: core.put: with.dst: missing"
+	bad core.put '{src: "", dst: /tmp}' "36: core.put: with.src: missing"
+	bad core.get '{dst: .}' "29: core.get: with.src: missing"
+	bad core.get '{src: /etc/hostname}' "29: core.get: with.dst: missing"
+	bad core.wait '{state: sideways}' "37: core.wait: with.state: must be up or down, not 'sideways'"
+	bad core.wait '{timeout: 5s}' "37: core.wait: with.timeout: must be whole seconds, not '5s'"
+	bad core.wait '{interval: -1}' "37: core.wait: with.interval: must be whole seconds, not '-1'"
+	bad core.repo '{dir: x}' "30: core.repo: with.url: missing"
+	bad core.repo '{url: x}' "30: core.repo: with.dir: missing"
+	bad core.repo '{url: x, dir: y, recursive: yes}' "53: core.repo: with.recursive: must be true or false, not 'yes'"
 }
 
 @test "core.wait: a try that joe run refuses is no answer: exit 2 with its message" {
