@@ -93,3 +93,55 @@ path: $SU/exec"
 	[[ "$output" != *"not ok"* ]]
 	clean
 }
+
+# recs: tests.tsv without its seconds field, tabs shown as |, sorted.
+recs() {
+	cut -f1-4,6,7 out/tests.tsv | tr '\t' '|' | sort
+}
+
+@test "guest: bats, pytest, tap, exec and junit suites: every record, time, message and log; the report shows the failures" {
+	cat > w.workflow <<-EOF
+	steps:
+	- {name: bats, uses: core.test, with: {path: $SU/bats/one.bats}}
+	- {name: pytest, uses: core.test, with: {runner: pytest, path: $SU/pytest}}
+	- {name: tap, uses: core.test, with: {runner: tap, path: $SU/tap}}
+	- {name: exec, uses: core.test, with: {runner: exec, path: $SU/exec}}
+	- {name: junit, uses: core.test, with: {runner: junit, path: $SU/junit/run.sh, junit: out.xml}}
+	EOF
+	run joe run -k -r -c "$D/g.config" -t vm -o out w.workflow
+	[ "$status" = 1 ]
+	[ "$(cut -f1,3 out/steps.tsv | tr '\t' ' ' | xargs)" = \
+		"01-bats fail 02-pytest fail 03-tap fail 04-exec fail 05-junit fail" ]
+	diff - <(recs) <<-'EOF'
+	01-bats|one.bats|adds|pass||01-bats/report.xml
+	01-bats|one.bats|fails|fail|(in test file one.bats, line 8)|01-bats/report.xml
+	01-bats|one.bats|skips|skip|not today|01-bats/report.xml
+	02-pytest|pytest/test_mix.py|test_error|error|failed on setup with "RuntimeError: fixture broke"|02-pytest/junit.xml
+	02-pytest|pytest/test_mix.py|test_fail|fail|AssertionError: one is not two|02-pytest/junit.xml
+	02-pytest|pytest/test_mix.py|test_pass|pass||02-pytest/junit.xml
+	02-pytest|pytest/test_mix.py|test_skip|skip|not today|02-pytest/junit.xml
+	02-pytest|pytest/test_mix.py|test_xfail|skip|known bug|02-pytest/junit.xml
+	03-tap|bad.sh|broken|fail|expected 2, got 3|03-tap/bad.sh.tap
+	03-tap|bad.sh|fine|pass||03-tap/bad.sh.tap
+	03-tap|crash.sh|one|pass||03-tap/crash.sh.tap
+	03-tap|crash.sh|two|pass||03-tap/crash.sh.tap
+	03-tap|good.sh|args:|pass||03-tap/good.sh.tap
+	03-tap|good.sh|first|pass||03-tap/good.sh.tap
+	03-tap|good.sh|second|skip|no disk|03-tap/good.sh.tap
+	03-tap|good.sh|third|todo|not written yet|03-tap/good.sh.tap
+	04-exec|fail.sh|fail.sh|fail|exit status 3|04-exec/fail.sh.tap
+	04-exec|pass.sh|pass.sh|pass||04-exec/pass.sh.tap
+	04-exec|skip.sh|skip.sh|skip|exit status 77|04-exec/skip.sh.tap
+	05-junit|prod|bad|fail|wrong answer|05-junit/junit.xml
+	05-junit|prod|good|pass||05-junit/junit.xml
+	05-junit|prod|ugly|error|segfault|05-junit/junit.xml
+	EOF
+	# every test but those of a TAP file (bats' own, with times) has one
+	[ "$(awk -F'\t' '$2 != "bad.sh" && $2 != "crash.sh" && $2 != "good.sh" &&
+		$5 !~ /^[0-9]+(\.[0-9]+)?$/' out/tests.tsv)" = "" ]
+	# the crash half-way is said: 2 of its 5 planned tests ran
+	grep -q 'crash.sh.tap.*planned 5 tests, ran 2' <<<"$output"
+	grep -q 'AssertionError: one is not two' out/report.html
+	grep -q 'href="04-exec/fail.sh.tap"' out/report.html
+	clean
+}
