@@ -73,7 +73,9 @@ ms() {
 	pkill -xf 'sleep 1263.[56]'
 }
 
-@test "a full disk: records whole or absent, exit 1, said so" {
+# fulldisk [REDIR]: into a 64 KiB tmpfs (fs, the cwd after), a workflow
+# whose step fills it (head's stderr to REDIR if given), then 150 commands.
+fulldisk() {
 	[ "$(id -u)" = 0 ] || skip "needs root to mount a tmpfs"
 	mkdir fs
 	mount -t tmpfs -o size=64k tmpfs fs || skip "cannot mount a tmpfs"
@@ -83,9 +85,13 @@ ms() {
 		echo '- name: fill'
 		echo '  run: |'
 		echo '    true'
-		echo '    head -c 1000000 /dev/zero > fill; true'
+		echo "    head -c 1000000 /dev/zero > fill${1:+ $1}; true"
 		for i in $(seq 150); do echo '    true'; done
 	} > w.workflow
+}
+
+@test "a full disk: records whole or absent, exit 1, said so" {
+	fulldisk
 	run --separate-stderr joe run -o out
 	[ "$status" = 1 ]
 	[ "${stderr_lines[0]}" = "joe-run: cannot write the log: No space left on device" ]
@@ -94,18 +100,7 @@ ms() {
 }
 
 @test "a full disk: a record cut short is cut off, the others stay whole" {
-	[ "$(id -u)" = 0 ] || skip "needs root to mount a tmpfs"
-	mkdir fs
-	mount -t tmpfs -o size=64k tmpfs fs || skip "cannot mount a tmpfs"
-	cd fs
-	{
-		echo 'steps:'
-		echo '- name: fill'
-		echo '  run: |'
-		echo '    true'
-		echo '    head -c 1000000 /dev/zero > fill 2>/dev/null; true'
-		for i in $(seq 150); do echo '    true'; done
-	} > w.workflow
+	fulldisk '2>/dev/null'
 	run --separate-stderr joe run -o out
 	[ "$status" = 1 ]
 	[ "${stderr_lines[0]}" = "joe-run: cannot write $PWD/out/commands.tsv: No space left on device" ]
