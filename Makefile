@@ -29,7 +29,9 @@ DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-d
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
 	python3-pytest
 
-all: $(CMDS) joe-selftest
+SCRIPTS = joe-selftest joe-starter
+
+all: $(CMDS) $(SCRIPTS)
 
 # Rebuild everything when the flags change (SANITIZE, STATIC, PREFIX).
 .flags: FORCE
@@ -46,9 +48,10 @@ $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
 joe-extract: LDLIBS += -lexpat
 
-# joe selftest is a sh script that needs to know where packages install.
-joe-selftest: cmd/joe-selftest .flags
-	sed 's|@PKGDIR@|$(PKGDIR)|' cmd/joe-selftest > $@ && chmod +x $@
+# joe selftest and joe -s are sh scripts that need to know where packages
+# install.
+$(SCRIPTS): %: cmd/% .flags
+	sed 's|@PKGDIR@|$(PKGDIR)|' $< > $@ && chmod +x $@
 
 # One-shot commands let exit free what they allocated, so leak reports
 # are noise; every other ASan or UBSan finding fails the test it is in.
@@ -78,7 +81,7 @@ install: all
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7
 	cp joe $(DESTDIR)$(BINDIR)/
-	cp $(filter-out joe,$(CMDS)) joe-selftest $(DESTDIR)$(LIBEXECDIR)/
+	cp $(filter-out joe,$(CMDS)) $(SCRIPTS) $(DESTDIR)$(LIBEXECDIR)/
 	cp -R pkgs/. $(DESTDIR)$(PKGDIR)/
 	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
@@ -117,7 +120,7 @@ analyze:
 		$(ANALYZE) $(CPPFLAGS) -c -o /dev/null $$f || exit 1; done
 
 clean:
-	rm -f $(CMDS) joe-selftest cmd/*.o lib/*.o lib/libjoe.a .flags
+	rm -f $(CMDS) $(SCRIPTS) cmd/*.o lib/*.o lib/libjoe.a .flags
 
 FORCE:
 .PHONY: all bench check check-guest guest run install deps clean FORCE \

@@ -1,6 +1,6 @@
 /*
  * joe: run joe-NAME (found beside this executable, then installed, then
- * along $PATH); set up a package's config and workflow; show the manual.
+ * along $PATH); joe -s runs joe-starter; show the manual.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,32 +14,11 @@ static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout,
 	    "usage: joe command [arg...]\n"
-	    "       joe -s [package]\n"
+	    "       joe -s -l | -s [-f] [package]\n"
 	    "       joe help [command]\n"
 	    "       joe -h | --version\n"
 	    "commands: run config put get extract analyse report qemu\n");
 	exit(rc);
-}
-
-/* -s: copy the package's default.config and example.workflow here. */
-static int setup(const char *pkg)
-{
-	static const char *f[] = { "default.config", "example.workflow" };
-	char *src[2];
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		if (!(src[i] = pkgfind(pkg, f[i])))
-			die(2, "no package %s (or it has no %s)", pkg, f[i]);
-		if (access(f[i], F_OK) == 0)
-			die(1, "%s exists; not overwriting it", f[i]);
-	}
-	for (i = 0; i < 2; i++) {
-		if (fcopy(src[i], f[i]))
-			die(1, "cannot copy %s to %s:", src[i], f[i]);
-		puts(f[i]);
-	}
-	return 0;
 }
 
 static void known(const char *dir)
@@ -67,8 +46,6 @@ int main(int argc, char **argv)
 		usage(0);
 	if (!strcmp(a, "--version"))
 		return puts("joe " JOE_VERSION) < 0;
-	if (!strcmp(a, "-s") && argc <= 3)
-		return setup(argc == 3 ? argv[2] : "core");
 	if (!strcmp(a, "help") && argc <= 3) {
 		a = argc == 3 ? fmt("joe-%s", argv[2]) : "joe";
 		p = fmt("%s/man/%s.1", dirs[0], a);
@@ -78,6 +55,8 @@ int main(int argc, char **argv)
 			execlp("man", "man", a, (char *)NULL);
 		die(1, "cannot run man:");
 	}
+	if (!strcmp(a, "-s"))
+		a = "starter";
 	if (*a == '-' || strchr(a, '/'))
 		usage(2);
 	/* As git does with its exec path: worklets and scripts that joe runs

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# joe(1): the dispatcher, -s, help, --version.
+# joe(1): the dispatcher, -s (more in t/starter.bats), help, --version.
 load helper
 
 @test "joe --version prints the version" {
@@ -54,15 +54,6 @@ load helper
 	[ "$status" = 0 ]
 	cmp default.config "$TOP/pkgs/core/default.config"
 	cmp example.workflow "$TOP/pkgs/core/example.workflow"
-}
-
-@test "joe -s refuses to overwrite, and changes nothing" {
-	echo mine > example.workflow
-	run joe -s core
-	[ "$status" = 1 ]
-	[[ "$output" == *"example.workflow exists"* ]]
-	[ "$(cat example.workflow)" = mine ]
-	[ ! -e default.config ]
 }
 
 @test "joe -s with an unknown package: exit 2" {
