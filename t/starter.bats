@@ -178,7 +178,7 @@ joe -s: limits.txt exists and differs; not overwriting it" ]
 		[ "$(grep "^$p " <<< "$output")" = "$(printf '%-7s %s' $p \
 		    "$(sed -n '2s/^ *//p' "$TOP/pkgs/$p/example.workflow")")" ]
 	done
-	[ "${lines[0]}" = "core    The core example: what this machine is, a worklet that gathers system" ]
+	[ "${lines[0]}" = "core    Commands, a worklet, a matrix and a test suite on one target." ]
 	LC_ALL=C sort -c <<< "$output"
 	mkdir -p p/core p/aaa p/none p/nodoc
 	printf 'doc: |\n  Mine, first.\nsteps: []\n' > p/core/example.workflow
