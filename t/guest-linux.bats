@@ -118,6 +118,36 @@ steps() {
 	[ "$(joe run -c "$D/g.config" -- 'ls /tmp/joe-dmesg.* 2>/dev/null | wc -l')" = 0 ]
 }
 
+@test "guest: linux.dmesg: a full kernel log that drops old lines still gives every new one" {
+	# fill the log until its first line is gone, mark, then 200 more
+	# lines and a WARNING: the log has no more lines than at the mark
+	steps <<-'EOF'
+	steps:
+	- name: fill
+	  run: |
+	    f=$(dmesg | head -n 1) i=0; \
+	    while [ "$(dmesg | head -n 1)" = "$f" ]; do \
+	      for j in 1 2 3 4 5 6 7 8 9 10; do \
+	        echo "joe filler $i $j ..............................................." > /dev/kmsg; \
+	      done; i=$((i + 1)); \
+	    done
+	- {name: mark, uses: linux.dmesg, with: {action: mark}}
+	- name: more
+	  run: |
+	    i=0; while [ $i -lt 200 ]; do \
+	      echo "joe more $i ....................................................." > /dev/kmsg; \
+	      i=$((i + 1)); \
+	    done
+	    echo '<4>WARNING: CPU: 0 PID: 1 at joe-full' > /dev/kmsg
+	- {name: check, uses: linux.dmesg, with: {action: check}}
+	EOF
+	[ "$status" = 1 ]
+	[[ "$output" == *"FAIL 04-check"* ]]
+	[ "$(grep -c '^\[ *[0-9.]*\] joe more ' out/04-check/dmesg.txt)" = 200 ]
+	grep -q '^\[ *[0-9.]*\] WARNING: CPU: 0 PID: 1 at joe-full$' out/04-check/dmesg.txt
+	[ "$(grep -c 'joe filler' out/04-check/dmesg.txt)" = 0 ]
+}
+
 @test "guest: joe selftest linux passes there, null_blk and hugetlbfs for real" {
 	run joe selftest -c "$D/g.config" -t vm linux
 	[ "$status" = 0 ]
