@@ -209,3 +209,52 @@ fio|name=x|with.name: not a key of xnvme.fio"
 	[ "$status" = 1 ]
 	[[ "$output" == *"  \$ xnvme.fio (fail, rc 2)"*"w.workflow:5:5: xnvme.fio: with.be: 'x' is not one of linux ramdisk spdk vfio fbsd macos windows"* ]]
 }
+
+# example DIR [ARGS]: the package's example from JOE_XNVME_SOURCE with joe
+# run ARGS, its build and file in DIR on the target, and the checks of what it did: every
+# step but fio passed, the 15 CLI checks passed on each of the four
+# backends, the facts and the bench's metrics were extracted; fio passed
+# if fio has xNVMe's engine, else said it has none.
+example() {
+	[ -d "${JOE_XNVME_SOURCE:-}" ] || skip "JOE_XNVME_SOURCE names no source tree"
+	local x=$1 s
+	shift
+	joe -s xnvme
+	run timeout 3000 joe run -D xnvme.dir="$x" -D xnvme.prefix="$x/inst" \
+		-D xnvme.file="$x/img" -o out "$@"
+	for s in 01-build 02-info '03-ramdisk[async=emu]' \
+		'04-ramdisk[async=thrpool]' 05-file '06-linux[async=libaio]' \
+		'07-linux[async=io_uring]' 08-bench 10-cleanup; do
+		[[ "$output" == *"PASS $s "* ]]
+	done
+	[ "$(cut -f4 out/tests.tsv | sort | uniq -c | tr -s ' ')" = " 60 pass" ]
+	[ "$(cut -f1,2 out/tests.tsv | sort -u | tr '\t' ' ')" = "$(printf '%s\n' \
+		'03-ramdisk[async=emu] xnvme' '04-ramdisk[async=thrpool] xnvme' \
+		'06-linux[async=libaio] xnvme' '07-linux[async=io_uring] xnvme')" ]
+	grep -q '^01-build	build_seconds	[0-9]*	s$' out/metrics.tsv
+	grep -q '^02-info	geo_tbytes	2147483648	B$' out/metrics.tsv
+	grep -q '^08-bench	xnvme.wall-clock.mib	256	MiB$' out/metrics.tsv
+	grep -q '^08-bench	xnvme.cb_args.ncompletions	409[67]	$' out/metrics.tsv
+	[[ "$(cat out/01-build/library-info.txt)" == *"ver: {major: "* ]]
+	grep -q "^Build type: native build" out/01-build/meson-log.txt
+	if [[ "$output" == *"PASS 09-fio "* ]]; then
+		grep -q '^09-fio	fio.xnvme.read.iops	' out/metrics.tsv
+	else
+		[[ "$output" == *"xnvme.fio: fio on "*" has no xnvme engine and $x/inst no libxnvme-fio-engine.so"* ]]
+	fi
+	[ ! -e "$x/img" ]
+}
+
+@test "the example from the tree JOE_XNVME_SOURCE names, here; the selftest" {
+	example "$PWD/x"
+	JOE_XNVME_PREFIX=$PWD/x/inst run joe selftest xnvme
+	[ "$status" = 0 ]
+	[[ "$output" != *SKIP* ]]
+	[ "$(echo "$output" | grep -c '^ok ')" = 3 ]
+}
+
+@test "the example from the tree JOE_XNVME_SOURCE names, over ssh" {
+	[ -d "${JOE_XNVME_SOURCE:-}" ] || skip "JOE_XNVME_SOURCE names no source tree"
+	example "$FIX/remote/x" -c default.config -c "$FIX/ssh.config" -t box
+	[ "$(stat -c %U "$FIX/remote/x/inst/bin/xnvme")" = "$SSH_USER" ]
+}
