@@ -258,3 +258,28 @@ example() {
 	example "$FIX/remote/x" -c default.config -c "$FIX/ssh.config" -t box
 	[ "$(stat -c %U "$FIX/remote/x/inst/bin/xnvme")" = "$SSH_USER" ]
 }
+
+@test "xnvme.build from a git work tree at a tag and from a file:// URL at it" {
+	[ -d "${JOE_XNVME_SOURCE:-}" ] || skip "JOE_XNVME_SOURCE names no source tree"
+	cp -r "$JOE_XNVME_SOURCE" repo
+	git -C repo init -q
+	git -C repo add -A
+	git -C repo -c user.name=t -c user.email=t@t commit -qm v1
+	git -C repo tag v1
+	echo '# later' >> repo/meson.build
+	git -C repo -c user.name=t -c user.email=t@t commit -qam later
+	local w
+	for w in "tree: $PWD/repo" "url: file://$PWD/repo"; do
+		printf -- '- name: %s\n  uses: xnvme.build\n  with: {source: "%s", ref: v1, dir: %s, prefix: %s, jobs: 2, options: [%s]}\n' \
+			"${w%%:*}" "${w#*: }" "$PWD/${w%%:*}" "$PWD/${w%%:*}/inst" \
+			'with-spdk=disabled, with-libvfn=disabled, examples=false, tests=false'
+	done | sed '1i steps:' > g.workflow
+	run timeout 3000 joe run -o out g.workflow
+	[ "$status" = 0 ]
+	[ "$(git -C url/src describe --tags)" = v1 ]
+	! grep -q '# later' tree/src/meson.build url/src/meson.build
+	[[ "$(cat out/01-tree/library-info.txt)" == *"ver: {major: "* ]]
+	[[ "$(cat out/02-url/library-info.txt)" == *"ver: {major: "* ]]
+	grep -qx 'xnvme version [0-9]*\.[0-9]*\.[0-9]*' out/02-url/*.log
+	grep -qx 'build_seconds: [0-9]* s' out/01-tree/*.log
+}
