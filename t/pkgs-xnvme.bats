@@ -57,7 +57,7 @@ tap() {
 		'07-linux[async=io_uring]' xnvme.test \
 		08-bench 'env PATH=/tmp/joe-xnvme/inst/bin:/usr/local/bin:/usr/bin:/bin LD_LIBRARY_PATH=/tmp/joe-xnvme/inst/lib xnvme_file load-async /tmp/joe-xnvme.img --iosize 65536 --qdepth 16' \
 		09-fio xnvme.fio 10-cleanup 'rm -f /tmp/joe-xnvme.img')" ]
-	run joe run -n
+	run env -u JOE_XNVME_SOURCE joe run -n
 	[ "$status" = 2 ]
 	[ "$output" = "default.config:9:3: unknown name env.JOE_XNVME_SOURCE" ]
 }
