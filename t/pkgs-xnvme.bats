@@ -66,13 +66,13 @@ tap() {
 	joe -s xnvme
 	JOE_XNVME_SOURCE=/nowhere run joe run -D xnvme.file="$PWD/img"
 	[ "$status" = 1 ]
-	[[ "$output" == *"FAIL 01-build"*"xnvme.build (fail, rc 2)"*"./example.workflow:12:5: xnvme.build: with.source: '/nowhere': no such directory"* ]]
+	[[ "$output" == *"FAIL 01-build"*"xnvme.build (fail, rc 2)"*"./example.workflow:13:5: xnvme.build: with.source: '/nowhere': no such directory"* ]]
 	[[ "$output" == *"SKIP 09-fio"*"PASS 10-cleanup"* ]]
 	JOE_XNVME_SOURCE= run joe run
-	[[ "$output" == *"./example.workflow:12:5: xnvme.build: with.source: missing: name an xNVMe tree or git URL (xnvme.source, JOE_XNVME_SOURCE)"* ]]
+	[[ "$output" == *"./example.workflow:13:5: xnvme.build: with.source: missing: name an xNVMe tree or git URL (xnvme.source, JOE_XNVME_SOURCE)"* ]]
 	mkdir tree
 	JOE_XNVME_SOURCE=$PWD/tree run joe run
-	[[ "$output" == *"./example.workflow:12:5: xnvme.build: with.source: '$PWD/tree' has no meson.build"* ]]
+	[[ "$output" == *"./example.workflow:13:5: xnvme.build: with.source: '$PWD/tree' has no meson.build"* ]]
 }
 
 # xt TRANSPORT: an xnvme.test step of checks.txt on TRANSPORT.
