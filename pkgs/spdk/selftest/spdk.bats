@@ -11,8 +11,9 @@
 	echo '{"subsystems": [{"subsystem": "bdev", "config": [{"method":
 		"bdev_malloc_create", "params": {"name": "Malloc0",
 		"num_blocks": 16384, "block_size": 512}}]}]}' > "$t/c.json"
-	run timeout 60 "$s/build/examples/bdevperf" --no-pci --no-huge -s 256 \
-		-r "$t/s.sock" --json "$t/c.json" -q 8 -o 4096 -w randread -t 1
+	run timeout -k 5 60 "$s/build/examples/bdevperf" --no-pci --no-huge -s 512 \
+		--disable-cpumask-locks -r "$t/s.sock" --json "$t/c.json" \
+		-q 8 -o 4096 -w randread -t 1
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == *"Job: Malloc0 (Core Mask 0x1, workload: randread, depth: 8, IO size: 4096)"* ]]
