@@ -138,3 +138,141 @@ bbuilt() {
 	[ "$(cat out/01-b/configure.log)" = "$(printf 'configure --fail\nno such option')" ]
 	[ ! -e out/01-b/make.log ]
 }
+
+# lines LINE...: the lines, one each.
+lines() {
+	printf '%s\n' "$@"
+}
+
+@test "extract: spdk.bdevperf on bdevperf's recorded output" {
+	run "$S/extract-bdevperf" < "$FX/bdevperf-randread.log"
+	[ "$status" = 0 ]
+	[ "$output" = "$(lines 'spdk.bdevperf.iops 1911535.43 IOPS' \
+		'spdk.bdevperf.bw 7466.94 MiB/s' 'spdk.bdevperf.fail 0.00 IOPS' \
+		'spdk.bdevperf.timeout 0.00 IOPS' 'spdk.bdevperf.lat.avg 16.70 us' \
+		'spdk.bdevperf.lat.min 5.12 us' 'spdk.bdevperf.lat.max 4337.86 us')" ]
+	run "$S/extract-bdevperf" < "$FX/bdevperf-iobuf-fail.log"
+	[ "$output" = "$(lines 'spdk.bdevperf.iops 0.00 IOPS' \
+		'spdk.bdevperf.bw 0.00 MiB/s' 'spdk.bdevperf.fail 0.00 IOPS' \
+		'spdk.bdevperf.timeout 0.00 IOPS')" ]
+	cat > w.workflow <<-EOF2
+	steps:
+	- name: p
+	  extract: spdk.bdevperf
+	  run: cat $FX/bdevperf-verify.log; cat $FX/bdevperf-nohuge.log >&2
+	- name: q
+	  extract: spdk.bdevperf
+	  run: cat $FX/bdevperf-randrw-null.log
+	EOF2
+	run joe run -o out w.workflow
+	[ "$status" = 0 ]
+	[ "$(cut -f1-4 out/metrics.tsv | tr '\t' ' ')" = "$(lines \
+		'01-p spdk.bdevperf.iops 58503.73 IOPS' '01-p spdk.bdevperf.bw 3656.48 MiB/s' \
+		'01-p spdk.bdevperf.fail 0 IOPS' '01-p spdk.bdevperf.timeout 0 IOPS' \
+		'01-p spdk.bdevperf.lat.avg 263.71 us' '01-p spdk.bdevperf.lat.min 3.69 us' \
+		'01-p spdk.bdevperf.lat.max 8675.72 us' \
+		'02-q spdk.bdevperf.iops 12075785.73 IOPS' '02-q spdk.bdevperf.bw 47171.04 MiB/s' \
+		'02-q spdk.bdevperf.fail 0 IOPS' '02-q spdk.bdevperf.timeout 0 IOPS' \
+		'02-q spdk.bdevperf.lat.avg 0.61 us' '02-q spdk.bdevperf.lat.min 0.33 us' \
+		'02-q spdk.bdevperf.lat.max 12108.56 us')" ]
+}
+
+@test "extract: spdk.perf on spdk_nvme_perf's recorded output" {
+	run "$S/extract-perf" < "$FX/nvme_perf-tcp.log"
+	[ "$status" = 0 ]
+	[ "$output" = "$(lines 'spdk.perf.iops 140826.22 IOPS' \
+		'spdk.perf.bw 550.10 MiB/s' 'spdk.perf.lat.avg 227.53 us' \
+		'spdk.perf.lat.min 43.24 us' 'spdk.perf.lat.max 243914.71 us')" ]
+	run "$S/extract-perf" < "$FX/bdevperf-randread.log"
+	[ "$status" = 0 ] && [ "$output" = "" ]
+}
+
+@test "spdk.bdevperf and spdk.nvmf_tcp write their JSON configs from with:" {
+	cat > w.workflow <<-'EOF2'
+	steps:
+	- name: b
+	  uses: spdk.bdevperf
+	  with: {dir: /nowhere, bdev: null, size_mb: 3, block_size: 4096}
+	- name: n
+	  always: true
+	  uses: spdk.nvmf_tcp
+	  with: {dir: /nowhere, size_mb: 5, port: 4421, nqn: "nqn.2024-01.io.x:y"}
+	EOF2
+	run joe run -o out w.workflow
+	[ "$status" = 1 ]
+	[[ "$output" == *"spdk.bdevperf: no bdevperf in /nowhere/build"*"spdk.nvmf_tcp: no nvmf_tgt in /nowhere/build/bin"* ]]
+	run python3 -m json.tool --compact out/01-b/bdevperf.json
+	[ "$status" = 0 ]
+	[ "$output" = '{"subsystems":[{"subsystem":"bdev","config":[{"method":"bdev_null_create","params":{"name":"null0","num_blocks":768,"block_size":4096}}]}]}' ]
+	run python3 -m json.tool --compact out/02-n/nvmf_tgt.json
+	[ "$status" = 0 ]
+	[ "$output" = '{"subsystems":[{"subsystem":"bdev","config":[{"method":"bdev_malloc_create","params":{"name":"Malloc0","num_blocks":10240,"block_size":512}}]},{"subsystem":"nvmf","config":[{"method":"nvmf_create_transport","params":{"trtype":"TCP"}},{"method":"nvmf_create_subsystem","params":{"nqn":"nqn.2024-01.io.x:y","allow_any_host":true,"serial_number":"JOE00000000000001"}},{"method":"nvmf_subsystem_add_ns","params":{"nqn":"nqn.2024-01.io.x:y","namespace":{"bdev_name":"Malloc0"}}},{"method":"nvmf_subsystem_add_listener","params":{"nqn":"nqn.2024-01.io.x:y","listen_address":{"trtype":"TCP","adrfam":"IPv4","traddr":"127.0.0.1","trsvcid":"4421"}}}]}]}' ]
+}
+
+# Each bad with: value: the worklet, its with: as KEY=VALUE words, the
+# message; exit 2 before anything runs.
+BAD="build|source=|with.source: missing: name an SPDK tree or git URL (spdk.source, JOE_SPDK_SOURCE)
+build|source=/nowhere|with.source: '/nowhere': no such directory
+build|source=/|with.source: '/' has no include/spdk/version.h: not an SPDK tree
+build|source=https://h/x dir=tmp|with.dir: 'tmp' is not an absolute path without blanks or quotes
+build|source=https://h/x dir=/|with.dir: '/' is not an absolute path without blanks or quotes
+build|source=https://h/x jobs=0|with.jobs: '0' is not a positive number
+build|source=https://h/x jobs=2x|with.jobs: '2x' is not a positive number
+build|source=https://h/x configure=-x|with.configure: '-x' is not --NAME[=VALUE]
+build|source=https://h/x configure=--|with.configure: '--' is not --NAME[=VALUE]
+build|source=https://h/x configure=--A|with.configure: '--A' is not --NAME[=VALUE]
+build|source=https://h/x configure=--with-x=\$(id)|with.configure: '--with-x=\$(id)' is not --NAME[=VALUE]
+build|source=https://h/x configure=with-x|with.configure: 'with-x' is not --NAME[=VALUE]
+build|source=https://h/x qd=1|with.qd: not a key of spdk.build
+setup|hugemem=0|with.hugemem: '0' is not a positive number
+setup|hugemem=1G|with.hugemem: '1G' is not a positive number
+setup|qd=1|with.qd: not a key of spdk.setup
+bdevperf|bdev=aio|with.bdev: 'aio' is not one of malloc null
+bdevperf|workload=trim|with.workload: 'trim' is not one of read write randread randwrite rw randrw verify reset unmap flush write_zeroes
+bdevperf|bdev=null workload=verify|with.workload: 'verify' reads back what it wrote: a null bdev keeps nothing
+bdevperf|qd=0|with.qd: '0' is not a positive number
+bdevperf|io_size=4k|with.io_size: '4k' is not a positive number
+bdevperf|time=1.5|with.time: '1.5' is not a positive number
+bdevperf|size_mb=-1|with.size_mb: '-1' is not a positive number
+bdevperf|block_size=500|with.block_size: '500' is not a multiple of 512 from 512 to 65536
+bdevperf|block_size=131072|with.block_size: '131072' is not a multiple of 512 from 512 to 65536
+bdevperf|size_mb=1 block_size=3072|with.size_mb: '1' MiB is not whole blocks of 3072
+bdevperf|mem=0|with.mem: '0' is not a positive number
+bdevperf|mask=3|with.mask: '3' is not 0x and hex digits
+bdevperf|mask=0x|with.mask: '0x' is not 0x and hex digits
+bdevperf|mask=0xg|with.mask: '0xg' is not 0x and hex digits
+bdevperf|workload=rw rwmixread=101|with.rwmixread: '101' is not a number from 0 to 100
+bdevperf|workload=randrw rwmixread=x|with.rwmixread: 'x' is not a number from 0 to 100
+bdevperf|dir=/a;b|with.dir: '/a;b' is not an absolute path without blanks or quotes
+bdevperf|port=1|with.port: not a key of spdk.bdevperf
+nvmf_tcp|workload=verify|with.workload: 'verify' is not one of read write randread randwrite rw randrw
+nvmf_tcp|port=0|with.port: '0' is not a positive number
+nvmf_tcp|port=65536|with.port: '65536' is not a port from 1 to 65535
+nvmf_tcp|nqn=joe|with.nqn: 'joe' is not an NQN
+nvmf_tcp|nqn=nqn.2016-06.io.spdk|with.nqn: 'nqn.2016-06.io.spdk' is not an NQN
+nvmf_tcp|nqn=nqn.2016-06.io.spdk:a\"b|with.nqn: 'nqn.2016-06.io.spdk:a\"b' is not an NQN
+nvmf_tcp|perf_mask=2|with.perf_mask: '2' is not 0x and hex digits
+nvmf_tcp|bdev=malloc|with.bdev: not a key of spdk.nvmf_tcp"
+
+@test "every bad with: value of the worklets: its message, exit 2" {
+	local n=0 w kv msg k
+	while IFS='|' read -r w kv msg; do
+		(
+			IFS=' '
+			for k in $kv; do
+				export "JOE_WITH_$(echo "${k%%=*}" | tr a-z A-Z)=${k#*=}"
+			done
+			exec "$S/$w"
+		) > msg.txt 2>&1 && false || [ $? = 2 ] ||
+			{ echo "$w $kv: exit $?"; cat msg.txt; false; }
+		[ "$(cat msg.txt)" = "spdk.$w: $msg" ] ||
+			{ echo "$w $kv:"; cat msg.txt; false; }
+		n=$((n + 1))
+	done <<< "$BAD"
+	[ "$n" = 42 ]
+	# in a workflow: at the with: key's place
+	printf 'steps:\n- name: b\n  uses: spdk.bdevperf\n  with:\n    qd: x\n' > w.workflow
+	run joe run -o out w.workflow
+	[ "$status" = 1 ]
+	[[ "$output" == *"  \$ spdk.bdevperf (fail, rc 2)"*"w.workflow:5:5: spdk.bdevperf: with.qd: 'x' is not a positive number"* ]]
+}
