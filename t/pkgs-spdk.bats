@@ -159,7 +159,7 @@ lines() {
 	steps:
 	- name: p
 	  extract: spdk.bdevperf
-	  run: cat $FX/bdevperf-verify.log; cat $FX/bdevperf-nohuge.log >&2
+	  run: cat $FX/bdevperf-nohuge.log $FX/bdevperf-verify.log
 	- name: q
 	  extract: spdk.bdevperf
 	  run: cat $FX/bdevperf-randrw-null.log
