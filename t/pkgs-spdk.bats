@@ -276,3 +276,87 @@ nvmf_tcp|bdev=malloc|with.bdev: not a key of spdk.nvmf_tcp"
 	[ "$status" = 1 ]
 	[[ "$output" == *"  \$ spdk.bdevperf (fail, rc 2)"*"w.workflow:5:5: spdk.bdevperf: with.qd: 'x' is not a positive number"* ]]
 }
+
+@test "spdk.setup: not root on the target (over ssh): exit 1, saying so, and what there is" {
+	[ "$SSH_USER" != root ] || skip "the test sshd logs in as root"
+	printf 'steps:\n- name: s\n  transport: box\n  uses: spdk.setup\n  extract: kv\n  with: {hugemem: 2, dir: /nowhere}\n' > w.workflow
+	{ cat "$FIX/ssh.config"; echo '  local: {}'; } > c.config
+	run joe run -c c.config -o out w.workflow
+	[ "$status" = 1 ]
+	[[ "$output" == *"spdk.setup: not root on the target"* ]]
+	[ "$(cut -f2 out/metrics.tsv)" = "$(lines hugepagesize hugepages hugepages_free hugemem)" ]
+}
+
+@test "spdk.setup here: vm.nr_hugepages and hugetlbfs, what the kernel gave as kv" {
+	[ "$(id -u)" = 0 ] && [ -w /proc/sys/vm/nr_hugepages ] || skip "not root, or /proc/sys/vm read-only"
+	grep -q '^Hugepagesize: *2048 kB' /proc/meminfo || skip "hugepages are not of 2 MiB here"
+	n=$(cat /proc/sys/vm/nr_hugepages)
+	m=${n#0}
+	printf 'steps:\n- name: s\n  uses: spdk.setup\n  extract: kv\n  with: {hugemem: %s, dir: /nowhere}\n' \
+		$((${m:-2} * 2)) > w.workflow
+	run joe run -o out w.workflow
+	g=$(cat /proc/sys/vm/nr_hugepages)
+	echo "$n" > /proc/sys/vm/nr_hugepages
+	echo "$output"
+	[ "$status" = 0 ] && [ "$g" = "${m:-2}" ]
+	[ "$(cut -f2-4 out/metrics.tsv | sed -n '1,2p;4p' | tr '\t' ' ')" = "$(lines \
+		'hugepagesize 2048 kB' "hugepages ${m:-2} " "hugemem $((${m:-2} * 2)) MiB")" ]
+	grep -q ' /dev/hugepages hugetlbfs ' /proc/mounts
+}
+
+@test "joe selftest spdk: skipped without a source tree, saying why" {
+	run env -u JOE_SPDK_SOURCE joe selftest spdk
+	[ "$status" = 0 ]
+	[[ "$output" == *"ok 2 - selftest 01-spdk spdk.bats bdevperf of the tree JOE_SPDK_SOURCE names reads a malloc bdev # SKIP JOE_SPDK_SOURCE names no source tree"* ]]
+}
+
+@test "with JOE_SPDK_SOURCE: the selftest runs bdevperf" {
+	built
+	run joe selftest spdk
+	[ "$status" = 0 ]
+	[[ "$output" == *"ok 2 - selftest 01-spdk spdk.bats bdevperf of the tree JOE_SPDK_SOURCE names reads a malloc bdev"$'\n'* ]]
+}
+
+@test "with JOE_SPDK_SOURCE: spdk.bdevperf on a malloc bdev end to end, its metrics" {
+	built
+	cat > w.workflow <<-EOF2
+	steps:
+	- name: b
+	  uses: spdk.bdevperf
+	  timeout: 120
+	  extract: spdk.bdevperf
+	  with: {dir: "$JOE_SPDK_SOURCE", size_mb: 16, qd: 4, time: 1, workload: randwrite}
+	EOF2
+	run joe run -o out w.workflow
+	echo "$output"
+	[ "$status" = 0 ]
+	grep -a -q 'Job: malloc0 (Core Mask 0x1, workload: randwrite, depth: 4, IO size: 4096)' out/01-b/cmd-*.log
+	[ "$(cut -f2,4 out/metrics.tsv | tr '\t' ' ')" = "$(lines 'spdk.bdevperf.iops IOPS' \
+		'spdk.bdevperf.bw MiB/s' 'spdk.bdevperf.fail IOPS' 'spdk.bdevperf.timeout IOPS' \
+		'spdk.bdevperf.lat.avg us' 'spdk.bdevperf.lat.min us' 'spdk.bdevperf.lat.max us')" ]
+	awk -F'\t' '$2 == "spdk.bdevperf.iops" && $3 > 0 { ok = 1 } END { exit !ok }' out/metrics.tsv
+	awk -F'\t' '$2 == "spdk.bdevperf.fail" && $3 == 0 { ok = 1 } END { exit !ok }' out/metrics.tsv
+}
+
+@test "with JOE_SPDK_SOURCE: spdk.nvmf_tcp end to end, the target stopped after" {
+	built
+	p=$((30000 + RANDOM % 20000))
+	cat > w.workflow <<-EOF2
+	steps:
+	- name: n
+	  uses: spdk.nvmf_tcp
+	  timeout: 180
+	  extract: spdk.perf
+	  with: {dir: "$JOE_SPDK_SOURCE", size_mb: 16, qd: 4, time: 1, port: $p}
+	EOF2
+	run joe run -o out w.workflow
+	echo "$output"
+	[ "$status" = 0 ]
+	grep -q "NVMe/TCP Target Listening on 127.0.0.1 port $p" out/01-n/nvmf_tgt.log
+	[ "$(cut -f2,4 out/metrics.tsv | tr '\t' ' ')" = "$(lines 'spdk.perf.iops IOPS' \
+		'spdk.perf.bw MiB/s' 'spdk.perf.lat.avg us' 'spdk.perf.lat.min us' 'spdk.perf.lat.max us')" ]
+	awk -F'\t' '$2 == "spdk.perf.iops" && $3 > 0 { ok = 1 } END { exit !ok }' out/metrics.tsv
+	t=$(grep -o -m1 '/tmp/tmp\.[A-Za-z0-9]*' out/commands.tsv)
+	[ -n "$t" ] && [ ! -e "$t" ]
+	gone ".*nvmf_tgt --disable-cpumask-locks -r $t/.*"
+}
