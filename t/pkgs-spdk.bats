@@ -51,7 +51,9 @@ built() {
 # fake: a stand-in SPDK git work tree in ./tree (version.h, a configure
 # that records its options, a Makefile) with a submodule dpdk at VERSION
 # 22.11.9 in tag t1 and 23.11.0 at HEAD; configure fails on --fail.
+# Not the make of make check's: its make would say where it is.
 fake() {
+	unset MAKEFLAGS MAKELEVEL MFLAGS
 	export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t \
 		GIT_COMMITTER_EMAIL=t@t GIT_CONFIG_COUNT=1 \
 		GIT_CONFIG_KEY_0=protocol.file.allow GIT_CONFIG_VALUE_0=always
