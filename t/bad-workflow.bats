@@ -204,7 +204,8 @@ bad() {
 @test "control bytes of a step name are _ in its directory and on the terminal" {
 	printf 'steps:\n- {name: "a\\e[31mb\\x7fc\\td", run: "true"}\n' > w.workflow
 	run -0 joe run -o out
-	[ "${lines[0]}" = "PASS 01-a_[31mb_c_d 0.0s" ]
+	[ "${lines[0]% *}" = "PASS 01-a_[31mb_c_d" ]
+	[[ "${lines[0]##* }" =~ ^[0-9]+\.[0-9]s$ ]]
 	[ -d "out/01-a_[31mb_c_d" ]
 	[ "$(cut -f2 out/steps.tsv)" = "$(printf 'a\033[31mb\177c\\td')" ]
 }
