@@ -8,36 +8,11 @@
 load helper
 
 setup_file() {
-	"$BATS_TEST_DIRNAME/fixtures/guest/build" >/dev/null
-	D=$(mktemp -d /tmp/jf.XXXX)
-	mkdir -m 700 "$D/run"
-	G=$BATS_TEST_DIRNAME/fixtures/guest/cache
-	export D G XDG_RUNTIME_DIR="$D/run"	# private ssh ControlPath directory
-	cat > "$D/g.config" <<-EOF
-	qemu:
-	  guests:
-	    g:
-	      path: $D/g
-	      kernel: $G/vmlinuz
-	      initrd: $G/initrd.img
-	      memory: 512M
-	      nvme:
-	      - {image: nvme0.qcow2, size: 64M, serial: joe0001}
-	      identity: $G/id
-	      known_hosts: $G/known_hosts
-	      options: [HostKeyAlias=joe-guest]
-	transport:
-	  local: {}
-	  vm: {guest: g}
-	EOF
-	"$TOP/joe" qemu -c "$D/g.config" init g >/dev/null
-	"$TOP/joe" qemu -c "$D/g.config" start g >/dev/null
-	"$TOP/joe" qemu -c "$D/g.config" wait -T 120 g >/dev/null
+	guest_up 512M local '{image: nvme0.qcow2, size: 64M, serial: joe0001}'
 }
 
 teardown_file() {
-	"$TOP/joe" qemu -c "$D/g.config" -D qemu.guests.g.grace=5 kill g >/dev/null
-	rm -rf "$D"
+	guest_down
 }
 
 @test "guest: fio put there, a bs x iodepth matrix on /dev/nvme0n1, metrics per cell, check, report, nothing left" {

@@ -7,35 +7,11 @@
 load helper
 
 setup_file() {
-	"$BATS_TEST_DIRNAME/fixtures/guest/build" >/dev/null
-	D=$(mktemp -d /tmp/jt.XXXX)
-	mkdir -m 700 "$D/run"
-	G=$BATS_TEST_DIRNAME/fixtures/guest/cache
-	export D XDG_RUNTIME_DIR="$D/run"	# private ssh ControlPath directory
-	cat > "$D/g.config" <<-EOF
-	qemu:
-	  guests:
-	    g:
-	      path: $D/g
-	      kernel: $G/vmlinuz
-	      initrd: $G/initrd.img
-	      memory: 768M
-	      nvme:
-	      - {image: nvme0.qcow2, size: 64M, serial: joe0001}
-	      identity: $G/id
-	      known_hosts: $G/known_hosts
-	      options: [HostKeyAlias=joe-guest]
-	transport:
-	  vm: {guest: g}
-	  local: {}
-	EOF
-	"$TOP/joe" qemu -c "$D/g.config" start g >/dev/null
-	"$TOP/joe" qemu -c "$D/g.config" wait -T 120 g >/dev/null
+	guest_up 768M vm '{image: nvme0.qcow2, size: 64M, serial: joe0001}'
 }
 
 teardown_file() {
-	"$TOP/joe" qemu -c "$D/g.config" -D qemu.guests.g.grace=5 kill g >/dev/null
-	rm -rf "$D"
+	guest_down
 }
 
 # steps: w.workflow from stdin, run in the guest into out.

@@ -9,33 +9,11 @@ load helper
 SU=$BATS_TEST_DIRNAME/fixtures/suites
 
 setup_file() {
-	"$BATS_TEST_DIRNAME/fixtures/guest/build" >/dev/null
-	D=$(mktemp -d /tmp/jt.XXXX)
-	mkdir -m 700 "$D/run"
-	G=$BATS_TEST_DIRNAME/fixtures/guest/cache
-	export D XDG_RUNTIME_DIR="$D/run"	# private ssh ControlPath directory
-	cat > "$D/g.config" <<-EOF
-	qemu:
-	  guests:
-	    g:
-	      path: $D/g
-	      kernel: $G/vmlinuz
-	      initrd: $G/initrd.img
-	      memory: 512M
-	      identity: $G/id
-	      known_hosts: $G/known_hosts
-	      options: [HostKeyAlias=joe-guest]
-	transport:
-	  local: {}
-	  vm: {guest: g}
-	EOF
-	"$TOP/joe" qemu -c "$D/g.config" start g >/dev/null
-	"$TOP/joe" qemu -c "$D/g.config" wait -T 120 g >/dev/null
+	guest_up 512M local
 }
 
 teardown_file() {
-	"$TOP/joe" qemu -c "$D/g.config" -D qemu.guests.g.grace=5 kill g >/dev/null
-	rm -rf "$D"
+	guest_down
 }
 
 # ct WITH: one core.test step "t" in the guest with these with: lines.

@@ -60,3 +60,34 @@ started() {
 	pid=$!
 	waitfor grep -q started "$f"
 }
+
+# guest_up MEMORY FIRST [NVME]: in setup_file, boot the test guest
+# (t/fixtures/guest, built once) as guest g under TCG for a file's tests:
+# D is its directory, with g.config; G the guest's files; transports vm
+# (the guest) and local, FIRST of them the default; NVME, a YAML flow
+# mapping, gives it an NVMe drive. guest_down, in teardown_file, ends it.
+guest_up() {
+	"$BATS_TEST_DIRNAME/fixtures/guest/build" >/dev/null
+	D=$(mktemp -d /tmp/jg.XXXX)
+	mkdir -m 700 "$D/run"
+	G=$BATS_TEST_DIRNAME/fixtures/guest/cache
+	export D G XDG_RUNTIME_DIR="$D/run"	# private ssh ControlPath directory
+	local vm='  vm: {guest: g}' local='  local: {}'
+	{
+		printf 'qemu:\n  guests:\n    g:\n'
+		printf '      %s\n' "path: $D/g" "kernel: $G/vmlinuz" \
+			"initrd: $G/initrd.img" "memory: $1" "identity: $G/id" \
+			"known_hosts: $G/known_hosts" "options: [HostKeyAlias=joe-guest]"
+		[ -z "${3-}" ] || printf '      nvme: [%s]\n' "$3"
+		echo transport:
+		if [ "$2" = vm ]; then echo "$vm"; echo "$local"; else echo "$local"; echo "$vm"; fi
+	} > "$D/g.config"
+	[ -z "${3-}" ] || "$TOP/joe" qemu -c "$D/g.config" init g >/dev/null
+	"$TOP/joe" qemu -c "$D/g.config" start g >/dev/null
+	"$TOP/joe" qemu -c "$D/g.config" wait -T 120 g >/dev/null
+}
+
+guest_down() {
+	"$TOP/joe" qemu -c "$D/g.config" -D qemu.guests.g.grace=5 kill g >/dev/null
+	rm -rf "$D"
+}
