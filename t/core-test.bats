@@ -9,20 +9,6 @@ load sshd
 
 SU=$BATS_TEST_DIRNAME/fixtures/suites
 
-# cfg [YAML]...: c.config: the transports box and local, and TMPDIR on the
-# target in $T (to see that nothing is left there); YAML lines added
-# under env. The worklet's own TMPDIR is ./ltmp.
-cfg() {
-	T=$FIX/remote/tmp$BATS_TEST_NUMBER
-	rm -rf "$T" && mkdir -m 777 "$T"
-	mkdir -p ltmp
-	export TMPDIR=$PWD/ltmp
-	{
-		cat "$FIX/ssh.config"
-		printf '  local: {}\nenv:\n  TMPDIR: %s\n' "$T"
-		[ $# = 0 ] || printf '  %s\n' "$@"
-	} > c.config
-}
 
 # ct TRANSPORT WITH: run one core.test step with these with: lines (YAML,
 # indented by 4) on TRANSPORT, into ./out (removed first).
@@ -47,7 +33,7 @@ log() {
 }
 
 @test "bats: report.xml, live TAP in the log, exit 1 on a failure, nothing left (ssh and local)" {
-	cfg
+	boxcfg
 	for tr in box local; do
 		ct $tr "path: $SU/bats/one.bats"
 		[ "$status" = 1 ]
@@ -65,7 +51,7 @@ log() {
 }
 
 @test "bats: a directory, filter, collect, exit 0 when all pass" {
-	cfg
+	boxcfg
 	ct box "path: $SU/bats
 filter: two
 collect: logs"
@@ -78,7 +64,7 @@ collect: logs"
 }
 
 @test "bats: args, one per item of a list" {
-	cfg
+	boxcfg
 	ct box "path: $SU/bats/one.bats
 args: [--filter, adds]"
 	[ "$status" = 0 ]
@@ -87,7 +73,7 @@ args: [--filter, adds]"
 }
 
 @test "bats: parallel runs with --jobs, or one at a time with a note without GNU parallel" {
-	cfg
+	boxcfg
 	ct box "path: $SU/bats/two.bats
 parallel: 2"
 	[ "$status" = 0 ]
@@ -101,7 +87,7 @@ parallel: 2"
 }
 
 @test "pytest: junit.xml with passes, a failure, an error, a skip and an xfail" {
-	cfg
+	boxcfg
 	ct box "runner: pytest
 path: $SU/pytest"
 	[ "$status" = 1 ]
@@ -118,7 +104,7 @@ path: $SU/pytest"
 }
 
 @test "pytest: filter and parallel (one at a time with a note without xdist)" {
-	cfg
+	boxcfg
 	ct local "runner: pytest
 path: $SU/pytest/test_mix.py
 filter: pass or skip
@@ -134,7 +120,7 @@ parallel: 2"
 }
 
 @test "tap: NAME.tap per executable, a TODO does not fail, a crash half-way does" {
-	cfg
+	boxcfg
 	ct box "runner: tap
 path: $SU/tap"
 	[ "$status" = 1 ]
@@ -157,7 +143,7 @@ ok 2 - two" ]
 }
 
 @test "tap: a Bail out! fails the run, though every point passed" {
-	cfg
+	boxcfg
 	ct box "runner: tap
 path: $SU/bail"
 	[ "$status" = 1 ]
@@ -167,7 +153,7 @@ core.test: 1 tests, 0 failed" ]
 }
 
 @test "tap: filter on the names, args to each, TODO only: exit 0" {
-	cfg
+	boxcfg
 	ct box "runner: tap
 path: $SU/tap
 filter: ^go+d
@@ -178,7 +164,7 @@ args: [x, y  z]"
 }
 
 @test "exec: a TAP point per executable, 0 pass, 77 skip, other fail, output as comments (ssh and local)" {
-	cfg
+	boxcfg
 	for tr in box local; do
 		ct $tr "runner: exec
 path: $SU/exec
@@ -202,7 +188,7 @@ args: a"
 }
 
 @test "exec: one executable that passes, and one skipped: exit 0" {
-	cfg
+	boxcfg
 	ct box "runner: exec
 path: $SU/exec/skip.sh"
 	[ "$status" = 0 ]
@@ -210,7 +196,7 @@ path: $SU/exec/skip.sh"
 }
 
 @test "junit: a file run with args, its XML fetched as junit.xml; a directory: args is the command run in it" {
-	cfg
+	boxcfg
 	ct box "runner: junit
 path: $SU/junit/run.sh
 args: res.xml
@@ -230,7 +216,7 @@ junit: sub.xml"
 }
 
 @test "junit: no XML written is a failure" {
-	cfg
+	boxcfg
 	ct box "runner: junit
 path: $SU/exec/pass.sh
 junit: none.xml"
@@ -240,7 +226,7 @@ junit: none.xml"
 }
 
 @test "remote: true runs a suite already on the target, copies nothing but the runner" {
-	cfg
+	boxcfg
 	mkdir -p "$FIX/remote/suite"
 	cp "$SU/bats/two.bats" "$FIX/remote/suite/"
 	chmod -R a+rwX "$FIX/remote/suite"
@@ -258,7 +244,7 @@ collect: logs/two.txt"
 @test "a runner missing on the target: a clear message, exit 1, nothing left" {
 	mkdir -m 755 "$FIX/remote/bin$BATS_TEST_NUMBER"
 	ln -s /bin/sh /usr/bin/mktemp /bin/rm "$FIX/remote/bin$BATS_TEST_NUMBER/"
-	cfg "PATH: $FIX/remote/bin$BATS_TEST_NUMBER"
+	boxcfg "PATH: $FIX/remote/bin$BATS_TEST_NUMBER"
 	ct box "path: $SU/bats"
 	[ "$status" = 1 ]
 	log | grep -qx 'core.test: bats not found on box'
@@ -267,7 +253,7 @@ collect: logs/two.txt"
 path: $SU/pytest"
 	[ "$status" = 1 ]
 	log | grep -qx 'core.test: pytest not found on local'
-	cfg
+	boxcfg
 	ct box "runner: junit
 path: $SU/junit
 args: no-such-producer
@@ -278,7 +264,7 @@ junit: x.xml"
 }
 
 @test "bad with: values exit 2 with file:line:col: core.test: with.KEY: what, before anything runs" {
-	cfg
+	boxcfg
 	while IFS='|' read -r with msg; do
 		ct box "$(printf '%b' "$with")"
 		[ "$status" = 1 ]
@@ -305,7 +291,7 @@ junit: x.xml"
 }
 
 @test "the step's env reaches the tests on the target" {
-	cfg
+	boxcfg
 	printf 'steps:\n- name: t\n  transport: box\n  uses: core.test\n  env: {GREETING: hello}\n  with: {path: %s}\n' \
 		"$SU/env" > w.workflow
 	run joe run -c c.config -o out w.workflow
@@ -315,7 +301,7 @@ junit: x.xml"
 }
 
 @test "path is relative to the workflow's directory" {
-	cfg
+	boxcfg
 	mkdir -p wf/suite out
 	cp "$SU/bats/two.bats" wf/suite/
 	printf 'steps:\n- {name: t, transport: box, uses: core.test, with: {path: suite/two.bats}}\n' > wf/w.workflow
@@ -326,7 +312,7 @@ junit: x.xml"
 }
 
 @test "a relative path found in no workflow directory is looked for in the packages" {
-	cfg
+	boxcfg
 	mkdir -p p/mine
 	cp "$SU/bats/two.bats" p/mine/
 	JOE_PATH=$PWD/p ct box "path: mine/two.bats"
@@ -338,7 +324,7 @@ junit: x.xml"
 }
 
 @test "the core example's tests step passes over ssh" {
-	cfg "LC_ALL: C"
+	boxcfg "LC_ALL: C"
 	run joe run -c c.config -t box -o out "$TOP/pkgs/core/example.workflow" tests
 	[ "$status" = 0 ]
 	[ "$(cut -f1,3 out/steps.tsv | xargs)" = "06-tests pass 07-cleanup pass" ]
@@ -348,7 +334,7 @@ junit: x.xml"
 }
 
 @test "pkgs/core/example-tests.workflow over ssh: bats, pytest and exec suites, each with a failure" {
-	cfg
+	boxcfg
 	run joe run -k -c c.config -t box -o out "$TOP/pkgs/core/example-tests.workflow"
 	[ "$status" = 1 ]
 	[ "$(cut -f1,3 out/steps.tsv | xargs)" = "01-bats fail 02-pytest fail 03-exec fail" ]
@@ -362,7 +348,7 @@ junit: x.xml"
 }
 
 @test "a step timeout ends the suite on the target and still removes the scratch directory" {
-	cfg
+	boxcfg
 	printf 'steps:\n- {name: t, transport: box, timeout: 3, uses: core.test, with: {runner: tap, path: %s}}\n' \
 		"$SU/slow" > w.workflow
 	run joe run -c c.config -o out w.workflow

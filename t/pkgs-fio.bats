@@ -6,20 +6,6 @@
 load helper
 load sshd
 
-# cfg [YAML]...: c.config: the transports box and local, TMPDIR on the
-# target in $T (to see that nothing is left there); YAML lines added
-# under env. The worklet's own TMPDIR is ./ltmp.
-cfg() {
-	T=$FIX/remote/tmp$BATS_TEST_NUMBER
-	rm -rf "$T" && mkdir -m 777 "$T"
-	mkdir -p ltmp
-	export TMPDIR=$PWD/ltmp
-	{
-		cat "$FIX/ssh.config"
-		printf '  local: {}\nenv:\n  TMPDIR: %s\n' "$T"
-		[ $# = 0 ] || printf '  %s\n' "$@"
-	} > c.config
-}
 
 # nofio: a PATH directory, $FIX/nofio, of everything in /usr/bin but fio.
 nofio() {
@@ -82,7 +68,7 @@ cmds() {
 }
 
 @test "fio.run: with: keys become fio's options, its JSON the metrics (local and ssh)" {
-	cfg
+	boxcfg
 	for tp in local box; do
 		fr $tp "filename: $T/f.dat
 rw: randrw
@@ -115,7 +101,7 @@ direct: true"
 }
 
 @test "fio.run: a job file put into a scratch directory on the target, args before it, removed afterwards" {
-	cfg
+	boxcfg
 	cat > j.fio <<-EOF
 	[global]
 	filename=$T/j.dat
@@ -146,7 +132,7 @@ fio.b.read.iops	IOPS" ]
 
 @test "fio.run: fio missing on the target: put: never fails, put: auto puts this machine's fio there for the step (local and ssh)" {
 	nofio
-	cfg "PATH: $FIX/nofio"
+	boxcfg "PATH: $FIX/nofio"
 	for tp in local box; do
 		fr $tp "filename: $T/f.dat
 size: 64k
@@ -171,7 +157,7 @@ bs: 16k"
 }
 
 @test "fio.run: fio fails: the step fails, nothing left" {
-	cfg
+	boxcfg
 	fr box "filename: /proc/joe-fio
 size: 64k"
 	[ "$status" = 1 ]
@@ -181,7 +167,7 @@ size: 64k"
 }
 
 @test "fio.run, fio.check: bad with: values exit 2 with file:line:col: fio.NAME: with.KEY: what, before anything runs" {
-	cfg
+	boxcfg
 	echo '[a]' > j.fio
 	while IFS='|' read -r with msg; do
 		fr local "$(printf '%b' "$with")"

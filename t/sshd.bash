@@ -75,6 +75,21 @@ teardown_file() {
 	sshd_stop
 }
 
+# boxcfg [YAML]...: c.config: the transports box and local, TMPDIR on the
+# target in $T (to see that nothing is left there); YAML lines added
+# under env. The worklet's own TMPDIR is ./ltmp.
+boxcfg() {
+	T=$FIX/remote/tmp$BATS_TEST_NUMBER
+	rm -rf "$T" && mkdir -m 777 "$T"
+	mkdir -p ltmp
+	export TMPDIR=$PWD/ltmp
+	{
+		cat "$FIX/ssh.config"
+		printf '  local: {}\nenv:\n  TMPDIR: %s\n' "$T"
+		[ $# = 0 ] || printf '  %s\n' "$@"
+	} > c.config
+}
+
 # logins: how many times a client authenticated to the sshd so far.
 logins() {
 	grep -c 'Accepted publickey' "$FIX/sshd.log"
