@@ -9,3 +9,15 @@ bad() {
 	echo "${at:+$at: }${me##*/}.${0##*/}: with.$1: $2" >&2
 	exit 2
 }
+# keys KEY...: bad KEY "not a key of PKG.NAME" for the first with: key
+# given, in name order, that is not one of these; prints the given ones,
+# lower case, in that order.
+keys() {
+	for k in $(env | sed -n 's/^JOE_WITH_\([A-Za-z0-9_]*\)=.*/\1/p' |
+			tr A-Z a-z | LC_ALL=C sort); do
+		case " $* " in
+		*" $k "*) echo "$k" ;;
+		*) me=${0%/*}; bad "$k" "not a key of ${me##*/}.${0##*/}" ;;
+		esac
+	done
+}

@@ -1,12 +1,5 @@
 # spdk.sh: sourced by the spdk worklets, after with.sh, as
 # . "${0%/*}/spdk.sh" (not a worklet: not executable).
-# keys KEY...: a bad with: value for any key but these.
-keys() {
-	for k in $(env | sed -n 's/^JOE_WITH_\([A-Za-z0-9_]*\)=.*/\1/p'); do
-		echo " $* " | tr a-z A-Z | grep -q " $k " ||
-			bad "$(echo "$k" | tr A-Z a-z)" "not a key of spdk.${0##*/}"
-	done
-}
 # num KEY VALUE: a bad with: value unless VALUE is a positive number.
 num() {
 	case $2 in

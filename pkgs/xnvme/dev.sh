@@ -1,12 +1,5 @@
 # dev.sh: sourced by the xnvme worklets, after with.sh, as
 # . "${0%/*}/dev.sh" (not a worklet: not executable).
-# keys KEY...: a bad with: value for any key but these.
-keys() {
-	for k in $(env | sed -n 's/^JOE_WITH_\([A-Za-z0-9_]*\)=.*/\1/p'); do
-		echo " $* " | tr a-z A-Z | grep -q " $k " ||
-			bad "$(echo "$k" | tr A-Z a-z)" "not a key of xnvme.${0##*/}"
-	done
-}
 # The with: keys they share: prefix, dev, nsid, be, admin, sync, async,
 # mem, checked and set in XENV: the shell words that give a target
 # command PATH and LD_LIBRARY_PATH under the prefix and the variables URI,
