@@ -29,7 +29,7 @@ DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-d
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
 	python3-pytest
 
-SCRIPTS = joe-selftest joe-starter
+SCRIPTS = joe-help joe-selftest joe-starter
 
 all: $(CMDS) $(SCRIPTS)
 
@@ -48,10 +48,10 @@ $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
 joe-extract: LDLIBS += -lexpat
 
-# joe selftest and joe -s are sh scripts that need to know where packages
-# install.
+# joe help, joe selftest and joe -s are sh scripts that need to know where
+# commands and packages install.
 $(SCRIPTS): %: cmd/% .flags
-	sed 's|@PKGDIR@|$(PKGDIR)|' $< > $@ && chmod +x $@
+	sed 's|@PKGDIR@|$(PKGDIR)|; s|@LIBEXECDIR@|$(LIBEXECDIR)|' $< > $@ && chmod +x $@
 
 # One-shot commands let exit free what they allocated, so leak reports
 # are noise; every other ASan or UBSan finding fails the test it is in.

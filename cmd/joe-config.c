@@ -14,6 +14,30 @@ static void usage(int rc)
 	exit(rc);
 }
 
+/* n as key.path=value lines, each value escaped as in records and its
+ * secrets as *** */
+static void print(struct node *n, const char *prefix)
+{
+	struct node *k;
+	struct str b = { 0 };
+	int i = 0;
+	char *p;
+
+	if (n->type == 's') {
+		sesc(&b, sec_mask(n->val));
+		printf("%s=%s\n", prefix, b.s ? b.s : "");
+		free(b.s);
+	}
+	for (k = n->kid; k; k = k->next, i++) {
+		if (n->type == 'l')
+			p = fmt("%s.%d", prefix, i);
+		else
+			p = prefix ? fmt("%s.%s", prefix, k->key) : xstrdup(k->key);
+		print(k, p);
+		free(p);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
@@ -37,12 +61,12 @@ int main(int argc, char **argv)
 		for (n = conf_get(cfg, "transport")->kid; n; n = n->next)
 			puts(n->key);
 	else if (optind == argc)
-		conf_print(stdout, cfg, NULL);
+		print(cfg, NULL);
 	else if (!(n = conf_get(cfg, argv[optind])))
 		die(1, "no key %s", argv[optind]);
 	else if (n->type == 's')
 		puts(n->val);
 	else
-		conf_print(stdout, n, argv[optind]);
+		print(n, argv[optind]);
 	return fflush(stdout) ? 1 : 0;
 }

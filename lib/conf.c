@@ -16,18 +16,6 @@ enum { MAXDEPTH = 64, MAXVAL = 1 << 20 };
 
 int conf_lax;
 
-void fdie(const struct node *at, const char *f, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s:%d:%d: ", at->file, at->line, at->col);
-	va_start(ap, f);
-	vfprintf(stderr, f, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
 static struct node *mk(int type, const char *file, int line, int col)
 {
 	struct node *n = memset(xmalloc(sizeof *n), 0, sizeof *n);
@@ -75,6 +63,25 @@ struct node *conf_child(struct node *m, const char *key)
 
 	k = bsearch(key, k, m->nidx, sizeof *k, keycmp);
 	return k ? *k : NULL;
+}
+
+void conf_check(struct node *m, const char *const *keys, const char *what)
+{
+	static const char *tname[] = { "a plain value", "a list", "a mapping" };
+	struct node *k;
+	int i;
+
+	if (m->type != 'm')
+		fdie(m, "%s must be a mapping", what);
+	for (k = m->kid; k; k = k->next) {
+		for (i = 0; keys[i] && strcmp(keys[i] + 1, k->key); i++)
+			;
+		if (!keys[i])
+			fdie(k, "unknown %s key '%s'", what, k->key);
+		if (k->type != keys[i][0])
+			fdie(k, "%s must be %s", k->key,
+			    tname[(keys[i][0] == 'l') + 2 * (keys[i][0] == 'm')]);
+	}
 }
 
 /* The length of the UTF-8 character at s, its code in *c; 0: none. */
@@ -128,12 +135,9 @@ static void next(yaml_parser_t *p, yaml_event_t *ev, const char *file)
 		    (c = getc(p->input.file)) != EOF; i++)
 			m.column = c == '\n' ? (m.line++, 0) :
 			    m.column + ((c & 0xc0) != 0x80);
-	fprintf(stderr, "%s:%lu:%lu: %s%s%s", file, (unsigned long)m.line + 1,
-	    (unsigned long)m.column + 1, p->context ? p->context : "",
-	    p->context ? ": " : "", p->problem);
-	if (p->error == YAML_READER_ERROR && p->problem_value != -1)
-		fprintf(stderr, " (0x%02x)", p->problem_value);
-	fputc('\n', stderr);
+	warn_at(file, m.line + 1, m.column + 1, p->error == YAML_READER_ERROR &&
+	    p->problem_value != -1 ? "%s%s%s (0x%02x)" : "%s%s%s", p->context ?
+	    p->context : "", p->context ? ": " : "", p->problem, p->problem_value);
 	exit(2);
 }
 
@@ -446,28 +450,6 @@ struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 		tp_get(cfg, k->key, NULL);	/* checks each one */
 	sec_init(cfg);
 	return cfg;
-}
-
-void conf_print(FILE *f, struct node *n, const char *prefix)
-{
-	struct node *k;
-	struct str b = { 0 };
-	int i = 0;
-	char *p;
-
-	if (n->type == 's') {
-		sesc(&b, sec_mask(n->val));
-		fprintf(f, "%s=%s\n", prefix, b.s ? b.s : "");
-		free(b.s);
-	}
-	for (k = n->kid; k; k = k->next, i++) {
-		if (n->type == 'l')
-			p = fmt("%s.%d", prefix, i);
-		else
-			p = prefix ? fmt("%s.%s", prefix, k->key) : xstrdup(k->key);
-		conf_print(f, k, p);
-		free(p);
-	}
 }
 
 /* s double-quoted; what YAML would not read back as it is, escaped:

@@ -15,6 +15,8 @@ extern const char *argv0;
 /* fmt ending in ':' adds strerror */
 __attribute__((noreturn)) void die(int status, const char *fmt, ...);
 void warn(const char *fmt, ...);
+void warn_at(const char *file, long line, long col, const char *fmt, ...);
+				/* file:line:col: (0: left out) */
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
@@ -48,6 +50,8 @@ struct node *conf_load(const char *path);
 struct node *conf_config(char **files, int nfile, char **defs, int ndef);
 struct node *conf_get(struct node *n, const char *path);
 struct node *conf_child(struct node *m, const char *key);	/* no dots */
+void conf_check(struct node *m, const char *const *keys, const char *what);
+	/* m maps keys[i] + 1 only, each of type keys[i][0]: s, l or m */
 char *conf_str(struct node *n, const char *path);	/* scalar or NULL */
 struct node *conf_env(struct node *env);	/* checked; its first kid */
 struct node *conf_add(struct node *map, const char *key, char *val,
@@ -55,7 +59,6 @@ struct node *conf_add(struct node *map, const char *key, char *val,
 extern int conf_lax;	/* an unset {{ env.X }} is "", not an error */
 char *conf_subst(struct node *cfg, const struct node *at, const char *s,
     struct node *vars);	/* vars: a list of other names and values */
-void conf_print(FILE *f, struct node *n, const char *prefix);
 void conf_emit(FILE *f, struct node *n, int indent);
 
 /* spawn.c: run one child to its end, its output to a log */

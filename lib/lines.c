@@ -141,8 +141,8 @@ char *ln_rec(struct lines *l, char **f, int nf, int sf)
 		why = l->torn ? "cut short" : n == nf ? "step not a directory "
 		    "name" : l->old ? "expected %d fields (or %d)" : "expected %d fields";
 		if (!l->quiet)
-			fprintf(stderr, "%s:%ld: malformed record: ", l->path,
-			    l->line), fprintf(stderr, why, nf, l->old), fputc('\n', stderr);
+			warn_at(l->path, l->line, 0, fmt("malformed record: %s",
+			    why), nf, l->old);
 		l->bad++;
 		if (!l->torn)
 			free(s);

@@ -15,11 +15,15 @@
 
 const char *argv0 = "joe";
 
-static void vwarn(const char *f, va_list ap)
+/* "pre: what", pre a program's name or a place in a file ("file:line:col",
+ * without :line or :col when 0); a format ending in ':' adds strerror. */
+static void say(const char *pre, long line, long col, const char *f,
+    va_list ap)
 {
 	int e = errno;
 
-	fprintf(stderr, "%s: ", argv0);
+	fprintf(stderr, !line ? "%s: " : col ? "%s:%ld:%ld: " : "%s:%ld: ",
+	    pre, line, col);
 	vfprintf(stderr, f, ap);
 	if (*f && f[strlen(f) - 1] == ':')
 		fprintf(stderr, " %s", strerror(e));
@@ -31,7 +35,7 @@ void die(int status, const char *f, ...)
 	va_list ap;
 
 	va_start(ap, f);
-	vwarn(f, ap);
+	say(argv0, 0, 0, f, ap);
 	va_end(ap);
 	exit(status);
 }
@@ -41,8 +45,27 @@ void warn(const char *f, ...)
 	va_list ap;
 
 	va_start(ap, f);
-	vwarn(f, ap);
+	say(argv0, 0, 0, f, ap);
 	va_end(ap);
+}
+
+void warn_at(const char *file, long line, long col, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	say(file, line, col, f, ap);
+	va_end(ap);
+}
+
+void fdie(const struct node *at, const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	say(at->file, at->line, at->col, f, ap);
+	va_end(ap);
+	exit(2);
 }
 
 void *xrealloc(void *p, size_t n)

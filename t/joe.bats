@@ -85,3 +85,11 @@ load helper
 	[ "$status" = 0 ]
 	[[ "$output" == *"joe run"* ]]
 }
+
+@test "joe help with a second name, or an option: usage, exit 2" {
+	run --separate-stderr joe help run config
+	[ "$status" = 2 ]
+	[ "$stderr" = "usage: joe help [command]" ]
+	run --separate-stderr joe help -x
+	[ "$status" = 2 ]
+}
