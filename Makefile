@@ -21,15 +21,14 @@ ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
 
-CMDS = joe joe-run joe-config joe-put joe-get joe-extract joe-analyse joe-report \
-	joe-qemu
+CMDS = joe joe-run joe-config joe-extract joe-analyse joe-report joe-qemu
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db \
 	time git procps passwd openssh-client openssh-server util-linux tar bc fio \
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
 	python3-pytest
 
-SCRIPTS = joe-help joe-selftest joe-starter
+SCRIPTS = joe-help joe-selftest joe-starter joe-put joe-get
 
 all: $(CMDS) $(SCRIPTS)
 
@@ -48,10 +47,13 @@ $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
 joe-extract: LDLIBS += -lexpat
 
-# joe help, joe selftest and joe -s are sh scripts that need to know where
+# joe help, selftest, put, get and -s are sh scripts that need to know where
 # commands and packages install.
-$(SCRIPTS): %: cmd/% .flags
-	sed 's|@PKGDIR@|$(PKGDIR)|; s|@LIBEXECDIR@|$(LIBEXECDIR)|' $< > $@ && chmod +x $@
+joe-help joe-selftest joe-starter: %: cmd/%
+joe-put joe-get: cmd/joe-copy
+$(SCRIPTS): .flags
+	sed 's|@PKGDIR@|$(PKGDIR)|; s|@LIBEXECDIR@|$(LIBEXECDIR)|' \
+		$(filter cmd/%,$^) > $@ && chmod +x $@
 
 # One-shot commands let exit free what they allocated, so leak reports
 # are noise; every other ASan or UBSan finding fails the test it is in.

@@ -36,6 +36,7 @@ struct opt {
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
 	int keep, verbose, gz, html;
+	char *label;			/* -l */
 };
 
 static const char *keys[] = { "name", "run", "uses", "with", "transport",
@@ -47,7 +48,8 @@ static void usage(int rc)
 	    "[-D key=value]... [-o dir] [-t transport]\n"
 	    "               [-T seconds] [workflow | dir]... [step]...\n"
 	    "       joe run [-c config]... [-D key=value]... [-t transport] "
-	    "[-T seconds] -- command [arg...]\n"
+	    "[-T seconds] [-l text]\n"
+	    "               -- command [arg...]\n"
 	    "       joe run -i [-c config]... [-D key=value]... [-t transport]\n");
 	exit(rc);
 }
@@ -530,19 +532,31 @@ static int runwf(struct opt *o, struct wf *w)
 }
 
 /* joe run -- CMD: one word is a shell command line; several are quoted
- * each as one word. Recorded only inside a run (JOE_OUTPUT, JOE_STEP). */
+ * each as one word. Recorded only inside a run (JOE_OUTPUT, JOE_STEP).
+ * With -l TEXT, CMD runs here with JOE_SSH, the command line that reaches
+ * the transport, and is recorded on the transport as TEXT (joe put, get). */
 static int one(struct opt *o, int argc, char **argv)
 {
+	struct node *t = tp_get(o->cfg, o->tname, NULL);
 	struct job j = { 0 };
-	char *cmd;
+	struct str b = { 0 };
+	char *cmd, **v;
+	int i;
 
 	if (!argc)
 		usage(2);
 	cmd = tp_words(argc, argv);
-	tp_job(&j, tp_get(o->cfg, o->tname, NULL), o->cfg, NULL, NULL, cmd);
+	tp_job(&j, o->label ? tp_get(o->cfg, "local", NULL) : t, o->cfg, NULL,
+	    NULL, cmd);
+	if (o->label) {
+		for (v = tp_argv(t, "", TP_DATA), i = 0; v[i + 1]; i++)
+			squote(&b, v[i]), sputs(&b, v[i + 2] ? " " : "");
+		setenv("JOE_SSH", b.s, 1);
+		j.remote = conf_str(t, "host") ? t : NULL;
+	}
 	j.split = j.echo = 1;
 	j.deadline = o->tmo ? now() + o->tmo : 0;
-	job_here(&j, o->tname, cmd);
+	job_here(&j, o->tname, o->label ? o->label : cmd);
 	return sig_count() ? 128 + sig_last() : j.rc ? j.rc : rec_lost;
 }
 
@@ -577,13 +591,14 @@ int main(int argc, char **argv)
 	struct str b = { 0 };
 
 	argv0 = "joe-run";
-	while ((c = getopt(argc, argv, "+c:D:hiknro:t:T:vz")) != -1) {
+	while ((c = getopt(argc, argv, "+c:D:hikl:nro:t:T:vz")) != -1) {
 		switch (c) {
 		case 'c': cf[ncf++] = optarg; break;
 		case 'D': df[ndf++] = optarg; break;
 		case 'h': usage(0); break;
 		case 'i': shell = 1; break;
 		case 'k': o.keep = 1; break;
+		case 'l': o.label = optarg; break;
 		case 'n': dry = 1; break;
 		case 'o': o.out = optarg; break;
 		case 'r': o.html = 1; break;
@@ -603,7 +618,7 @@ int main(int argc, char **argv)
 	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
 	if (shell) {	/* the old ssh.shell: a shell there, our env set */
 		if (optind < argc || dry || o.keep || o.out || o.tmo || o.verbose ||
-		    o.gz || o.html)
+		    o.gz || o.html || o.label)
 			usage(2);
 		argv = tp_argv(tp_get(o.cfg, o.tname, NULL), tp_script(o.cfg,
 		    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
@@ -615,6 +630,8 @@ int main(int argc, char **argv)
 			usage(2);
 		return one(&o, argc - optind, argv + optind);
 	}
+	if (o.label)
+		usage(2);
 	o.sel = xmalloc(argc * sizeof *o.sel);
 	o.hit = memset(xmalloc(argc * sizeof *o.hit), 0, argc * sizeof *o.hit);
 	for (i = optind; i < argc; i++) {	/* steps first, for load() */

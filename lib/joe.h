@@ -123,8 +123,6 @@ char **unfinished(const char *run, int *n);	/* started, no record; said */
 FILE *wopen(const char *path, int dev, char **tmp);	/* written whole */
 int wclose(FILE *f, const char *path, char *tmp);
 
-/* copy.c: joe-put and joe-get */
-int copy(int argc, char **argv, int get);
 
 /* transport.c */
 enum { TP_RUN, TP_DATA, TP_TTY };

@@ -16,7 +16,8 @@
 const char *argv0 = "joe";
 
 /* "pre: what", pre a program's name or a place in a file ("file:line:col",
- * without :line or :col when 0); a format ending in ':' adds strerror. */
+ * without :line or :col when 0); after a program's name, a format ending
+ * in ':' adds strerror. */
 static void say(const char *pre, long line, long col, const char *f,
     va_list ap)
 {
@@ -25,7 +26,7 @@ static void say(const char *pre, long line, long col, const char *f,
 	fprintf(stderr, !line ? "%s: " : col ? "%s:%ld:%ld: " : "%s:%ld: ",
 	    pre, line, col);
 	vfprintf(stderr, f, ap);
-	if (*f && f[strlen(f) - 1] == ':')
+	if (pre == argv0 && *f && f[strlen(f) - 1] == ':')
 		fprintf(stderr, " %s", strerror(e));
 	fputc('\n', stderr);
 }

@@ -242,3 +242,17 @@ for_both() { # run the test body for the local and the ssh transport
 	[ "$status" = 130 ]
 	waitfor sh -c "[ -z \"\$(ls -A '$FIX/remote/ip')\" ]"
 }
+
+@test "joe run -l: a local command that reaches the transport through JOE_SSH, recorded on it" {
+	mkdir -p out/01-s
+	JOE_OUTPUT=$PWD/out JOE_STEP=01-s joe run -c "$FIX/ssh.config" -t box \
+	    -l 'say hi' -- 'eval "$JOE_SSH \"echo hi from \\\$(id -un)\""' > got
+	[ "$(cat got)" = "hi from $SSH_USER" ]
+	[ "$(cut -f3,7,8 out/commands.tsv)" = "$(printf 'pass\tbox\tsay hi')" ]
+	run joe run -t local -l x -- 'echo "$JOE_SSH"'
+	[ "$output" = "'/bin/sh' -c" ] || [ "$output" = "/bin/sh -c" ]
+	run joe run -c "$FIX/ssh.config" -l x w.workflow
+	[ "$status" = 2 ]
+	run joe run -c "$FIX/ssh.config" -i -l x
+	[ "$status" = 2 ]
+}
