@@ -119,7 +119,7 @@ static void unbytes(struct node *n)
 
 /* A reader error (bad bytes) has only an offset: its line and column
  * are counted here, in characters as libyaml counts them. */
-static void next(yaml_parser_t *p, yaml_event_t *ev, const char *file)
+static void yevent(yaml_parser_t *p, yaml_event_t *ev, const char *file)
 {
 	yaml_mark_t m;
 	size_t i;
@@ -141,49 +141,31 @@ static void next(yaml_parser_t *p, yaml_event_t *ev, const char *file)
 	exit(2);
 }
 
-/* The node whose first event is ev (which it deletes), depth
- * collections deep. */
-static struct node *parse(yaml_parser_t *p, yaml_event_t *ev,
-    const char *file, int depth)
-{
-	struct node *n, *k, *key, **tail, **x;
-	yaml_event_t e;
-	int end, i;
+static struct node *ynode(yaml_parser_t *p, yaml_event_t *ev,
+    const char *file, int depth);
 
-	n = mk('s', file, ev->start_mark.line + 1, ev->start_mark.column + 1);
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		n->val = xstrdup((char *)ev->data.scalar.value);
-		if (ev->data.scalar.tag &&
-		    !strcmp((char *)ev->data.scalar.tag, "!bytes"))
-			unbytes(n);
-		yaml_event_delete(ev);
-		return n;
-	case YAML_SEQUENCE_START_EVENT:
-		n->type = 'l';
-		end = YAML_SEQUENCE_END_EVENT;
-		break;
-	case YAML_MAPPING_START_EVENT:
-		n->type = 'm';
-		end = YAML_MAPPING_END_EVENT;
-		break;
-	default:
-		fdie(n, "aliases are not supported");
-	}
+/* The kids of n, a mapping or list (type 'm' or 'l') whose start event
+ * was read, up to its end event. */
+static void ykids(yaml_parser_t *p, struct node *n, int type, int depth)
+{
+	struct node *k, *key, **tail, **x;
+	yaml_event_t e;
+	int i;
+
+	n->type = type;
 	if (depth > MAXDEPTH)
 		fdie(n, "more than %d levels of nesting", MAXDEPTH);
-	yaml_event_delete(ev);
 	for (tail = &n->kid;; tail = &k->next) {
-		next(p, &e, file);
-		if ((int)e.type == end)
+		yevent(p, &e, n->file);
+		if (e.type == YAML_MAPPING_END_EVENT ||
+		    e.type == YAML_SEQUENCE_END_EVENT)
 			break;
-		k = parse(p, &e, file, depth + 1);
-		if (n->type == 'm') {
-			key = k;
-			if (key->type != 's')
+		k = ynode(p, &e, n->file, depth + 1);
+		if (type == 'm') {
+			if ((key = k)->type != 's')
 				fdie(key, "a key must be a plain string");
-			next(p, &e, file);
-			k = parse(p, &e, file, depth + 1);
+			yevent(p, &e, n->file);
+			k = ynode(p, &e, n->file, depth + 1);
 			k->key = key->val;
 			k->line = key->line;	/* errors point at the key */
 			k->col = key->col;
@@ -192,9 +174,31 @@ static struct node *parse(yaml_parser_t *p, yaml_event_t *ev,
 		*tail = k;
 	}
 	yaml_event_delete(&e);
-	for (x = n->type == 'm' ? sorted(n) : NULL, i = 1; x && i < n->nidx; i++)
+	for (x = type == 'm' ? sorted(n) : NULL, i = 1; x && i < n->nidx; i++)
 		if (!strcmp(x[i - 1]->key, x[i]->key))
 			fdie(x[i], "duplicate key '%s'", x[i]->key);
+}
+
+/* The node whose first event is ev (which it deletes), depth
+ * collections deep. */
+static struct node *ynode(yaml_parser_t *p, yaml_event_t *ev,
+    const char *file, int depth)
+{
+	struct node *n = mk('s', file, ev->start_mark.line + 1,
+	    ev->start_mark.column + 1);
+	yaml_event_type_t type = ev->type;
+	char *tag = type == YAML_SCALAR_EVENT ? (char *)ev->data.scalar.tag : NULL;
+
+	if (type == YAML_SCALAR_EVENT)
+		n->val = xstrdup((char *)ev->data.scalar.value);
+	else if (type != YAML_MAPPING_START_EVENT &&
+	    type != YAML_SEQUENCE_START_EVENT)
+		fdie(n, "aliases are not supported");
+	if (tag && !strcmp(tag, "!bytes"))
+		unbytes(n);
+	yaml_event_delete(ev);
+	if (type != YAML_SCALAR_EVENT)
+		ykids(p, n, type == YAML_MAPPING_START_EVENT ? 'm' : 'l', depth);
 	return n;
 }
 
@@ -211,14 +215,14 @@ struct node *conf_load(const char *path)
 	yaml_parser_initialize(&p);
 	yaml_parser_set_input_file(&p, f);
 	for (;;) {
-		next(&p, &e, file);
+		yevent(&p, &e, file);
 		if (e.type == YAML_STREAM_END_EVENT)
 			break;
 		if (e.type >= YAML_ALIAS_EVENT) {	/* a node, not a document */
 			if (n)
 				fdie(mk(0, file, e.start_mark.line + 1, 1),
 				    "only one YAML document is allowed");
-			n = parse(&p, &e, file, 1);
+			n = ynode(&p, &e, file, 1);
 			if (n->type == 's' && !*n->val)
 				n->type = 'm';
 			if (n->type != 'm')
