@@ -256,3 +256,14 @@ for_both() { # run the test body for the local and the ssh transport
 	run joe run -c "$FIX/ssh.config" -i -l x
 	[ "$status" = 2 ]
 }
+
+@test "a source and destination named with quotes, spaces, \$(), * and a newline" {
+	n=$(printf "it's a \$(touch pwned) *\nname")
+	echo odd > "$n"
+	rdir "$FIX/remote/odd"
+	joe put -c "$FIX/ssh.config" "$n" "$FIX/remote/odd/"
+	joe get -c "$FIX/ssh.config" "$FIX/remote/odd/$n" "back $n"
+	[ "$(cat "back $n")" = odd ]
+	[ "$(cut -f8 "$FIX/remote/odd/$n")" = odd ]
+	[ ! -e pwned ] && [ ! -e "$FIX/remote/odd/pwned" ]
+}
