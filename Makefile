@@ -28,7 +28,7 @@ DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-d
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
 	python3-pytest
 
-SCRIPTS = joe-help joe-selftest joe-starter joe-put joe-get
+SCRIPTS = joe-finish joe-help joe-selftest joe-starter joe-put joe-get
 
 all: $(CMDS) $(SCRIPTS)
 
@@ -47,9 +47,9 @@ $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
 joe-extract: LDLIBS += -lexpat
 
-# joe help, selftest, put, get and -s are sh scripts that need to know where
+# joe finish, help, selftest, put, get and -s are sh scripts that need to know where
 # commands and packages install.
-joe-help joe-selftest joe-starter: %: cmd/%
+joe-finish joe-help joe-selftest joe-starter: %: cmd/%
 joe-put joe-get: cmd/joe-copy
 $(SCRIPTS): .flags
 	sed 's|@PKGDIR@|$(PKGDIR)|; s|@LIBEXECDIR@|$(LIBEXECDIR)|' \

@@ -35,7 +35,7 @@ struct opt {
 	char *out, *tname, **sel;	/* sel: steps named on the command line */
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
-	int keep, verbose, gz, html;
+	int keep, verbose, gz, html, dry, shell, ncf, ndf;
 	char *label;			/* -l */
 };
 
@@ -456,36 +456,35 @@ static void gzlogs(const char *out, const char *step)
 		warn("cannot compress the logs of %s", step);
 }
 
-/* After a run: its metrics and tests extracted, the text report printed
- * and, with -r, report.html written; NULL, or the command that failed
- * (joe-extract's 2 for bad input in a log is no failure). */
-static char *summary(struct opt *o, const char *out)
+/* The end of a run: the post-run command (post: in the config, by default
+ * joe-finish), run here as sh -c POST joe-post [-r] RUN; its exit status. */
+static int post(struct opt *o, const char *out)
 {
-	char *x[] = { sibling("joe-extract"), "-q", (char *)out, NULL };
-	char *h[] = { sibling("joe-report"), "-f", "html", "-o",
-	    fmt("%s/report.html", out), (char *)out, NULL };
-	char *t[] = { h[0], "-f", "text", (char *)out, NULL }, *bad = NULL;
+	char *p = conf_str(o->cfg, "post");
+	char *argv[] = { "/bin/sh", "-c", p, "joe-post", o->html ? "-r" :
+	    (char *)out, (char *)out, NULL };
+	struct str b = { 0 };
 	struct job j = { 0 };
 
+	if (p && !*p)
+		return 0;
+	if (!p)
+		squote(&b, sibling("joe-finish")), sputs(&b, " \"$@\""), argv[2] = b.s;
+	argv[5] = o->html ? argv[5] : NULL;
+	j.argv = argv;
 	j.log = -1;
 	j.echo = j.split = 1;
-	j.argv = x;
-	if (spawn(&j) && j.rc != 2)
-		bad = "joe-extract";
-	j.argv = h;
-	if (o->html && spawn(&j))
-		bad = "joe-report";
 	fflush(stdout);
-	j.argv = t;
-	return spawn(&j) ? "joe-report" : bad;
+	spawn(&j);
+	return j.rc;
 }
 
 static int runwf(struct opt *o, struct wf *w)
 {
 	static const char *col[] = { "32", "31", "31", "31", "33", "31" };
 	FILE *cf;
-	char *out = mkrun(o->out, w->name, &cf), *start, *sec, *f, *bad, up[16];
-	int i, st, n[6] = { 0 }, tty = isatty(1);
+	char *out = mkrun(o->out, w->name, &cf), *start, *sec, *f, up[16];
+	int i, st, n[6] = { 0 }, tty = isatty(1), bad;
 	double t, t0 = now();
 
 	f = fmt("%s/config.yaml", out);
@@ -517,13 +516,14 @@ static int runwf(struct opt *o, struct wf *w)
 		fflush(stdout);
 		free(sec), free(start);
 	}
-	bad = sig_count() || rec_lost ? NULL : summary(o, out);
+	bad = sig_count() || rec_lost ? 0 : post(o, out);
 	if (sig_count() || bad || rec_lost)
 		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
 		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
 		    n[ST_SKIP], now() - t0);
 	if (bad)
-		fflush(stdout), warn("%s: %s failed", out, bad);
+		fflush(stdout), warn("%s: the post-run command failed (status "
+		    "%d)", out, bad);
 	if (rec_lost)
 		warn("%s: the records are not complete", out);
 	if (sig_count())
@@ -578,88 +578,115 @@ static void addwf(struct opt *o, struct wf ***w, int *nw, const char *path)
 	free(pat);
 }
 
-int main(int argc, char **argv)
+/* The options into o; the files of -c and of -D into cf and df. */
+static void options(struct opt *o, int argc, char **argv, char **cf, char **df)
 {
-	struct opt o = { 0 };
-	struct wf **w = NULL;
-	struct step *s;
-	struct stat sb;
-	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
-	char *e;
-	int c, i, k, ncf = 0, ndf = 0, nw = 0, dry = 0, rc = 0;
-	int shell = 0;
-	struct str b = { 0 };
+	int c;
 
-	argv0 = "joe-run";
 	while ((c = getopt(argc, argv, "+c:D:hikl:nro:t:T:vz")) != -1) {
 		switch (c) {
-		case 'c': cf[ncf++] = optarg; break;
-		case 'D': df[ndf++] = optarg; break;
+		case 'c': cf[o->ncf++] = optarg; break;
+		case 'D': df[o->ndf++] = optarg; break;
 		case 'h': usage(0); break;
-		case 'i': shell = 1; break;
-		case 'k': o.keep = 1; break;
-		case 'l': o.label = optarg; break;
-		case 'n': dry = 1; break;
-		case 'o': o.out = optarg; break;
-		case 'r': o.html = 1; break;
-		case 't': o.tname = optarg; break;
+		case 'i': o->shell = 1; break;
+		case 'k': o->keep = 1; break;
+		case 'l': o->label = optarg; break;
+		case 'n': o->dry = 1; break;
+		case 'o': o->out = optarg; break;
+		case 'r': o->html = 1; break;
+		case 't': o->tname = optarg; break;
 		case 'T':
-			if (!(o.tmo = seconds(optarg)))
+			if (!(o->tmo = seconds(optarg)))
 				die(2, "-T %s: expected seconds from 0.001 to "
 				    "2592000", optarg);
 			break;
-		case 'v': o.verbose = 1; break;
-		case 'z': o.gz = 1; break;
+		case 'v': o->verbose = 1; break;
+		case 'z': o->gz = 1; break;
 		default: usage(2);
 		}
 	}
-	o.cfg = conf_config(cf, ncf, df, ndf);
+	if ((o->shell && (optind < argc || o->tmo || o->verbose)) ||
+	    ((o->shell || !strcmp(argv[optind - 1], "--")) && (o->dry ||
+	    o->keep || o->out || o->gz || o->html)) || (o->label &&
+	    strcmp(argv[optind - 1], "--")))
+		usage(2);
+}
+
+/* -i: an interactive shell on the transport, the config's env set (what
+ * CIJOE's ssh.shell did). */
+static int shell(struct opt *o)
+{
+	char **v = tp_argv(tp_get(o->cfg, o->tname, NULL), tp_script(o->cfg,
+	    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
+
+	execvp(v[0], v);
+	die(1, "cannot run %s:", v[0]);
+}
+
+/* The workflows named in args (else those in .), after the steps named
+ * there (any other argument) are taken out for load() to select. */
+static struct wf **workflows(struct opt *o, int argc, char **argv, int *nw)
+{
+	struct wf **w = NULL;
+	struct stat sb;
+	int i, k;
+
+	o->sel = xmalloc((argc + 1) * sizeof *o->sel);
+	o->hit = memset(xmalloc((argc + 1) * sizeof *o->hit), 0,
+	    (argc + 1) * sizeof *o->hit);
+	for (i = 0; i < argc; i++)
+		if (((k = strlen(argv[i])) <= 9 || strcmp(argv[i] + k - 9,
+		    ".workflow")) && (stat(argv[i], &sb) || !S_ISDIR(sb.st_mode)))
+			o->sel[o->nsel++] = argv[i], argv[i] = NULL;
+	for (i = 0; i < argc; i++)
+		if (argv[i])
+			addwf(o, &w, nw, argv[i]);
+	if (!*nw)
+		addwf(o, &w, nw, ".");
+	if (o->out && *nw > 1)
+		die(2, "-o takes one workflow, not %d", *nw);
+	for (k = 0; k < (o->nsel ? o->nsel : 1); k++)
+		if (!o->hit[k])
+			die(2, "no step named %s", o->nsel ? o->sel[k] : "at all");
+	return w;
+}
+
+/* -n: a line for each command of a selected step, none run. */
+static void plan(struct wf *w)
+{
+	struct str b = { 0 };
+	struct step *s;
+	int i, k;
+
+	for (s = w->s, i = 0; i < w->n; s++, i++)
+		for (k = 0; s->sel && k < (s->path ? 1 : s->ncmd); k++) {
+			b.n = 0;
+			sesc(&b, sec_mask(s->path ? s->uses : s->cmd[k]));
+			printf("%s\t%s\t%s\t%s\n", w->path, s->dir, s->path ?
+			    "local" : s->tname, b.s);
+		}
+}
+
+int main(int argc, char **argv)
+{
+	struct opt o = { 0 };
+	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
+	struct wf **w;
+	int i, c, nw = 0, rc = 0;
+
+	argv0 = "joe-run";
+	options(&o, argc, argv, cf, df);
+	o.cfg = conf_config(cf, o.ncf, df, o.ndf);
 	o.tname = o.tname ? o.tname : getenv("JOE_TRANSPORT");
 	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
-	if (shell) {	/* the old ssh.shell: a shell there, our env set */
-		if (optind < argc || dry || o.keep || o.out || o.tmo || o.verbose ||
-		    o.gz || o.html || o.label)
-			usage(2);
-		argv = tp_argv(tp_get(o.cfg, o.tname, NULL), tp_script(o.cfg,
-		    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
-		execvp(argv[0], argv);
-		die(1, "cannot run %s:", argv[0]);
-	}
-	if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
-		if (dry || o.keep || o.out || o.gz || o.html)
-			usage(2);
+	if (o.shell)
+		return shell(&o);
+	if (!strcmp(argv[optind - 1], "--"))
 		return one(&o, argc - optind, argv + optind);
-	}
-	if (o.label)
-		usage(2);
-	o.sel = xmalloc(argc * sizeof *o.sel);
-	o.hit = memset(xmalloc(argc * sizeof *o.hit), 0, argc * sizeof *o.hit);
-	for (i = optind; i < argc; i++) {	/* steps first, for load() */
-		k = strlen(e = argv[i]);
-		if ((k <= 9 || strcmp(e + k - 9, ".workflow")) &&
-		    (stat(e, &sb) || !S_ISDIR(sb.st_mode)))
-			o.sel[o.nsel++] = e, argv[i] = NULL;
-	}
-	for (i = optind; i < argc; i++)
-		if (argv[i])
-			addwf(&o, &w, &nw, argv[i]);
-	if (!nw)
-		addwf(&o, &w, &nw, ".");
-	if (o.out && nw > 1)
-		die(2, "-o takes one workflow, not %d", nw);
-	for (k = 0; k < (o.nsel ? o.nsel : 1); k++)
-		if (!o.hit[k])
-			die(2, "no step named %s", o.nsel ? o.sel[k] : "at all");
-	for (i = 0; i < nw && dry; i++)
-		for (c = 0; c < w[i]->n; c++)
-			for (s = &w[i]->s[c], k = 0; s->sel && k < (s->path ? 1 :
-			    s->ncmd); k++) {
-				b.n = 0;
-				sesc(&b, sec_mask(s->path ? s->uses : s->cmd[k]));
-				printf("%s\t%s\t%s\t%s\n", w[i]->path, s->dir,
-				    s->path ? "local" : s->tname, b.s);
-			}
-	for (i = 0; i < nw && !dry && !sig_count(); i++)
+	w = workflows(&o, argc - optind, argv + optind, &nw);
+	for (i = 0; i < nw && o.dry; i++)
+		plan(w[i]);
+	for (i = 0; i < nw && !o.dry && !sig_count(); i++)
 		if ((c = runwf(&o, w[i])) > rc)
 			rc = c;
 	return rc;

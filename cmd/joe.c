@@ -16,7 +16,7 @@ static void usage(int rc)
 	    "       joe -s -l | -s [-f] [package]\n"
 	    "       joe help [command]\n"
 	    "       joe -h | --version\n"
-	    "commands: run config put get extract analyse report qemu\n");
+	    "commands: run config put get extract analyse report finish qemu\n");
 	exit(rc);
 }
 

@@ -40,14 +40,14 @@ load helper
 	chmod -x ../p/libexec/joe/joe-report
 	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run ../p/libexec/joe/joe-run -o noreport
 	[ "$status" = 1 ]
-	[ "${lines[-1]}" = "joe-run: $PWD/noreport: joe-report failed" ]
-	[[ "$output" == *"joe-run: cannot run joe-report: No such file or directory"* ]]
+	[ "${lines[-1]}" = "joe-run: $PWD/noreport: the post-run command failed (status 1)" ]
+	[[ "$output" == *"joe finish: $PWD/noreport: joe-report failed"* ]]
 	grep -q lat noreport/metrics.tsv
 	rm ../p/libexec/joe/joe-extract
 	PATH="$BATS_TEST_TMPDIR/p/bin:/usr/bin:/bin" run ../p/libexec/joe/joe-run -o noextract
 	[ "$status" = 1 ]
-	[ "${lines[-1]}" = "joe-run: $PWD/noextract: joe-report failed" ]
-	[[ "$output" == *"joe-run: cannot run joe-extract: No such file or directory"* ]]
+	[ "${lines[-1]}" = "joe-run: $PWD/noextract: the post-run command failed (status 1)" ]
+	[[ "$output" == *"joe finish: $PWD/noextract: joe-extract joe-report failed"* ]]
 	[ ! -e noextract/metrics.tsv ]
 }
 

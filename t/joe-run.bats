@@ -450,3 +450,39 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	run joe run -- 'exec ls /proc/self/fd' 8>/dev/null
 	[ "$(echo $output)" = "0 1 2 3" ]
 }
+
+@test "post: the post-run command gets [-r] RUN; \"\" runs nothing; a failing one: exit 1" {
+	printf 'steps:\n- name: a\n  run: echo hello\n' > w.workflow
+	printf 'post: printf "[%%s]" "$0" "$@" > %s/got; echo done\n' "$PWD" > p.config
+	run joe run -c p.config -o out w.workflow
+	[ "$status" = 0 ]
+	[ "${lines[-1]}" = done ]
+	[ "$(cat got)" = "[joe-post][$PWD/out]" ]
+	[ ! -e out/metrics.tsv ]
+	joe run -c p.config -r -o out2 w.workflow
+	[ "$(cat got)" = "[joe-post][-r][$PWD/out2]" ]
+	run joe run -D post= -o out3 w.workflow
+	[ "$status" = 0 ]
+	[ "${lines[-1]}" = "PASS 01-a 0.0s" ] || [[ "${lines[-1]}" == "PASS 01-a "* ]]
+	[ ! -e out3/metrics.tsv ]
+	run --separate-stderr joe run -D 'post=exit 3' -o out4 w.workflow
+	[ "$status" = 1 ]
+	[[ "${lines[-1]}" == "$PWD/out4: 1 passed, 0 failed, 0 skipped in "* ]]
+	[ "$stderr" = "joe-run: $PWD/out4: the post-run command failed (status 3)" ]
+}
+
+@test "joe finish by hand: extract and report a run again, -r writes report.html" {
+	printf 'steps:\n- name: a\n  run: echo hello\n' > w.workflow
+	joe run -D post= -o out w.workflow
+	[ ! -e out/metrics.tsv ]
+	run joe finish -r out
+	[ "$status" = 0 ]
+	[ "${lines[-1]}" = "out: 1 passed, 0 failed, 0 skipped" ]
+	[ -s out/report.html ]
+	run joe finish
+	[ "$status" = 2 ]
+	[ "$output" = "usage: joe finish [-r] run" ]
+	run --separate-stderr joe finish nosuch
+	[ "$status" = 1 ]
+	[[ "$stderr" == *"joe finish: nosuch: joe-report failed" ]]
+}
