@@ -40,12 +40,12 @@ struct guest {
 struct args { char **v; int n; };
 
 /* Keys and their types: s plain value, l list, m mapping. */
-static const char *qkeys[] = { "mguests", NULL };
-static const char *gkeys[] = { "spath", "ssystem", "sbin", "skernel",
+static const char *const qkeys[] = { "mguests", NULL };
+static const char *const gkeys[] = { "spath", "ssystem", "sbin", "skernel",
 	"sinitrd", "sappend", "sboot", "ssmp", "smemory", "saccel", "scpu",
 	"lnvme", "sssh_port", "sshare", "lextra", "sgrace", "suser",
 	"sidentity", "sknown_hosts", "loptions", "smachine", NULL };
-static const char *nkeys[] = { "simage", "ssize", "sbase", "sserial",
+static const char *const nkeys[] = { "simage", "ssize", "sbase", "sserial",
 	"snamespaces", "szoned", NULL };
 
 /* The usage to stdout (rc 0) or stderr, then exit rc. */
@@ -56,26 +56,6 @@ static void usage(int rc)
 	    "commands: init, start, wait [-T seconds], ssh [command...], "
 	    "kill, status, console\n");
 	exit(rc);
-}
-
-/* m is a mapping of keys from keys[], each of its type. */
-static void check(struct node *m, const char **keys, const char *what)
-{
-	static const char *tname[] = { "a plain value", "a list", "a mapping" };
-	struct node *k;
-	int i;
-
-	if (m->type != 'm')
-		fdie(m, "%s must be a mapping", what);
-	for (k = m->kid; k; k = k->next) {
-		for (i = 0; keys[i] && strcmp(keys[i] + 1, k->key); i++)
-			;
-		if (!keys[i])
-			fdie(k, "unknown %s key '%s'", what, k->key);
-		if (k->type != keys[i][0])
-			fdie(k, "%s must be %s", k->key,
-			    tname[(keys[i][0] == 'l') + 2 * (keys[i][0] == 'm')]);
-	}
 }
 
 /* sec.key as a whole number from min to max (max < LONG_MAX, so that an
@@ -133,7 +113,7 @@ static void drives(struct guest *g, struct node *l)
 	char *v;
 
 	for (it = l ? l->kid : NULL; it; it = it->next) {
-		check(it, nkeys, "nvme");
+		conf_check(it, nkeys, "nvme");
 		g->nv = xrealloc(g->nv, (g->nnv + 1) * sizeof *g->nv);
 		d = &g->nv[g->nnv++];
 		d->at = it;
@@ -158,13 +138,13 @@ static struct node *section(struct node *cfg, const char *name)
 	struct node *q = conf_get(cfg, "qemu"), *sec;
 
 	if (q)
-		check(q, qkeys, "qemu");
+		conf_check(q, qkeys, "qemu");
 	for (sec = conf_get(cfg, "qemu.guests"), sec = sec ? sec->kid : NULL;
 	    sec && strcmp(sec->key, name); sec = sec->next)
 		;
 	if (!sec)
 		die(2, "no guest '%s' in the config (qemu.guests)", name);
-	check(sec, gkeys, "guest");
+	conf_check(sec, gkeys, "guest");
 	return sec;
 }
 

@@ -526,9 +526,8 @@ static int runwf(struct opt *o, struct wf *w)
 		    "%d)", out, bad);
 	if (rec_lost)
 		warn("%s: the records are not complete", out);
-	if (sig_count())
-		return 128 + sig_last();
-	return n[ST_ERROR] ? 255 : n[ST_FAIL] + n[ST_TIMEOUT] || bad || rec_lost;
+	return sig_count() ? 128 + sig_last() : n[ST_ERROR] ? 255 :
+	    n[ST_FAIL] + n[ST_TIMEOUT] || bad || rec_lost;
 }
 
 /* joe run -- CMD: one word is a shell command line; several are quoted
