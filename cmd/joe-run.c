@@ -19,7 +19,8 @@
 
 struct step {
 	char *name, *dir, *uses, *path, *tname, *cwd, **cmd;
-	struct node *tp, *env;	/* its env:, then JOE_* lines (no key) */
+	struct tp *tp;
+	struct node *env;	/* its env:, then JOE_* lines (no key) */
 	int ncmd, always, sel;
 	double timeout;
 };
@@ -199,9 +200,9 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	else
 		s->path = worklet(w, conf_get(it, "uses"), s->uses);
 	s->tname = str(o, it, "transport", vars);
-	s->tp = tp_get(o->cfg, s->tname ? s->tname : o->tname,
+	s->tp = tp_open(o->cfg, s->tname ? s->tname : o->tname,
 	    conf_get(it, "transport"));
-	s->tname = s->tp->key;
+	s->tname = s->tp->name;
 	s->cwd = str(o, it, "cwd", vars);
 	s->env = map(o, it, "env", vars);
 	conf_env(s->env);
@@ -429,7 +430,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 	for (i = 0; i < s->ncmd && !st; i++) {
 		if (o->verbose)
 			printf("+ %s\n", sec_mask(s->cmd[i])), fflush(stdout);
-		tp_job(&j, s->tp, o->cfg, s->env, s->cwd, s->cmd[i]);
+		tp_job(&j, s->tp, s->env, s->cwd, s->cmd[i]);
 		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
 		free(j.argv);
 		free(j.line);
@@ -539,7 +540,7 @@ static int one(struct opt *o, int argc, char **argv)
 	if (!argc)
 		usage(2);
 	cmd = tp_words(argc, argv);
-	tp_job(&j, tp_get(o->cfg, o->tname, NULL), o->cfg, NULL, NULL, cmd);
+	tp_job(&j, tp_open(o->cfg, o->tname, NULL), NULL, NULL, cmd);
 	j.split = j.echo = 1;
 	j.deadline = o->tmo ? now() + o->tmo : 0;
 	job_here(&j, o->tname, cmd);
@@ -575,6 +576,7 @@ int main(int argc, char **argv)
 	int c, i, k, ncf = 0, ndf = 0, nw = 0, dry = 0, rc = 0;
 	int shell = 0;
 	struct str b = { 0 };
+	struct tp *t;
 
 	argv0 = "joe-run";
 	while ((c = getopt(argc, argv, "+c:D:hiknro:t:T:vz")) != -1) {
@@ -600,13 +602,15 @@ int main(int argc, char **argv)
 	}
 	o.cfg = conf_config(cf, ncf, df, ndf);
 	o.tname = o.tname ? o.tname : getenv("JOE_TRANSPORT");
-	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
+	o.tname = tp_open(o.cfg, o.tname && *o.tname ? o.tname : NULL,
+	    NULL)->name;
 	if (shell) {	/* the old ssh.shell: a shell there, our env set */
 		if (optind < argc || dry || o.keep || o.out || o.tmo || o.verbose ||
 		    o.gz || o.html)
 			usage(2);
-		argv = tp_argv(tp_get(o.cfg, o.tname, NULL), tp_script(o.cfg,
-		    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
+		t = tp_open(o.cfg, o.tname, NULL);
+		argv = tp_argv(t, tp_script(t, NULL, NULL,
+		    "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
 		execvp(argv[0], argv);
 		die(1, "cannot run %s:", argv[0]);
 	}

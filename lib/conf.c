@@ -421,7 +421,7 @@ struct node *conf_env(struct node *env)
  * ~/.config/joe/default.config), then -D definitions, then substitution. */
 struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 {
-	struct node *cfg = mk('m', "-", 0, 0), *k;
+	struct node *cfg = mk('m', "-", 0, 0);
 	char *list = getenv("JOE_CONFIG"), *home = getenv("HOME"), *f;
 	int i;
 
@@ -442,8 +442,6 @@ struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 	addmap(addmap(cfg, "transport"), "local");
 	resolve(cfg, cfg);
 	conf_env(conf_get(cfg, "env"));
-	for (k = conf_get(cfg, "transport")->kid; k; k = k->next)
-		tp_get(cfg, k->key, NULL);	/* checks each one */
 	sec_init(cfg);
 	return cfg;
 }

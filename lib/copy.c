@@ -92,7 +92,7 @@ static char *script(const char *body, ...)
 }
 
 /* A shell line that runs script on t. */
-static char *line(struct node *t, const char *script)
+static char *line(struct tp *t, const char *script)
 {
 	struct str l = { 0 };
 	char **v = tp_argv(t, script, TP_DATA);
@@ -121,7 +121,8 @@ int copy(int argc, char **argv, int get)
 	char p[PATH_MAX];
 	char *v[7] = { "sh", "-c", (char *)pipeline, "joe" };
 	int c, i, ncf = 0, ndf = 0, rc = 0, st;
-	struct node *cfg, *t, *here;
+	struct node *cfg;
+	struct tp *t, *here;
 	struct job j;
 	struct stat sb;
 
@@ -137,8 +138,8 @@ int copy(int argc, char **argv, int get)
 	if (argc - optind < 2)
 		usage(get, 2);
 	cfg = conf_config(cf, ncf, df, ndf);
-	t = tp_get(cfg, tname && *tname ? tname : NULL, NULL);
-	here = tp_get(cfg, "local", NULL);
+	t = tp_open(cfg, tname && *tname ? tname : NULL, NULL);
+	here = tp_open(cfg, "local", NULL);
 	dest = argv[argc - 1];
 	for (i = optind; i < argc - 1; i++) {
 		base = basename(xstrdup(argv[i]));
@@ -172,8 +173,8 @@ int copy(int argc, char **argv, int get)
 			v[5] = line(t, script(receiver, dest, base, many, NULL));
 		}
 		j.split = j.echo = 1;
-		j.remote = conf_str(t, "host") ? t : NULL;
-		st = job_here(&j, t->key, fmt("%s %s %s", get ? "get" : "put",
+		j.remote = t->host != NULL;
+		st = job_here(&j, t->name, fmt("%s %s %s", get ? "get" : "put",
 		    src, dest));
 		if (st == ST_ERROR || sig_count())
 			return sig_count() ? 128 + sig_last() : 255;
