@@ -94,16 +94,12 @@ static char *script(const char *body, ...)
 /* A shell line that runs script on t. */
 static char *line(struct tp *t, const char *script)
 {
-	struct str l = { 0 };
 	char **v = tp_argv(t, script, TP_DATA);
-	int i;
+	int n = 0;
 
-	for (i = 0; v[i]; i++) {
-		if (i)
-			sputs(&l, " ");
-		squote(&l, v[i]);
-	}
-	return l.s;
+	while (v[n])
+		n++;
+	return tp_words(n, v);	/* n > 1: each word quoted */
 }
 
 static void usage(int get, int rc)

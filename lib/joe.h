@@ -133,6 +133,7 @@ struct tp {
 	int nssh;
 	struct node *map, *env;	/* transport.NAME, the config's env */
 	struct sess *sess;	/* its session, once started */
+	struct tp *next;
 };
 struct tp *tp_open(struct node *cfg, const char *name, const struct node *at);
 struct tp *tp_guest(struct node *cfg, const char *name);	/* qemu.guests' */

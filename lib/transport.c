@@ -87,19 +87,17 @@ static void tp_check(struct node *t)
 	}
 }
 
-/* The directory of the sockets through which connections are shared, this
- * user's, so that one run's master serves the next; with mk, made. */
-static char *ctldir(int mk)
+/* Connections are shared through sockets in a directory of this user's,
+ * so that one run's master serves the next. */
+static char *ctldir(void)
 {
-	static char *d;
-	static int made;
+	static char *d;		/* the same for the whole process */
 	const char *x = getenv("XDG_RUNTIME_DIR");
 	struct stat sb;
 
-	if (!d)
-		d = fmt("%s/joe-ssh-%ld", x && *x ? x : "/tmp", (long)getuid());
-	if (!mk || made++)
+	if (d)
 		return d;
+	d = fmt("%s/joe-ssh-%ld", x && *x ? x : "/tmp", (long)getuid());
 	if (mkdir(d, 0700) && errno != EEXIST)
 		die(1, "cannot create %s:", d);
 	if (lstat(d, &sb) || !S_ISDIR(sb.st_mode) || sb.st_uid != getuid() ||
@@ -109,8 +107,9 @@ static char *ctldir(int mk)
 }
 
 /* ssh's options for t: its own first (ssh takes the first value it is
- * given), then joe's defaults, so a config can override them. */
-static int sshopts(char **v, struct node *t)
+ * given), then joe's defaults, so a config can override them; then port
+ * and user if not NULL. */
+static int sshopts(char **v, struct node *t, char *port, char *user)
 {
 	struct node *k = conf_get(t, "options");
 	char *kh = conf_str(t, "known_hosts"), *id = conf_str(t, "identity");
@@ -125,6 +124,10 @@ static int sshopts(char **v, struct node *t)
 	v[n++] = "-o", v[n++] = "BatchMode=yes";
 	v[n++] = "-o", v[n++] = "ConnectTimeout=10";
 	v[n++] = "-o", v[n++] = "ServerAliveInterval=5";
+	if (port)
+		v[n++] = "-p", v[n++] = port;
+	if (user)
+		v[n++] = "-l", v[n++] = user;
 	return n;
 }
 
@@ -132,20 +135,17 @@ static int sshopts(char **v, struct node *t)
  * options (ssh -J would use none of them, nor BatchMode). */
 static char *jump(struct node *t, char **v, const char *j)
 {
-	struct str b = { 0 };
 	char *h = xstrdup(j), *c = strrchr(h, ':'), *u = strchr(h, '@');
-	int i, n = sshopts(v, t);
+	int n;
 
 	if (c)
-		*c = 0, v[n++] = "-p", v[n++] = c + 1;
+		*c = 0;
 	if (u)
-		*u = 0, v[n++] = "-l", v[n++] = h;
+		*u = 0;
+	n = sshopts(v, t, c ? c + 1 : NULL, u ? h : NULL);
 	v[n++] = "-W", v[n++] = "[%h]:%p", v[n++] = "--";
 	v[n++] = u ? u + 1 : h;
-	sputs(&b, "ProxyCommand=ssh");
-	for (i = 0; i < n; i++)
-		sputs(&b, " "), squote(&b, v[i]);
-	return b.s;
+	return fmt("ProxyCommand=ssh %s", tp_words(n, v));	/* n > 1 */
 }
 
 /* p->ssh from t: a guest's ssh_config, what the transport gives itself
@@ -166,16 +166,11 @@ static void sshargv(struct tp *p, struct node *t)
 		v[n++] = "-F", v[n++] = p->guest;
 	if (s)
 		v[n++] = "-o", v[n++] = s;
-	n += sshopts(v + n, t);
+	n += sshopts(v + n, t, conf_str(t, "port"), conf_str(t, "user"));
 	v[n++] = "-o", v[n++] = "ControlMaster=auto";
-	v[n++] = "-o", v[n++] = fmt("ControlPath=%s/%%C", ctldir(0));
 	v[n++] = "-o", v[n++] = "ControlPersist=60";
 	if (p->guest && (s = conf_str(t, "host")))
 		v[n++] = "-o", v[n++] = fmt("HostName=%s", s);
-	if ((s = conf_str(t, "port")))
-		v[n++] = "-p", v[n++] = s;
-	if ((s = conf_str(t, "user")))
-		v[n++] = "-l", v[n++] = s;
 	p->nssh = n;
 }
 
@@ -209,22 +204,19 @@ static struct tp *tp_new(struct node *cfg, struct node *t)
  * the first call checks every one of cfg's (the same cfg each time). */
 struct tp *tp_open(struct node *cfg, const char *name, const struct node *at)
 {
-	static struct tp **all;
-	static int n;
+	static struct tp *all;
+	struct tp *p, **pp = &all;
 	struct node *t;
-	int i;
 
-	for (t = all ? NULL : conf_get(cfg, "transport")->kid; t; t = t->next) {
-		all = xrealloc(all, (n + 1) * sizeof *all);
-		all[n++] = tp_new(cfg, t);
-	}
-	for (i = 0; i < n && name && strcmp(all[i]->name, name); i++)
+	for (t = all ? NULL : conf_get(cfg, "transport")->kid; t; t = t->next)
+		pp = &(*pp = tp_new(cfg, t))->next;
+	for (p = all; p && name && strcmp(p->name, name); p = p->next)
 		;
-	if (i == n && at)
+	if (!p && at)
 		fdie(at, "no transport '%s' in the config", name);
-	if (i == n)
+	if (!p)
 		die(2, "no transport '%s' in the config", name);
-	return all[i];
+	return p;
 }
 
 /* A transport to the guest called name of cfg's qemu.guests. */
@@ -275,7 +267,7 @@ char *tp_script(struct tp *t, struct node *env, const char *cwd,
  */
 char **tp_argv(struct tp *t, const char *script, int how)
 {
-	char **v = xmalloc((t->nssh + 5) * sizeof *v);
+	char **v = xmalloc((t->nssh + 7) * sizeof *v);
 	struct str b = { 0 };
 	int n = t->nssh;
 
@@ -283,11 +275,11 @@ char **tp_argv(struct tp *t, const char *script, int how)
 		v[0] = "/bin/sh", v[1] = "-c", v[2] = (char *)script, v[3] = NULL;
 		return v;
 	}
-	ctldir(1);
 	if (t->guest && access(t->guest, F_OK))
 		warn("transport %s: its guest is not running (no %s)", t->name,
 		    t->guest);
 	memcpy(v, t->ssh, n * sizeof *v);
+	v[n++] = "-o", v[n++] = fmt("ControlPath=%s/%%C", ctldir());
 	if (how == TP_TTY)
 		v[n++] = "-t";
 	v[n++] = "--";
