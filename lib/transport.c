@@ -271,10 +271,9 @@ char **tp_argv(struct tp *t, const char *script, int how)
 	struct str b = { 0 };
 	int n = t->nssh;
 
-	if (!t->host) {
-		v[0] = "/bin/sh", v[1] = "-c", v[2] = (char *)script, v[3] = NULL;
-		return v;
-	}
+	if (!t->host)
+		return memcpy(v, (char *[]){ "/bin/sh", "-c", (char *)script,
+		    NULL }, 4 * sizeof *v);
 	if (t->guest && access(t->guest, F_OK))
 		warn("transport %s: its guest is not running (no %s)", t->name,
 		    t->guest);
