@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 	if (argc - optind > 1 || (tflag && optind < argc))
 		usage(2);
 	cfg = conf_config(cf, ncf, df, ndf);
+	tp_open(cfg, NULL, NULL);	/* checks every transport */
 	if (tflag)
 		for (n = conf_get(cfg, "transport")->kid; n; n = n->next)
 			puts(n->key);

@@ -3,7 +3,8 @@
  * disks made, started in the background, waited for over ssh, reached by
  * ssh or their serial console, powered off. A guest's state is in its
  * directory: qemu.pid, qmp.sock, console.sock, serial.log, cmdline,
- * qemu.err, wait.log, accel and ssh_port (which guest: transports read).
+ * qemu.err, wait.log, accel, ssh_port and ssh_config (which guest:
+ * transports use).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -297,7 +298,8 @@ static long running(struct guest *g)
 /* Remove what a running qemu leaves in g's directory. */
 static void clean(struct guest *g)
 {
-	const char *s = "qemu.pid\0qmp.sock\0console.sock\0ssh_port\0";
+	const char *s = "qemu.pid\0qmp.sock\0console.sock\0ssh_port\0"
+	    "ssh_config\0";
 
 	for (; *s; s += strlen(s) + 1)
 		unlink(file(g, s));
@@ -579,6 +581,24 @@ static void fail(struct guest *g, const char *what)
 	exit(sig_count() ? 128 + sig_last() : 1);
 }
 
+/* g's ssh_config: ssh -F it reaches g on port (see joe-qemu(1)). */
+static void sshcfg(struct guest *g, int port)
+{
+	struct str b = { 0 };
+	struct node *k = conf_get(g->sec, "options");
+	char *u = conf_str(g->sec, "user"), *s;
+
+	sputs(&b, fmt("Host *\n\tHostName 127.0.0.1\n\tPort %d\n\tUser %s\n",
+	    port, u ? u : "root"));
+	if ((s = conf_str(g->sec, "identity")))
+		sputs(&b, fmt("\tIdentityFile \"%s\"\n", s));
+	if ((s = conf_str(g->sec, "known_hosts")))
+		sputs(&b, fmt("\tUserKnownHostsFile \"%s\"\n", s));
+	for (k = k ? k->kid : NULL; k; k = k->next)
+		sputs(&b, fmt("\t%s\n", k->val));
+	put(g, "ssh_config", b.s);
+}
+
 /* start: g's qemu in the background, its ssh port known. */
 static int start(struct guest *g)
 {
@@ -608,26 +628,27 @@ static int start(struct guest *g)
 	if (!(port = g->port ? g->port : fwdport(g)))
 		fail(g, "cannot read qemu's forwarded ssh port over QMP");
 	put(g, "ssh_port", fmt("%d\n", port));
+	sshcfg(g, port);
 	printf("%s: started, pid %ld, accel %s, ssh port %d\n", g->name, pid,
 	    acc, port);
 	return 0;
 }
 
-/* An ssh transport to g (see tp_guest()); exit st if g is not running. */
-static struct node *tp(struct guest *g, int st)
+/* A transport to g; exit st if g is not running. */
+static struct tp *tp(struct node *cfg, struct guest *g, int st)
 {
-	if (!running(g) || !line(g, "ssh_port", NULL))
+	if (!running(g) || access(file(g, "ssh_config"), F_OK))
 		die(st, "%s is not running", g->name);
-	return tp_guest(g->sec);
+	return tp_guest(cfg, g->name);
 }
 
 /* wait: until ssh to g runs true, for up to tmo seconds (1 if not,
  * 2 if qemu is gone); what ssh says goes to wait.log. The ssh gets
  * ConnectTimeout=2 first, before the transport's own options (ssh takes
  * the first value it is given). */
-static int waitup(struct guest *g, double tmo)
+static int waitup(struct node *cfg, struct guest *g, double tmo)
 {
-	char **v = tp_argv(tp(g, 2), "true", TP_DATA);
+	char **v = tp_argv(tp(cfg, g, 2), "true", TP_DATA);
 	double t0 = now(), end = t0 + tmo, t;
 	int log = put(g, "wait.log", NULL);
 	struct args w = { 0 };
@@ -663,7 +684,8 @@ static int waitup(struct guest *g, double tmo)
 static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 {
 	int dash = argc && !strcmp(*argv, "--"), tty = argc == dash && isatty(0);
-	char **v = tp_argv(tp(g, 1), tp_script(cfg, NULL, NULL, argc > dash ?
+	struct tp *t = tp(cfg, g, 1);
+	char **v = tp_argv(t, tp_script(t, NULL, NULL, argc > dash ?
 	    tp_words(argc - dash, argv + dash) : tty ?
 	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
 	    tty ? TP_TTY : TP_DATA);
@@ -787,11 +809,12 @@ int main(int argc, char **argv)
 	    (i != 3 && optind + 1 < argc))
 		usage(2);
 	signal(SIGPIPE, SIG_IGN);
-	g = load(cfg = conf_config(cf, ncf, df, ndf), argv[optind++]);
+	tp_open(cfg = conf_config(cf, ncf, df, ndf), NULL, NULL);
+	g = load(cfg, argv[optind++]);
 	switch (i) {
 	case 0: init(g); return 0;
 	case 1: return start(g);
-	case 2: return waitup(g, tmo ? tmo : 60);
+	case 2: return waitup(cfg, g, tmo ? tmo : 60);
 	case 3: return ssh(cfg, g, argc - optind, argv + optind);
 	case 4: return killg(g);
 	case 5: return status(g);

@@ -19,7 +19,8 @@
 
 struct step {
 	char *name, *dir, *uses, *path, *tname, *cwd, **cmd;
-	struct node *tp, *env;	/* its env:, then JOE_* lines (no key) */
+	struct tp *tp;
+	struct node *env;	/* its env:, then JOE_* lines (no key) */
 	int ncmd, always, sel;
 	double timeout;
 };
@@ -201,9 +202,9 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	else
 		s->path = worklet(w, conf_get(it, "uses"), s->uses);
 	s->tname = str(o, it, "transport", vars);
-	s->tp = tp_get(o->cfg, s->tname ? s->tname : o->tname,
+	s->tp = tp_open(o->cfg, s->tname ? s->tname : o->tname,
 	    conf_get(it, "transport"));
-	s->tname = s->tp->key;
+	s->tname = s->tp->name;
 	s->cwd = str(o, it, "cwd", vars);
 	s->env = map(o, it, "env", vars);
 	conf_env(s->env);
@@ -431,7 +432,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 	for (i = 0; i < s->ncmd && !st; i++) {
 		if (o->verbose)
 			printf("+ %s\n", sec_mask(s->cmd[i])), fflush(stdout);
-		tp_job(&j, s->tp, o->cfg, s->env, s->cwd, s->cmd[i]);
+		tp_job(&j, s->tp, s->env, s->cwd, s->cmd[i]);
 		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
 		free(j.argv);
 		free(j.line);
@@ -536,7 +537,7 @@ static int runwf(struct opt *o, struct wf *w)
  * the transport, and is recorded on the transport as TEXT (joe put, get). */
 static int one(struct opt *o, int argc, char **argv)
 {
-	struct node *t = tp_get(o->cfg, o->tname, NULL);
+	struct tp *t = tp_open(o->cfg, o->tname, NULL);
 	struct job j = { 0 };
 	struct str b = { 0 };
 	char *cmd, **v;
@@ -545,13 +546,13 @@ static int one(struct opt *o, int argc, char **argv)
 	if (!argc)
 		usage(2);
 	cmd = tp_words(argc, argv);
-	tp_job(&j, o->label ? tp_get(o->cfg, "local", NULL) : t, o->cfg, NULL,
-	    NULL, cmd);
+	tp_job(&j, o->label ? tp_open(o->cfg, "local", NULL) : t, NULL, NULL,
+	    cmd);
 	if (o->label) {
 		for (v = tp_argv(t, "", TP_DATA), i = 0; v[i + 1]; i++)
 			squote(&b, v[i]), sputs(&b, v[i + 2] ? " " : "");
 		setenv("JOE_SSH", b.s, 1);
-		j.remote = conf_str(t, "host") ? t : NULL;
+		j.remote = t->host != NULL;
 	}
 	j.split = j.echo = 1;
 	j.deadline = o->tmo ? now() + o->tmo : 0;
@@ -615,8 +616,9 @@ static void options(struct opt *o, int argc, char **argv, char **cf, char **df)
  * CIJOE's ssh.shell did). */
 static int shell(struct opt *o)
 {
-	char **v = tp_argv(tp_get(o->cfg, o->tname, NULL), tp_script(o->cfg,
-	    NULL, NULL, "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
+	struct tp *t = tp_open(o->cfg, o->tname, NULL);
+	char **v = tp_argv(t, tp_script(t, NULL, NULL,
+	    "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
 
 	execvp(v[0], v);
 	die(1, "cannot run %s:", v[0]);
@@ -677,7 +679,8 @@ int main(int argc, char **argv)
 	options(&o, argc, argv, cf, df);
 	o.cfg = conf_config(cf, o.ncf, df, o.ndf);
 	o.tname = o.tname ? o.tname : getenv("JOE_TRANSPORT");
-	o.tname = tp_get(o.cfg, o.tname && *o.tname ? o.tname : NULL, NULL)->key;
+	o.tname = tp_open(o.cfg, o.tname && *o.tname ? o.tname : NULL,
+	    NULL)->name;
 	if (o.shell)
 		return shell(&o);
 	if (!strcmp(argv[optind - 1], "--"))

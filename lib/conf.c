@@ -72,7 +72,8 @@ void conf_check(struct node *m, const char *const *keys, const char *what)
 	int i;
 
 	if (m->type != 'm')
-		fdie(m, "%s must be a mapping", what);
+		fdie(m, "%s%s%s must be a mapping", what, m->key ? " " : "",
+		    m->key ? m->key : "");
 	for (k = m->kid; k; k = k->next) {
 		for (i = 0; keys[i] && strcmp(keys[i] + 1, k->key); i++)
 			;
@@ -429,7 +430,7 @@ struct node *conf_env(struct node *env)
  * ~/.config/joe/default.config), then -D definitions, then substitution. */
 struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 {
-	struct node *cfg = mk('m', "-", 0, 0), *k;
+	struct node *cfg = mk('m', "-", 0, 0);
 	char *list = getenv("JOE_CONFIG"), *home = getenv("HOME"), *f;
 	int i;
 
@@ -450,8 +451,6 @@ struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 	addmap(addmap(cfg, "transport"), "local");
 	resolve(cfg, cfg);
 	conf_env(conf_get(cfg, "env"));
-	for (k = conf_get(cfg, "transport")->kid; k; k = k->next)
-		tp_get(cfg, k->key, NULL);	/* checks each one */
 	sec_init(cfg);
 	return cfg;
 }

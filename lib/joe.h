@@ -75,7 +75,7 @@ struct job {
 	double deadline;	/* now() after which it is ended, or 0 */
 	struct sess *sess;	/* or sent as line to this remote sh */
 	char *line;
-	struct node *remote;	/* put, get: over ssh, so 255 is ssh's */
+	int remote;		/* put, get: over ssh, so 255 is ssh's */
 	int rc;			/* out: exit status, 128+N for signal N */
 };
 void sig_init(void);
@@ -124,13 +124,23 @@ FILE *wopen(const char *path, int dev, char **tmp);	/* written whole */
 int wclose(FILE *f, const char *path, char *tmp);
 
 
-/* transport.c */
+/* transport.c: a target, built once from the config */
 enum { TP_RUN, TP_DATA, TP_TTY };
-struct node *tp_get(struct node *cfg, const char *name, const struct node *at);
-char *tp_script(struct node *cfg, struct node *env, const char *cwd,
+struct tp {
+	char *name;
+	char *host;		/* ssh's destination; NULL: this machine */
+	char *guest;		/* a guest's ssh_config, or NULL */
+	char **ssh;		/* ssh and its options, once used */
+	int nssh;
+	struct node *map, *env;	/* transport.NAME, the config's env */
+	struct sess *sess;	/* its session, once started */
+	struct tp *next;
+};
+struct tp *tp_open(struct node *cfg, const char *name, const struct node *at);
+struct tp *tp_guest(struct node *cfg, const char *name);	/* qemu.guests' */
+char *tp_script(struct tp *t, struct node *env, const char *cwd,
     const char *cmd);
-char **tp_argv(struct node *t, const char *script, int how);
-void tp_job(struct job *j, struct node *t, struct node *cfg, struct node *env,
-    const char *cwd, const char *cmd);
-struct node *tp_guest(struct node *q);	/* q: a section of qemu.guests */
+char **tp_argv(struct tp *t, const char *script, int how);
+void tp_job(struct job *j, struct tp *t, struct node *env, const char *cwd,
+    const char *cmd);
 char *tp_words(int argc, char **argv);

@@ -13,8 +13,8 @@
 
 #include "joe.h"
 
-static const char *tkeys[] = { "host", "port", "user", "identity",
-	"options", "known_hosts", "jump", "guest", NULL };
+static const char *const tkeys[] = { "loptions", "shost", "sport",
+	"suser", "sidentity", "sknown_hosts", "sjump", "sguest", NULL };
 
 /*
  * On the target the login shell execs sh with this server, which reads a
@@ -51,45 +51,6 @@ static const char lead[] =
     "kill -0 -$$ 2>/dev/null || exec setsid sh -c \"$1\"\n"
     "S=$1; set --; eval \"$S\"\n";
 
-/*
- * A transport that names a QEMU guest (joe-qemu(1)) gets what it does not
- * give itself from the guest: user (root if none), identity, known_hosts,
- * options, host 127.0.0.1, and the port joe qemu start wrote, read when a
- * command runs (the path of that file is kept in the transport map's val,
- * which a map has no use for).
- */
-static void guest(struct node *q, struct node *t)
-{
-	static const char *from[] = { "user", "identity", "known_hosts", NULL };
-	struct node *g = conf_get(t, "guest");
-	char *path;
-	int i;
-
-	if (!(path = conf_str(q, "path")) || *path != '/')
-		fdie(q, "qemu.guests.%s.path must be an absolute path", q->key);
-	t->val = fmt("%s/ssh_port", path);
-	if (!conf_get(t, "host"))
-		conf_add(t, "host", "127.0.0.1", g);
-	for (i = 0; from[i]; i++)
-		if (!conf_get(t, from[i]) && (conf_str(q, from[i]) || !i))
-			conf_add(t, from[i], i || conf_str(q, "user") ?
-			    conf_str(q, from[i]) : "root", g);
-	if (!conf_get(t, "options") && (g = conf_get(q, "options"))) {
-		conf_add(t, "options", NULL, g);
-		conf_get(t, "options")->type = 'l';
-		conf_get(t, "options")->kid = g->kid;
-	}
-}
-
-/* A transport to the guest whose section of qemu.guests is q. */
-struct node *tp_guest(struct node *q)
-{
-	struct node *t = conf_add(NULL, "guest", q->key, q);
-
-	guest(q, t);
-	return t;
-}
-
 /* A command line of words: one word is a shell command line, several are
  * quoted one each (exec-like). */
 char *tp_words(int argc, char **argv)
@@ -97,92 +58,22 @@ char *tp_words(int argc, char **argv)
 	struct str b = { 0 };
 	int i;
 
-	sputs(&b, "");
-	for (i = 0; i < argc; i++) {
-		if (i)
-			sputs(&b, " ");
-		if (argc == 1)
-			sputs(&b, argv[i]);
-		else
-			squote(&b, argv[i]);
-	}
-	return b.s;
+	for (i = 0; argc > 1 && i < argc; i++)
+		sputs(&b, i ? " " : ""), squote(&b, argv[i]);
+	return argc > 1 ? b.s : argc ? argv[0] : "";
 }
 
-/* The transport called name, the default (first) one when name is NULL. */
-struct node *tp_get(struct node *cfg, const char *name, const struct node *at)
+/* t, a transport's map, checked. */
+static void tp_check(struct node *t)
 {
-	struct node *t = conf_get(cfg, "transport"), *k, *o;
-	int i;
+	struct node *o = conf_get(t, "options");
 
-	for (t = t->kid; t && name && strcmp(t->key, name); t = t->next)
-		;
-	if (!t && at)
-		fdie(at, "no transport '%s' in the config", name);
-	if (!t)
-		die(2, "no transport '%s' in the config", name);
-	if (t->type != 'm')
-		fdie(t, "transport %s must be a mapping", t->key);
+	conf_check(t, tkeys, "transport");
 	if (!strcmp(t->key, "local") && conf_get(t, "host"))
 		fdie(t, "transport local is this machine: it takes no host");
-	for (k = t->kid; k; k = k->next) {
-		for (i = 0; tkeys[i] && strcmp(tkeys[i], k->key); i++)
-			;
-		if (!tkeys[i])
-			fdie(k, "unknown transport key '%s'", k->key);
-		if ((k->type != 's') != (i == 4) || (i == 4 && k->type != 'l'))
-			fdie(k, "transport.%s.%s must be a %s", t->key, k->key,
-			    i == 4 ? "list" : "plain value");
-		for (o = i == 4 ? k->kid : NULL; o; o = o->next)
-			if (o->type != 's')
-				fdie(o, "ssh options must be plain values");
-	}
-	if ((k = conf_get(t, "guest")) && !t->val) {
-		for (o = conf_get(cfg, "qemu"), o = o ? conf_get(o, "guests") :
-		    NULL, o = o ? o->kid : NULL; o && strcmp(o->key, k->val);
-		    o = o->next)
-			;
-		if (!o || o->type != 'm')
-			fdie(k, "no guest '%s' in qemu.guests", k->val);
-		guest(o, t);
-	}
-	return t;
-}
-
-/* env checked, its values added to v as NAME=value strings. */
-static char **envs(struct node *env, char **v)
-{
-	struct node *k;
-	int n = 0;
-
-	for (; v && v[n]; n++)
-		;
-	for (k = conf_env(env); k; k = k->next) {
-		v = xrealloc(v, (n + 2) * sizeof *v);
-		v[n++] = fmt("%s=%s", k->key, k->val);
-		v[n] = NULL;
-	}
-	return v;
-}
-
-/* The script that runs cmd with the config's env, then env, exported, in
- * directory cwd (when not NULL). */
-char *tp_script(struct node *cfg, struct node *env, const char *cwd,
-    const char *cmd)
-{
-	struct str b = { 0 };
-	char **v = envs(env, envs(conf_get(cfg, "env"), NULL));
-	int i;
-
-	for (i = 0; v && v[i]; i++)
-		sputs(&b, "export "), squote(&b, v[i]), sputs(&b, "\n");
-	if (cwd) {
-		sputs(&b, "cd ");
-		squote(&b, cwd);
-		sputs(&b, " || exit\n");
-	}
-	sputs(&b, cmd);
-	return b.s;
+	for (o = o ? o->kid : NULL; o; o = o->next)
+		if (o->type != 's')
+			fdie(o, "ssh options must be plain values");
 }
 
 /* Connections are shared through sockets in a directory of this user's,
@@ -204,25 +95,10 @@ static char *ctldir(void)
 	return d;
 }
 
-/* The port of a guest transport's guest, as joe qemu start wrote it. */
-static char *guestport(struct node *t)
-{
-	char p[16] = "";
-	FILE *f = fopen(t->val, "r");
-
-	if (f && fgets(p, sizeof p, f))
-		p[strcspn(p, "\n")] = 0;
-	if (!*p)
-		warn("transport %s: its guest is not running (no %s)", t->key,
-		    t->val);
-	if (f)
-		fclose(f);
-	return xstrdup(*p ? p : "0");
-}
-
 /* ssh's options for t: its own first (ssh takes the first value it is
- * given), then joe's defaults, so a config can override them. */
-static int sshopts(char **v, struct node *t)
+ * given), then joe's defaults, so a config can override them; then port
+ * and user if not NULL. */
+static int sshopts(char **v, struct node *t, char *port, char *user)
 {
 	struct node *k = conf_get(t, "options");
 	char *kh = conf_str(t, "known_hosts"), *id = conf_str(t, "identity");
@@ -237,6 +113,10 @@ static int sshopts(char **v, struct node *t)
 	v[n++] = "-o", v[n++] = "BatchMode=yes";
 	v[n++] = "-o", v[n++] = "ConnectTimeout=10";
 	v[n++] = "-o", v[n++] = "ServerAliveInterval=5";
+	if (port)
+		v[n++] = "-p", v[n++] = port;
+	if (user)
+		v[n++] = "-l", v[n++] = user;
 	return n;
 }
 
@@ -244,19 +124,128 @@ static int sshopts(char **v, struct node *t)
  * options (ssh -J would use none of them, nor BatchMode). */
 static char *jump(struct node *t, char **v, const char *j)
 {
-	struct str b = { 0 };
 	char *h = xstrdup(j), *c = strrchr(h, ':'), *u = strchr(h, '@');
-	int i, n = sshopts(v, t);
+	int n;
 
 	if (c)
-		*c = 0, v[n++] = "-p", v[n++] = c + 1;
+		*c = 0;
 	if (u)
-		*u = 0, v[n++] = "-l", v[n++] = h;
+		*u = 0;
+	n = sshopts(v, t, c ? c + 1 : NULL, u ? h : NULL);
 	v[n++] = "-W", v[n++] = "[%h]:%p", v[n++] = "--";
 	v[n++] = u ? u + 1 : h;
-	sputs(&b, "ProxyCommand=ssh");
-	for (i = 0; i < n; i++)
-		sputs(&b, " "), squote(&b, v[i]);
+	return fmt("ProxyCommand=ssh %s", tp_words(n, v));	/* n > 1 */
+}
+
+/* p->ssh from t: a guest's ssh_config, what the transport gives itself
+ * on the command line, which wins over the file. */
+static void sshargv(struct tp *p, struct node *t)
+{
+	struct node *k = conf_get(t, "options");
+	char **v, *s = conf_str(t, "jump");
+	int n = 0;
+
+	for (k = k ? k->kid : NULL; k; k = k->next)
+		n++;
+	v = p->ssh = xmalloc((40 + 4 * n) * sizeof *v);
+	s = s ? jump(t, v, s) : NULL;
+	n = 0;
+	v[n++] = "ssh";
+	if (p->guest)
+		v[n++] = "-F", v[n++] = p->guest;
+	if (s)
+		v[n++] = "-o", v[n++] = s;
+	n += sshopts(v + n, t, conf_str(t, "port"), conf_str(t, "user"));
+	v[n++] = "-o", v[n++] = "ControlMaster=auto";
+	v[n++] = "-o", v[n++] = "ControlPersist=60";
+	if (p->guest && (s = conf_str(t, "host")))
+		v[n++] = "-o", v[n++] = fmt("HostName=%s", s);
+	p->nssh = n;
+}
+
+/* A transport from its map t, checked; a guest's is its ssh_config in
+ * qemu.guests.GUEST.path (joe qemu start writes it). */
+static struct tp *tp_new(struct node *cfg, struct node *t)
+{
+	struct tp *p = memset(xmalloc(sizeof *p), 0, sizeof *p);
+	struct node *g = conf_get(t, "guest"), *q = conf_get(cfg, "qemu.guests");
+	char *path;
+
+	tp_check(t);
+	p->name = t->key, p->env = conf_get(cfg, "env");
+	p->host = conf_str(t, "host");
+	if (g) {
+		q = q && q->type == 'm' ? conf_child(q, g->val) : NULL;
+		if (!q || q->type != 'm')
+			fdie(g, "no guest '%s' in qemu.guests", g->val);
+		if (!(path = conf_str(q, "path")) || *path != '/')
+			fdie(q, "qemu.guests.%s.path must be an absolute path",
+			    q->key);
+		p->guest = fmt("%s/ssh_config", path);
+		p->host = g->val;
+	}
+	if (p->host)
+		sshargv(p, t);
+	return p;
+}
+
+/* The transport called name, the default (first) one when name is NULL;
+ * the first call checks every one of cfg's (the same cfg each time). */
+struct tp *tp_open(struct node *cfg, const char *name, const struct node *at)
+{
+	static struct tp *all;
+	struct tp *p, **pp = &all;
+	struct node *t;
+
+	for (t = all ? NULL : conf_get(cfg, "transport")->kid; t; t = t->next)
+		pp = &(*pp = tp_new(cfg, t))->next;
+	for (p = all; p && name && strcmp(p->name, name); p = p->next)
+		;
+	if (!p && at)
+		fdie(at, "no transport '%s' in the config", name);
+	if (!p)
+		die(2, "no transport '%s' in the config", name);
+	return p;
+}
+
+/* A transport to the guest called name of cfg's qemu.guests. */
+struct tp *tp_guest(struct node *cfg, const char *name)
+{
+	struct node *t = conf_add(NULL, "guest", (char *)name, cfg);
+
+	t->key = (char *)name;
+	return tp_new(cfg, t);
+}
+
+/* The NAME=value strings of env a, then b, checked. */
+static char **envs(struct node *a, struct node *b)
+{
+	struct node *e[2] = { a, b }, *k;
+	char **v = NULL;
+	int i, n = 0;
+
+	for (i = 0; i < 2; i++)
+		for (k = conf_env(e[i]); k; k = k->next) {
+			v = xrealloc(v, (n + 2) * sizeof *v);
+			v[n++] = fmt("%s=%s", k->key, k->val);
+			v[n] = NULL;
+		}
+	return v;
+}
+
+/* The script that runs cmd on t (NULL: no env) with the config's env,
+ * then env, exported, in directory cwd (when not NULL). */
+char *tp_script(struct tp *t, struct node *env, const char *cwd,
+    const char *cmd)
+{
+	struct str b = { 0 };
+	char **v = t ? envs(t->env, env) : NULL;
+
+	for (; v && *v; v++)
+		sputs(&b, "export "), squote(&b, *v), sputs(&b, "\n");
+	if (cwd)
+		sputs(&b, "cd "), squote(&b, cwd), sputs(&b, " || exit\n");
+	sputs(&b, cmd);
 	return b.s;
 }
 
@@ -265,40 +254,24 @@ static char *jump(struct node *t, char **v, const char *j)
  * TP_TTY (interactive, with a pty) or TP_RUN: locally sh -c script, over
  * ssh a session (script unused).
  */
-char **tp_argv(struct node *t, const char *script, int how)
+char **tp_argv(struct tp *t, const char *script, int how)
 {
-	struct node *k = conf_get(t, "options");
-	char **v, *host = conf_str(t, "host"), *s;
+	char **v = xmalloc((t->nssh + 7) * sizeof *v);
 	struct str b = { 0 };
-	int n = 0;
+	int n = t->nssh;
 
-	for (k = k ? k->kid : NULL; k; k = k->next)
-		n++;
-	v = xmalloc((40 + 4 * n) * sizeof *v);
-	if (!host) {
-		v[0] = "/bin/sh", v[1] = "-c", v[2] = (char *)script, v[3] = NULL;
-		return v;
-	}
-	if ((s = conf_str(t, "jump")))
-		s = jump(t, v, s);
-	n = 0;
-	v[n++] = "ssh";
-	if (s)
-		v[n++] = "-o", v[n++] = s;
-	n += sshopts(v + n, t);
-	v[n++] = "-o", v[n++] = "ControlMaster=auto";
+	if (!t->host)
+		return memcpy(v, (char *[]){ "/bin/sh", "-c", (char *)script,
+		    NULL }, 4 * sizeof *v);
+	if (t->guest && access(t->guest, F_OK))
+		warn("transport %s: its guest is not running (no %s)", t->name,
+		    t->guest);
+	memcpy(v, t->ssh, n * sizeof *v);
 	v[n++] = "-o", v[n++] = fmt("ControlPath=%s/%%C", ctldir());
-	v[n++] = "-o", v[n++] = "ControlPersist=60";
-	if (conf_str(t, "port"))
-		v[n++] = "-p", v[n++] = conf_str(t, "port");
-	else if (t->val)
-		v[n++] = "-p", v[n++] = guestport(t);
-	if (conf_str(t, "user"))
-		v[n++] = "-l", v[n++] = conf_str(t, "user");
 	if (how == TP_TTY)
 		v[n++] = "-t";
 	v[n++] = "--";
-	v[n++] = host;
+	v[n++] = t->host;
 	sputs(&b, "exec sh -c ");
 	squote(&b, how == TP_RUN ? lead : script);
 	if (how == TP_RUN)
@@ -308,53 +281,44 @@ char **tp_argv(struct node *t, const char *script, int how)
 	return v;
 }
 
-/* Set up j to run cmd (see tp_script) on t: locally as sh -c, its env in
- * j->env (not in argv, seen in ps); over ssh in t's session (one a
- * process), as a line of sh that sets c to the script. */
-void tp_job(struct job *j, struct node *t, struct node *cfg, struct node *env,
-    const char *cwd, const char *cmd)
+/* t's session (one a process), started the first time, its token new. */
+static struct sess *session(struct tp *t)
 {
-	static struct node **tp;
-	static struct sess **ss;
-	static int n;
-	unsigned char r[16];
-	struct str b = { 0 };
-	char *tok, *script;
-	int i, fd;
+	static int once;
+	unsigned r[4];
+	int fd = t->sess ? -1 : open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
-	j->sess = NULL;
-	j->line = NULL;
-	j->env = NULL;
-	if (!conf_str(t, "host")) {
-		j->env = envs(env, envs(conf_get(cfg, "env"), NULL));
-		j->argv = tp_argv(t, tp_script(NULL, NULL, cwd, cmd), TP_RUN);
+	if (t->sess)
+		return t->sess;
+	if (fd < 0 || read(fd, r, sizeof r) != sizeof r)
+		die(1, "cannot read /dev/urandom:");
+	close(fd);
+	if (!once++)
+		atexit(sess_quit);
+	return t->sess = sess_new(tp_argv(t, NULL, TP_RUN),
+	    fmt("%08x%08x%08x%08x", r[0], r[1], r[2], r[3]));
+}
+
+/* Set up j to run cmd (see tp_script) on t: locally as sh -c, its env in
+ * j->env (not in argv, seen in ps); over ssh in t's session, as a line of
+ * sh that sets c to the script. */
+void tp_job(struct job *j, struct tp *t, struct node *env, const char *cwd,
+    const char *cmd)
+{
+	struct str b = { 0 };
+	char *s = tp_script(t->host ? t : NULL, env, cwd, cmd);
+
+	j->sess = NULL, j->line = NULL, j->env = NULL, j->argv = NULL;
+	if (!t->host) {
+		j->env = envs(t->env, env);
+		j->argv = tp_argv(t, s, TP_RUN);
 		return;
 	}
-	script = tp_script(cfg, env, cwd, cmd);
-	j->argv = NULL;
-	for (i = 0; i < n && tp[i] != t; i++)
-		;
-	if (i == n) {
-		tp = xrealloc(tp, (n + 1) * sizeof *tp);
-		ss = xrealloc(ss, (n + 1) * sizeof *ss);
-		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || read(fd, r, sizeof r) != sizeof r)
-			die(1, "cannot read /dev/urandom:");
-		close(fd);
-		tok = xmalloc(2 * sizeof r + 1);
-		for (i = 0; i < (int)sizeof r; i++)
-			sprintf(tok + 2 * i, "%02x", r[i]);
-		if (!n)
-			atexit(sess_quit);
-		tp[n] = t;
-		ss[n] = sess_new(tp_argv(t, NULL, TP_RUN), tok);
-		i = n++;
-	}
-	j->sess = ss[i];
+	j->sess = session(t);
 	sputs(&b, "'");
-	for (; *script; script++)
-		sputs(&b, *script == '\'' ? "'\\''" : *script == '\n' ?
-		    "'\"$N\"'" : (char[2]){ *script, 0 });
+	for (; *s; s++)
+		sputs(&b, *s == '\'' ? "'\\''" : *s == '\n' ? "'\"$N\"'" :
+		    (char[2]){ *s, 0 });
 	sputs(&b, "'\n");
 	j->line = b.s;
 	j->split = 1;

@@ -185,11 +185,11 @@ k199999=v199999" ]
 	printf 'transport:\n  box: {host: h, colour: red}\n' > c.config
 	bad "c.config:2:18: unknown transport key 'colour'"
 	printf 'transport:\n  box: {host: h, options: x}\n' > c.config
-	bad "c.config:2:18: transport.box.options must be a list"
+	bad "c.config:2:18: options must be a list"
 	printf 'transport:\n  box: {host: h, options: [[a]]}\n' > c.config
 	bad "c.config:2:28: ssh options must be plain values"
 	printf 'transport:\n  box: {host: [h]}\n' > c.config
-	bad "c.config:2:9: transport.box.host must be a plain value"
+	bad "c.config:2:9: host must be a plain value"
 	printf 'transport: [a]\n' > c.config
 	bad "c.config:1:1: transport must be a mapping"
 }

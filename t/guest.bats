@@ -68,7 +68,8 @@ nothing_left() {
 	d=$(dir "$1")
 	! pgrep -f "$d/" || return 1
 	[ ! -e "$d/qemu.pid" ] && [ ! -e "$d/qmp.sock" ] &&
-		[ ! -e "$d/console.sock" ] && [ ! -e "$d/ssh_port" ]
+		[ ! -e "$d/console.sock" ] && [ ! -e "$d/ssh_port" ] &&
+		[ ! -e "$d/ssh_config" ]
 }
 
 @test "init makes the nvme images once and keeps them" {
@@ -107,6 +108,16 @@ nothing_left() {
 	echo "$output"
 	[ "$status" = 0 ]
 	[[ "$output" == "g: answers over ssh after "* ]]
+	[ "$(cat "$(dir)/ssh_config")" = "Host *
+	HostName 127.0.0.1
+	Port $port
+	User root
+	IdentityFile \"$G/id\"
+	UserKnownHostsFile \"$G/known_hosts\"
+	HostKeyAlias=joe-guest" ]
+	run ssh -F "$(dir)/ssh_config" x uname -n	# by hand, as joe-qemu(1) says
+	[ "$status" = 0 ]
+	[ "$output" = joe-guest ]
 	run q ssh g uname -s
 	[ "$status" = 0 ]
 	[ "$output" = Linux ]

@@ -331,29 +331,40 @@ read 1" ]
 	done
 }
 
-@test "a transport naming a guest takes its user, key and port from the guest" {
+@test "a transport naming a guest reaches it by ssh -F PATH/ssh_config, its own keys winning" {
 	export XDG_RUNTIME_DIR=$PWD	# no master to reuse: the host key is checked
 	mkdir g
+	echo "alias $(cut -d' ' -f1,2 "$FIX/host_key.pub")" > alias_hosts
 	cat > g.config <<-EOF2
 	transport:
 	  g: {guest: g1}
+	  h: {guest: g1, port: $SSH_PORT, user: $SSH_USER, known_hosts: $PWD/alias_hosts,
+	      options: [HostKeyAlias=alias, ControlMaster=no]}
 	qemu:
 	  guests:
 	    g1:
 	      path: $PWD/g
-	      user: $SSH_USER
-	      identity: $FIX/id
-	      known_hosts: $FIX/known_hosts
-	      options: [HostKeyAlias=no-such-alias]
+	      user: nobody
 	EOF2
 	run joe run -c g.config -- true
 	[ "$status" = 255 ]
-	[[ "$output" == *"transport g: its guest is not running (no $PWD/g/ssh_port)"* ]]
-	echo "$SSH_PORT" > g/ssh_port
+	[[ "$output" == *"transport g: its guest is not running (no $PWD/g/ssh_config)"* ]]
+	# as joe qemu start writes it
+	printf 'Host *\n\tHostName 127.0.0.1\n\tPort %s\n\tUser %s\n\tIdentityFile "%s"\n\tUserKnownHostsFile "%s"\n\tHostKeyAlias=no-such-alias\n' \
+	    "$SSH_PORT" "$SSH_USER" "$FIX/id" "$FIX/known_hosts" > g/ssh_config
 	run joe run -c g.config -- true
 	[ "$status" = 255 ]
 	[[ "$output" == *"Host key verification failed"* ]]
-	sed -i '/HostKeyAlias/d' g.config
+	[[ "$output" != *"not running"* ]]
+	run joe run -c g.config -t h -- 'id -un'
+	[ "$status" = 0 ]
+	[ "$output" = "$SSH_USER" ]
+	sed -i -e 's/Port .*/Port 1/' -e 's/User .*/User root/' g/ssh_config
+	run joe run -c g.config -t h -- 'id -un'
+	[ "$status" = 0 ]
+	[ "$output" = "$SSH_USER" ]
+	printf 'Host *\n\tHostName 127.0.0.1\n\tPort %s\n\tUser %s\n\tIdentityFile "%s"\n\tUserKnownHostsFile "%s"\n' \
+	    "$SSH_PORT" "$SSH_USER" "$FIX/id" "$FIX/known_hosts" > g/ssh_config
 	run joe run -c g.config -- 'id -un'
 	[ "$status" = 0 ]
 	[ "$output" = "$SSH_USER" ]
