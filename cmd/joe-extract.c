@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <expat.h>
 #include <zlib.h>
@@ -592,39 +591,35 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 	free(m);
 }
 
-/* Run the plugin exe with the log on its stdin (decompressed). */
+/* Run the plugin exe with the log on its stdin (decompressed), its
+ * stderr ours. */
 static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 {
-	FILE *in = tmpfile(), *out;
+	FILE *in = tmpfile(), *out = tmpfile();
+	struct job j = { 0 };
 	char *s, *m;
 	size_t n;
-	int p[2], st;
-	pid_t pid;
 
-	if (!in || pipe(p))
+	if (!in || !out)
 		die(1, "cannot run %s:", exe);
 	while ((s = ln_get(l, &n)))
 		fwrite(s, 1, n, in), fputc('\n', in);
-	fflush(in), rewind(in);
-	if ((pid = fork()) < 0)
-		die(1, "fork:");
-	if (!pid) {
-		dup2(fileno(in), 0), dup2(p[1], 1), close(p[0]);
-		execl(exe, exe, (char *)NULL);
-		fprintf(stderr, "%s: cannot run %s: %s\n", argv0, exe,
-		    strerror(errno));
-		_exit(127);
-	}
-	close(p[1]);
-	out = fdopen(p[0], "r");
+	if (fflush(in))
+		die(1, "cannot run %s:", exe);
+	rewind(in);
+	j.argv = (char *[]){ (char *)exe, NULL };
+	j.in = fileno(in), j.out = fileno(out);
+	j.log = -1, j.echo = 1, j.split = 1;
+	if (spawn(&j) == ST_INTR)
+		exit(128 + sig_last());
+	rewind(out);
 	s = NULL, n = 0;
 	while (getline(&s, &n, out) > 0)
 		plugline(c, exe, s);
 	fclose(out), fclose(in), free(s);
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		bad(c, 0, 0, m = fmt("%s failed (exit status %d)", exe,
-		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st))), free(m);
+	if (j.rc)
+		bad(c, 0, 0, m = fmt("%s failed (exit status %d)", exe, j.rc)),
+		    free(m);
 }
 
 /*

@@ -72,6 +72,7 @@ struct job {
 	int echo;		/* also copy them to our stdout/stderr, but
 				 * with | 4 not stdout, with | 8 not stderr */
 	int split;		/* stdout and stderr apart, merged by lines */
+	int in, out;		/* if > 0: its stdin; its stdout (split) */
 	double deadline;	/* now() after which it is ended, or 0 */
 	struct sess *sess;	/* or sent as line to this remote sh */
 	char *line;

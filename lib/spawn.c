@@ -117,9 +117,10 @@ static int writeall(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Log (and echo) the first n bytes of s, each secret as ***; with n -1,
- * its whole lines, or all but the last few bytes (which may begin a
- * marker) when it is full, less a secret that may go on in what follows. */
+/* Log (and echo) the first n bytes of s, each secret as ***, and drop
+ * them from s; with n -1, its whole lines, or all but the last few bytes
+ * (which may begin a marker) when it is full, less a secret that may go
+ * on in what follows. */
 static void tolog(struct job *j, struct stream *s, size_t n)
 {
 	size_t m, more = n == (size_t)-1;
@@ -160,9 +161,10 @@ static int marker(struct job *j, struct stream *s, size_t i)
 		if (d == i || d < k + 1 || s->buf[d - 1] != ' ' ||
 		    memcmp(s->buf + d - 1 - k, tok, k))
 			continue;
-		tolog(j, s, d - 1 - k);		/* a last line with no newline */
-		rc = atoi(s->buf + k + 1);
-		i -= d - 1 - k;
+		rc = atoi(s->buf + d);
+		tolog(j, s, d - 1 - k);	/* what came before (a last line
+					 * with no newline), dropped from s */
+		i -= d - 1 - k;		/* the marker's newline, in what is left */
 		memmove(s->buf, s->buf + i + 1, s->n -= i + 1);
 		return rc;
 	}
@@ -170,7 +172,7 @@ static int marker(struct job *j, struct stream *s, size_t i)
 }
 
 /* Read what s has: 1 data, 0 end of file, -1 nothing there now; *rc gets
- * a session command's status when its marker comes. */
+ * a session command's status when its marker comes (rc NULL: no markers). */
 static int rd(struct job *j, struct stream *s, int *rc)
 {
 	size_t n = s->n;
@@ -185,7 +187,7 @@ static int rd(struct job *j, struct stream *s, int *rc)
 		return 0;
 	}
 	s->n += r;
-	if (!j->sess || (*rc = marker(j, s, n)) < 0)
+	if (!rc || (*rc = marker(j, s, n)) < 0)
 		tolog(j, s, -1);
 	return 1;
 }
@@ -279,7 +281,8 @@ static void child(struct job *j, char **argv, int in, int out, int err)
 }
 
 /* Start argv with its output on pipes into s[0] and s[1] (or only s[0]
- * unless j->split) and, for a session, its stdin a pipe from *in. */
+ * unless j->split; stdout to j->out instead if given) and its stdin
+ * j->in if given, for a session a pipe from *in. */
 static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 {
 	int p[3][2], i;
@@ -288,7 +291,7 @@ static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 
 	for (i = 0; i < 3; i++) {
 		p[i][0] = p[i][1] = -1;
-		if (i == 1 ? !j->split : i == 2 && !j->sess)
+		if (i == 0 ? j->out > 0 : i == 1 ? !j->split : !j->sess)
 			continue;
 		if (pipe(p[i]))
 			die(1, "pipe:");
@@ -304,7 +307,8 @@ static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 	if ((pid = fork()) < 0)
 		die(1, "fork:");
 	if (!pid)
-		child(j, argv, p[2][0], p[0][1], p[j->split][1]);
+		child(j, argv, j->sess ? p[2][0] : j->in > 0 ? j->in : -1,
+		    j->out > 0 ? j->out : p[0][1], p[j->split][1]);
 	setpgid(pid, pid);
 	sigprocmask(SIG_SETMASK, &omask, NULL);
 	for (i = 0; i < 3; i++)
@@ -385,71 +389,89 @@ static void end(struct job *j, pid_t pid, int sig)
 		kill(pid, SIGKILL);
 }
 
-int spawn(struct job *j)
+/* One child (or session command) watched to its end. */
+struct watch {
+	struct job *j;
+	struct stream *s;	/* its stdout and stderr */
+	pid_t pid;
+	int why;		/* ST_INTR, ST_TIMEOUT, or 0 */
+	int stage;		/* asked to end: 1 nicely, 2 by KILL */
+	int n0;			/* signals seen before it started */
+	int rc[2];		/* a session command's status on each stream */
+	double kill_at;		/* its deadline, then the end of its grace */
+};
+
+/* A signal to us, or its deadline passed: ask it to end, KILL later. */
+static void ending(struct watch *w, double t)
 {
-	struct stream own[2], *s = j->sess ? j->sess->s : own;
+	if (nsig > w->n0 && !w->why) {
+		w->why = ST_INTR;
+		end(w->j, w->pid, sig_last());
+		w->stage = 1;
+		w->kill_at = t + JOE_GRACE + !!w->j->sess;
+	}
+	if (w->kill_at && t >= w->kill_at) {
+		w->why = w->why ? w->why : ST_TIMEOUT;
+		end(w->j, w->pid, w->stage++ ? SIGKILL : SIGTERM);
+		w->kill_at = w->stage == 1 ? t + JOE_GRACE + !!w->j->sess : 0;
+	}
+}
+
+/* Log its output as it comes until a local child exits (its output may
+ * not all be read yet) or a session command's markers have come on both
+ * streams (or the session is gone). */
+static void watch(struct watch *w)
+{
 	struct pollfd pf[3];
 	siginfo_t si;
-	int n0 = nsig, why = 0, stage = 0, rc[2] = { -1, -1 }, in, i, k, st;
-	double t, kill_at = j->deadline;
-	pid_t pid;
+	double t;
+	int i, k;
 	char c;
 
-	sig_init();
-	if (j->sess && sess_send(j) < 0)
-		rc[0] = rc[1] = -2;	/* it is gone */
-	pid = j->sess ? j->sess->pid : start(j, j->argv, s, &in);
 	for (;;) {
-		t = now();
-		if (nsig > n0 && !why) {
-			why = ST_INTR;
-			end(j, pid, sig_last());
-			stage = 1;
-			kill_at = t + JOE_GRACE + !!j->sess;
-		}
-		if (kill_at && t >= kill_at) {
-			why = why ? why : ST_TIMEOUT;
-			end(j, pid, stage++ ? SIGKILL : SIGTERM);
-			kill_at = stage == 1 ? t + JOE_GRACE + !!j->sess : 0;
-		}
+		ending(w, t = now());
 		for (i = 0; i < 3; i++) {
-			pf[i].fd = !i ? sigp[0] : rc[i - 1] < 0 ? s[i - 1].fd : -1;
+			pf[i].fd = !i ? sigp[0] : w->rc[i - 1] < 0 ?
+			    w->s[i - 1].fd : -1;
 			pf[i].events = POLLIN;
 		}
-		if (j->sess && (pf[1].fd < 0 && pf[2].fd < 0))
-			break;
-		t = kill_at ? (kill_at - t) * 1000 + 1 : -1;
+		if (w->j->sess && pf[1].fd < 0 && pf[2].fd < 0)
+			return;
+		t = w->kill_at ? (w->kill_at - t) * 1000 + 1 : -1;
 		if ((k = poll(pf, 3, t > 1e9 ? 1e9 : t)) < 0 && errno != EINTR)
 			die(1, "poll:");
 		while (read(sigp[0], &c, 1) == 1)
 			;
 		for (i = 0; i < 2 && k > 0; i++)
 			if (pf[i + 1].revents)
-				rd(j, &s[i], &rc[i]);
+				rd(w->j, &w->s[i], w->j->sess ? &w->rc[i] : NULL);
 		si.si_pid = 0;
-		if (!j->sess && waitid(P_PID, pid, &si, WEXITED | WNOHANG |
-		    WNOWAIT) == 0 && si.si_pid == pid)
-			break;
+		if (!w->j->sess && waitid(P_PID, w->pid, &si, WEXITED |
+		    WNOHANG | WNOWAIT) == 0 && si.si_pid == w->pid)
+			return;
 	}
-	if (j->sess) {
-		if (rc[0] < 0 || rc[1] < 0 || why)
-			sess_end(j);
-		j->rc = rc[0] >= 0 && rc[1] >= 0 ? rc[0] : why ? 137 : 255;
-		return why ? why : rc[0] < 0 || rc[1] < 0 ? ST_ERROR :
-		    j->rc ? ST_FAIL : ST_PASS;
-	}
-	/* What it wrote before it ended is in the pipes now. After a timeout
-	 * or a signal, the rest of its group has what is left of the grace
-	 * period to end (a worklet's joe run writing its record), then KILL. */
-	waitpid(pid, &st, 0);
-	while (waitpid(-1, NULL, WNOHANG) > 0 || (why && kill_at &&
-	    now() < kill_at && kill(-pid, 0) == 0 && !poll(NULL, 0, 10)))
+}
+
+/* A local child has exited: what it wrote before is in the pipes now.
+ * After a timeout or a signal, the rest of its group has what is left of
+ * the grace period to end (a worklet's joe run writing its record), then
+ * KILL. */
+static int local_end(struct watch *w)
+{
+	struct job *j = w->j;
+	struct stream *s = w->s;
+	int i, k, st;
+
+	waitpid(w->pid, &st, 0);
+	while (waitpid(-1, NULL, WNOHANG) > 0 || (w->why && w->kill_at &&
+	    now() < w->kill_at && kill(-w->pid, 0) == 0 && !poll(NULL, 0, 10)))
 		;
-	if (why)
-		kill(-pid, SIGKILL);
+	if (w->why)
+		kill(-w->pid, SIGKILL);
 	tell(0);
 	for (i = 0; i < 2; i++) {
-		for (k = 0; s[i].fd >= 0 && k < 256 && rd(j, &s[i], &rc[i]) > 0; k++)
+		for (k = 0; s[i].fd >= 0 && k < 256 && rd(j, &s[i], NULL) > 0;
+		    k++)
 			;
 		if (s[i].fd >= 0) {
 			tolog(j, &s[i], s[i].n);
@@ -457,5 +479,26 @@ int spawn(struct job *j)
 		}
 	}
 	j->rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	return why ? why : j->rc ? ST_FAIL : ST_PASS;
+	return w->why ? w->why : j->rc ? ST_FAIL : ST_PASS;
+}
+
+int spawn(struct job *j)
+{
+	struct stream own[2];
+	struct watch w = { j, j->sess ? j->sess->s : own, 0, 0, 0, nsig,
+		{ -1, -1 }, j->deadline };
+	int in;
+
+	sig_init();
+	if (j->sess && sess_send(j) < 0)
+		w.rc[0] = w.rc[1] = -2;	/* it is gone */
+	w.pid = j->sess ? j->sess->pid : start(j, j->argv, w.s, &in);
+	watch(&w);
+	if (!j->sess)
+		return local_end(&w);
+	if (w.rc[0] < 0 || w.rc[1] < 0 || w.why)
+		sess_end(j);
+	j->rc = w.rc[0] >= 0 && w.rc[1] >= 0 ? w.rc[0] : w.why ? 137 : 255;
+	return w.why ? w.why : w.rc[0] < 0 || w.rc[1] < 0 ? ST_ERROR :
+	    j->rc ? ST_FAIL : ST_PASS;
 }
