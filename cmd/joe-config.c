@@ -40,15 +40,13 @@ static void print(struct node *n, const char *prefix)
 
 int main(int argc, char **argv)
 {
-	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
-	int c, ncf = 0, ndf = 0, tflag = 0;
+	int c, tflag = 0;
 	struct node *cfg, *n;
 
 	argv0 = "joe-config";
 	while ((c = getopt(argc, argv, "c:D:ht")) != -1) {
 		switch (c) {
-		case 'c': cf[ncf++] = optarg; break;
-		case 'D': df[ndf++] = optarg; break;
+		case 'c': case 'D': conf_opt(c, optarg); break;
 		case 'h': usage(0); break;
 		case 't': tflag = 1; break;
 		default: usage(2);
@@ -56,7 +54,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1 || (tflag && optind < argc))
 		usage(2);
-	cfg = conf_config(cf, ncf, df, ndf);
+	sec_init(cfg = conf_config());
 	tp_open(cfg, NULL, NULL);	/* checks every transport */
 	if (tflag)
 		for (n = conf_get(cfg, "transport")->kid; n; n = n->next)

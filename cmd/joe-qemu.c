@@ -776,9 +776,8 @@ int main(int argc, char **argv)
 {
 	static const char *cmds[] = { "init", "start", "wait", "ssh", "kill",
 		"status", "console", NULL };
-	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
 	char *cmd = NULL, *e;
-	int c, i, ncf = 0, ndf = 0;
+	int c, i;
 	double tmo = 0;
 	struct node *cfg;
 	struct guest *g;
@@ -787,8 +786,7 @@ int main(int argc, char **argv)
 	for (;;) {	/* options before the command, then after it */
 		while ((c = getopt(argc, argv, "+c:D:hT:")) != -1)
 			switch (c) {
-			case 'c': cf[ncf++] = optarg; break;
-			case 'D': df[ndf++] = optarg; break;
+			case 'c': case 'D': conf_opt(c, optarg); break;
 			case 'T':
 				if ((tmo = strtod(optarg, &e)) <= 0 || *e)
 					die(2, "-T %s: expected seconds > 0",
@@ -809,7 +807,8 @@ int main(int argc, char **argv)
 	    (i != 3 && optind + 1 < argc))
 		usage(2);
 	signal(SIGPIPE, SIG_IGN);
-	tp_open(cfg = conf_config(cf, ncf, df, ndf), NULL, NULL);
+	sec_init(cfg = conf_config());
+	tp_open(cfg, NULL, NULL);
 	g = load(cfg, argv[optind++]);
 	switch (i) {
 	case 0: init(g); return 0;

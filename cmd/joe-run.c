@@ -36,7 +36,7 @@ struct opt {
 	char *out, *tname, **sel;	/* sel: steps named on the command line */
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
-	int keep, verbose, gz, html, dry, shell, ncf, ndf;
+	int keep, verbose, gz, html, dry, shell;
 	char *label;			/* -l */
 };
 
@@ -489,7 +489,7 @@ static int runwf(struct opt *o, struct wf *w)
 	double t, t0 = now();
 
 	f = fmt("%s/config.yaml", out);
-	conf_emit(cf, o->cfg, 0);
+	conf_emit(cf, o->cfg, 0, sec_mask);
 	if (fclose(cf) || fcopy(w->path, (f = fmt("%s/workflow.yaml", out))))
 		die(1, "cannot write %s:", f);
 	for (i = 0; i < w->n; i++) {
@@ -578,15 +578,14 @@ static void addwf(struct opt *o, struct wf ***w, int *nw, const char *path)
 	free(pat);
 }
 
-/* The options into o; the files of -c and of -D into cf and df. */
-static void options(struct opt *o, int argc, char **argv, char **cf, char **df)
+/* The options into o, -c and -D to conf_opt. */
+static void options(struct opt *o, int argc, char **argv)
 {
 	int c;
 
 	while ((c = getopt(argc, argv, "+c:D:hikl:nro:t:T:vz")) != -1) {
 		switch (c) {
-		case 'c': cf[o->ncf++] = optarg; break;
-		case 'D': df[o->ndf++] = optarg; break;
+		case 'c': case 'D': conf_opt(c, optarg); break;
 		case 'h': usage(0); break;
 		case 'i': o->shell = 1; break;
 		case 'k': o->keep = 1; break;
@@ -671,13 +670,12 @@ static void plan(struct wf *w)
 int main(int argc, char **argv)
 {
 	struct opt o = { 0 };
-	char **cf = xmalloc(argc * sizeof *cf), **df = xmalloc(argc * sizeof *df);
 	struct wf **w;
 	int i, c, nw = 0, rc = 0;
 
 	argv0 = "joe-run";
-	options(&o, argc, argv, cf, df);
-	o.cfg = conf_config(cf, o.ncf, df, o.ndf);
+	options(&o, argc, argv);
+	sec_init(o.cfg = conf_config());
 	o.tname = o.tname ? o.tname : getenv("JOE_TRANSPORT");
 	o.tname = tp_open(o.cfg, o.tname && *o.tname ? o.tname : NULL,
 	    NULL)->name;

@@ -426,9 +426,19 @@ struct node *conf_env(struct node *env)
 	return env ? env->kid : NULL;
 }
 
+static char **opts;	/* "cFILE" and "DKEY=VALUE", in order */
+static int nopt, nfile;
+
+void conf_opt(int c, char *arg)
+{
+	opts = xrealloc(opts, (nopt + 1) * sizeof *opts);
+	opts[nopt++] = fmt("%c%s", c, arg);
+	nfile += c == 'c';
+}
+
 /* The merged configuration: -c files (else $JOE_CONFIG, ./default.config,
  * ~/.config/joe/default.config), then -D definitions, then substitution. */
-struct node *conf_config(char **files, int nfile, char **defs, int ndef)
+struct node *conf_config(void)
 {
 	struct node *cfg = mk('m', "-", 0, 0);
 	char *list = getenv("JOE_CONFIG"), *home = getenv("HOME"), *f;
@@ -444,14 +454,15 @@ struct node *conf_config(char **files, int nfile, char **defs, int ndef)
 		else if (access(f, F_OK) == 0)
 			merge(cfg, conf_load(f));
 	}
-	for (i = 0; i < nfile; i++)
-		merge(cfg, conf_load(files[i]));
-	for (i = 0; i < ndef; i++)
-		define(cfg, defs[i]);
+	for (i = 0; i < nopt; i++)
+		if (*opts[i] == 'c')
+			merge(cfg, conf_load(opts[i] + 1));
+	for (i = 0; i < nopt; i++)
+		if (*opts[i] == 'D')
+			define(cfg, opts[i] + 1);
 	addmap(addmap(cfg, "transport"), "local");
 	resolve(cfg, cfg);
 	conf_env(conf_get(cfg, "env"));
-	sec_init(cfg);
 	return cfg;
 }
 
@@ -484,8 +495,9 @@ static void quote(FILE *f, const char *s, int val)
 	fputc('"', f);
 }
 
-/* n as block YAML that conf_load reads back the same. */
-void conf_emit(FILE *f, struct node *n, int ind)
+/* n as block YAML that conf_load reads back the same, each value
+ * through mask if given. */
+void conf_emit(FILE *f, struct node *n, int ind, char *(*mask)(const char *))
 {
 	struct node *k;
 
@@ -498,11 +510,12 @@ void conf_emit(FILE *f, struct node *n, int ind)
 		else
 			fprintf(f, "%s:", k->key);
 		if (k->type == 's')
-			fputc(' ', f), quote(f, sec_mask(k->val), 1), fputc('\n', f);
+			fputc(' ', f), quote(f, mask ? mask(k->val) : k->val, 1),
+			    fputc('\n', f);
 		else if (!k->kid)
 			fputs(k->type == 'm' ? " {}\n" : " []\n", f);
 		else
-			fputc('\n', f), conf_emit(f, k, ind + 2);
+			fputc('\n', f), conf_emit(f, k, ind + 2, mask);
 	}
 }
 

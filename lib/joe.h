@@ -1,4 +1,13 @@
-/* libjoe: what two or more joe commands share. */
+/*
+ * libjoe: what two or more joe commands share, each file over those above:
+ *   util.c       messages, memory, strings, where joe's files are
+ *   conf.c       YAML configs and workflows as trees of strings
+ *   secret.c     secret values, written as *** wherever joe writes
+ *   spawn.c      the one place a process starts: run it to its end, logged
+ *   transport.c  a target, built once from the config: how commands reach it
+ *   rec.c        a run directory's records, written
+ *   lines.c      logs and records read back, plain or gzip
+ */
 #include <stddef.h>
 #include <stdio.h>
 
@@ -11,8 +20,7 @@
 extern const char *argv0;
 #define WORDCHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
-/* util.c */
-/* fmt ending in ':' adds strerror */
+/* util.c: messages (a fmt ending in ':' adds strerror), memory, strings */
 __attribute__((noreturn)) void die(int status, const char *fmt, ...);
 void warn(const char *fmt, ...);
 void warn_at(const char *file, long line, long col, const char *fmt, ...);
@@ -47,7 +55,8 @@ struct node {
 __attribute__((noreturn)) void fdie(const struct node *at,
     const char *fmt, ...);	/* file:line:col, exit 2 */
 struct node *conf_load(const char *path);
-struct node *conf_config(char **files, int nfile, char **defs, int ndef);
+void conf_opt(int c, char *arg);	/* -c FILE or -D KEY=VALUE */
+struct node *conf_config(void);		/* of those conf_opt was given */
 struct node *conf_get(struct node *n, const char *path);
 struct node *conf_child(struct node *m, const char *key);	/* no dots */
 void conf_check(struct node *m, const char *const *keys, const char *what);
@@ -59,7 +68,17 @@ struct node *conf_add(struct node *map, const char *key, char *val,
 extern int conf_lax;	/* an unset {{ env.X }} is "", not an error */
 char *conf_subst(struct node *cfg, const struct node *at, const char *s,
     struct node *vars);	/* vars: a list of other names and values */
-void conf_emit(FILE *f, struct node *n, int indent);
+void conf_emit(FILE *f, struct node *n, int indent,
+    char *(*mask)(const char *));	/* YAML; mask: for each value */
+
+/* secret.c: values written as *** wherever joe writes */
+void sec_init(struct node *cfg);	/* the config's, the environment's:
+					 * after conf_config() */
+void sec_add(struct node *n, const char *key);	/* n's under a secret key */
+size_t sec_span(char *b, size_t *n, size_t end, size_t cap);
+char *sec_mask(const char *s);			/* a new string */
+char *sec_file(struct node *cfg, struct node *env);	/* the real config
+			 * with env over its env, private */
 
 /* spawn.c: run one child to its end, its output to a log */
 enum { ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_SKIP, ST_INTR };
@@ -87,15 +106,28 @@ struct sess *sess_new(char **argv, const char *tok);
 char *fdid(int fd);		/* "DEV:INO" of what fd is, or "" */
 void sess_quit(void);
 
-/* secret.c: values written as *** wherever joe writes */
-void sec_init(struct node *cfg);		/* the config's, the environment's */
-void sec_add(struct node *n, const char *key);	/* n's under a secret key */
-size_t sec_span(char *b, size_t *n, size_t end, size_t cap);
-char *sec_mask(const char *s);			/* a new string */
-char *sec_file(struct node *cfg, struct node *env);	/* the real config
-			 * with env over its env, private */
+/* transport.c: a target, built once from the config */
+enum { TP_RUN, TP_DATA, TP_TTY };
+struct tp {
+	char *name;
+	char *host;		/* ssh's destination; NULL: this machine */
+	char *guest;		/* a guest's ssh_config, or NULL */
+	char **ssh;		/* ssh and its options, once used */
+	int nssh;
+	struct node *map, *env;	/* transport.NAME, the config's env */
+	struct sess *sess;	/* its session, once started */
+	struct tp *next;
+};
+struct tp *tp_open(struct node *cfg, const char *name, const struct node *at);
+struct tp *tp_guest(struct node *cfg, const char *name);	/* qemu.guests' */
+char *tp_script(struct tp *t, struct node *env, const char *cwd,
+    const char *cmd);
+char **tp_argv(struct tp *t, const char *script, int how);
+void tp_job(struct job *j, struct tp *t, struct node *env, const char *cwd,
+    const char *cmd);
+char *tp_words(int argc, char **argv);
 
-/* rec.c: run directory records */
+/* rec.c: run directory records, each written whole or counted lost */
 extern int rec_lost;	/* a record or a log could not be written whole */
 void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
 int job_rec(struct job *j, const char *out, const char *step,
@@ -123,25 +155,3 @@ int iscmdlog(const struct dirent *e);		/* cmd-N.log[.gz] */
 char **unfinished(const char *run, int *n);	/* started, no record; said */
 FILE *wopen(const char *path, int dev, char **tmp);	/* written whole */
 int wclose(FILE *f, const char *path, char *tmp);
-
-
-/* transport.c: a target, built once from the config */
-enum { TP_RUN, TP_DATA, TP_TTY };
-struct tp {
-	char *name;
-	char *host;		/* ssh's destination; NULL: this machine */
-	char *guest;		/* a guest's ssh_config, or NULL */
-	char **ssh;		/* ssh and its options, once used */
-	int nssh;
-	struct node *map, *env;	/* transport.NAME, the config's env */
-	struct sess *sess;	/* its session, once started */
-	struct tp *next;
-};
-struct tp *tp_open(struct node *cfg, const char *name, const struct node *at);
-struct tp *tp_guest(struct node *cfg, const char *name);	/* qemu.guests' */
-char *tp_script(struct tp *t, struct node *env, const char *cwd,
-    const char *cmd);
-char **tp_argv(struct tp *t, const char *script, int how);
-void tp_job(struct job *j, struct tp *t, struct node *env, const char *cwd,
-    const char *cmd);
-char *tp_words(int argc, char **argv);

@@ -146,7 +146,6 @@ char *sec_file(struct node *cfg, struct node *env)
 {
 	const char *t = getenv("XDG_RUNTIME_DIR");
 	struct node *e = conf_get(cfg, "env"), *m = NULL, *k, *d, *was = NULL;
-	size_t n = nsec;
 	FILE *f;
 	int fd;
 
@@ -166,15 +165,13 @@ char *sec_file(struct node *cfg, struct node *env)
 			m = conf_add(m, k->key, k->val, k);
 	if (!(f = fopen(priv, "w")))
 		die(1, "cannot create %s:", priv);
-	nsec = 0;	/* written as it is */
 	if (e)
 		was = e->kid, e->kid = m ? m->kid : NULL, e->idx = NULL;
-	conf_emit(f, cfg, 0);
+	conf_emit(f, cfg, 0, NULL);
 	if (e)
 		e->kid = was, e->idx = NULL;
 	else if (m)
-		fputs("env:\n", f), conf_emit(f, m, 2);
-	nsec = n;
+		fputs("env:\n", f), conf_emit(f, m, 2, NULL);
 	if (fclose(f))
 		die(1, "cannot write %s:", priv);
 	return priv;
