@@ -111,7 +111,6 @@ static void drives(struct guest *g, struct node *l)
 {
 	struct node *it;
 	struct nvme *d;
-	char *v;
 
 	for (it = l ? l->kid : NULL; it; it = it->next) {
 		conf_check(it, nkeys, "nvme");
@@ -125,11 +124,8 @@ static void drives(struct guest *g, struct node *l)
 		d->serial = conf_str(it, "serial");
 		d->serial = d->serial ? d->serial : fmt("joe%04d", g->nnv);
 		d->ns = num(it, "namespaces", 1, 1, 256);
-		v = conf_str(it, "zoned");
-		d->zoned = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
-		if (v && !d->zoned && strcmp(v, "false") && strcmp(v, "no"))
-			fdie(conf_get(it, "zoned"), "zoned must be true or "
-			    "false");
+		d->zoned = boolean(conf_get(it, "zoned"), "zoned",
+		    conf_str(it, "zoned"));
 	}
 }
 
@@ -155,7 +151,7 @@ static struct guest *load(struct node *cfg, const char *name)
 	struct node *sec = section(cfg, name), *k;
 	struct guest *g = memset(xmalloc(sizeof *g), 0, sizeof *g);
 	size_t max = sizeof ((struct sockaddr_un *)0)->sun_path;
-	char *v, *e;
+	char *v;
 
 	g->name = sec->key, g->sec = sec;
 	if (!(g->path = absof(sec, "path", NULL)))
@@ -192,9 +188,10 @@ static struct guest *load(struct node *cfg, const char *name)
 	g->share = absof(sec, "share", NULL);
 	plain(g->extra = conf_get(sec, "extra"), "extra arguments");
 	plain(conf_get(sec, "options"), "ssh options");
-	g->grace = (v = conf_str(sec, "grace")) ? strtod(v, &e) : 20;
-	if (v && (g->grace <= 0 || *e))
-		fdie(conf_get(sec, "grace"), "grace must be seconds > 0");
+	g->grace = (v = conf_str(sec, "grace")) ? seconds(v) : 20;
+	if (!g->grace)
+		fdie(conf_get(sec, "grace"), "grace must be seconds from 0.001 "
+		    "to 2592000");
 	drives(g, conf_get(sec, "nvme"));
 	return g;
 }
@@ -776,7 +773,7 @@ int main(int argc, char **argv)
 {
 	static const char *cmds[] = { "init", "start", "wait", "ssh", "kill",
 		"status", "console", NULL };
-	char *cmd = NULL, *e;
+	char *cmd = NULL;
 	int c, i;
 	double tmo = 0;
 	struct node *cfg;
@@ -788,9 +785,9 @@ int main(int argc, char **argv)
 			switch (c) {
 			case 'c': case 'D': conf_opt(c, optarg); break;
 			case 'T':
-				if ((tmo = strtod(optarg, &e)) <= 0 || *e)
-					die(2, "-T %s: expected seconds > 0",
-					    optarg);
+				if (!(tmo = seconds(optarg)))
+					die(2, "-T %s: expected seconds from "
+					    "0.001 to 2592000", optarg);
 				break;
 			default: usage(c == 'h' ? 0 : 2);
 			}

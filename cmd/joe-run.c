@@ -55,15 +55,6 @@ static void usage(int rc)
 	exit(rc);
 }
 
-/* s as seconds from 1 ms to 30 days, else 0 (nan, inf, junk). */
-static double seconds(const char *s)
-{
-	char *e;
-	double d = strtod(s, &e);
-
-	return e > s && !*e && d >= 0.001 && d <= 2592000 ? d : 0;
-}
-
 /* The scalar it.key with {{ }} replaced, or NULL. */
 static char *str(struct opt *o, struct node *it, const char *key,
     struct node *vars)
@@ -170,10 +161,8 @@ static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
 		fdie(it, "step name too long: directory %.*s... over %d bytes",
 		    16, s->dir, NAME_MAX);
 	conf_lax = 0;
-	v = str(o, it, "always", vars);
-	s->always = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
-	if (v && !s->always && strcmp(v, "false") && strcmp(v, "no"))
-		fdie(conf_get(it, "always"), "always must be true or false");
+	s->always = boolean(conf_get(it, "always"), "always",
+	    str(o, it, "always", vars));
 	o->hit[0] |= s->sel = s->always || !o->nsel;
 	for (i = 0; i < o->nsel; i++)
 		if (!strncmp(o->sel[i], s->name, l = strlen(o->sel[i])) &&
@@ -539,7 +528,6 @@ static int one(struct opt *o, int argc, char **argv)
 {
 	struct tp *t = tp_open(o->cfg, o->tname, NULL);
 	struct job j = { 0 };
-	struct str b = { 0 };
 	char *cmd, **v;
 	int i;
 
@@ -550,8 +538,8 @@ static int one(struct opt *o, int argc, char **argv)
 	    cmd);
 	if (o->label) {
 		for (v = tp_argv(t, "", TP_DATA), i = 0; v[i + 1]; i++)
-			squote(&b, v[i]), sputs(&b, v[i + 2] ? " " : "");
-		setenv("JOE_SSH", b.s, 1);
+			;	/* all but the script: 2 words at least */
+		setenv("JOE_SSH", tp_words(i, v), 1);
 		j.remote = t->host != NULL;
 	}
 	j.split = j.echo = 1;

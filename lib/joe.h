@@ -20,6 +20,7 @@
 extern const char *argv0;
 #define WORDCHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
+struct node;
 /* util.c: messages (a fmt ending in ':' adds strerror), memory, strings */
 __attribute__((noreturn)) void die(int status, const char *fmt, ...);
 void warn(const char *fmt, ...);
@@ -30,6 +31,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *fmt(const char *fmt, ...);		/* printf into a new string */
 double now(void);				/* monotonic seconds */
+double seconds(const char *s);	/* from 0.001 to 2592000 (30 days), or 0 */
+int boolean(const struct node *at, const char *key, const char *v);
+			/* true, yes: 1; false, no, NULL: 0; else fdie */
 char *stamp(void);				/* UTC now, ISO 8601 */
 char *exedir(void);				/* directory of this executable */
 char *sibling(const char *name);	/* beside us, installed, else name */

@@ -110,6 +110,22 @@ double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+double seconds(const char *s)
+{
+	char *e;
+	double d = strtod(s, &e);
+
+	return e > s && !*e && d >= 0.001 && d <= 2592000 ? d : 0;
+}
+
+int boolean(const struct node *at, const char *key, const char *v)
+{
+	if (v && strcmp(v, "true") && strcmp(v, "yes") && strcmp(v, "false") &&
+	    strcmp(v, "no"))
+		fdie(at, "%s must be true or false", key);
+	return v && (*v == 't' || *v == 'y');
+}
+
 char *stamp(void)
 {
 	struct timespec t;

@@ -317,7 +317,7 @@ $k
 $k
       nvme:
       - {image: a, sise: 1M}"
-	bad "6:7: grace must be seconds > 0" "      path: /x
+	bad "6:7: grace must be seconds from 0.001 to 2592000" "      path: /x
 $k
       grace: 0"
 	bad "6:7: initrd is for a kernel" "      path: /x
