@@ -56,7 +56,7 @@ static void usage(int rc)
 }
 
 /* The scalar it.key with {{ }} replaced, or NULL. */
-static char *str(struct opt *o, struct node *it, const char *key,
+static char *sval(struct opt *o, struct node *it, const char *key,
     struct node *vars)
 {
 	char *v = conf_str(it, key);
@@ -66,7 +66,7 @@ static char *str(struct opt *o, struct node *it, const char *key,
 
 /* A copy of map it.key with its values substituted, those under a secret
  * key masked from now on; with: a list's items joined by newlines. */
-static struct node *map(struct opt *o, struct node *it, const char *key,
+static struct node *smap(struct opt *o, struct node *it, const char *key,
     struct node *vars)
 {
 	struct node *m = conf_get(it, key), *k, *c = NULL, *l, *i;
@@ -91,7 +91,7 @@ static struct node *map(struct opt *o, struct node *it, const char *key,
 }
 
 /* Each logical line of run: is a command; a trailing \ joins the next. */
-static void lines(struct step *s, char *p)
+static void cmdlines(struct step *s, char *p)
 {
 	char *e, *q;
 
@@ -162,7 +162,7 @@ static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
 		    16, s->dir, NAME_MAX);
 	conf_lax = 0;
 	s->always = boolean(conf_get(it, "always"), "always",
-	    str(o, it, "always", vars));
+	    sval(o, it, "always", vars));
 	o->hit[0] |= s->sel = s->always || !o->nsel;
 	for (i = 0; i < o->nsel; i++)
 		if (!strncmp(o->sel[i], s->name, l = strlen(o->sel[i])) &&
@@ -176,10 +176,10 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
     struct node *vars, char *name)
 {
 	struct step *s = newstep(o, w, it, vars, name);
-	struct node *k, *with = map(o, it, "with", vars);
-	char *run = str(o, it, "run", vars), *v, *e;
+	struct node *k, *with = smap(o, it, "with", vars);
+	char *run = sval(o, it, "run", vars), *v, *e;
 
-	s->uses = str(o, it, "uses", vars);
+	s->uses = sval(o, it, "uses", vars);
 	if (!run == !s->uses)
 		fdie(it, "step %s needs either run: or uses:", s->name);
 	if (run && with)
@@ -187,17 +187,17 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 	if (!run && conf_get(it, "cwd"))	/* a worklet starts in its step */
 		fdie(conf_get(it, "cwd"), "cwd: is for run: steps");
 	if (run)
-		lines(s, run);
+		cmdlines(s, run);
 	else
 		s->path = worklet(w, conf_get(it, "uses"), s->uses);
-	s->tname = str(o, it, "transport", vars);
+	s->tname = sval(o, it, "transport", vars);
 	s->tp = tp_open(o->cfg, s->tname ? s->tname : o->tname,
 	    conf_get(it, "transport"));
 	s->tname = s->tp->name;
-	s->cwd = str(o, it, "cwd", vars);
-	s->env = map(o, it, "env", vars);
+	s->cwd = sval(o, it, "cwd", vars);
+	s->env = smap(o, it, "env", vars);
 	conf_env(s->env);
-	if ((v = str(o, it, "timeout", vars)) && !(s->timeout = seconds(v)))
+	if ((v = sval(o, it, "timeout", vars)) && !(s->timeout = seconds(v)))
 		fdie(conf_get(it, "timeout"),
 		    "timeout must be seconds from 0.001 to 2592000");
 	for (k = with ? with->kid : NULL; k; k = k->next) {	/* JOE_WITH_KEY */
@@ -274,7 +274,7 @@ static void combos(struct opt *o, struct wf *w, struct node *it,
 }
 
 /* One step of the workflow, or one for each combination of its matrix. */
-static void item(struct opt *o, struct wf *w, struct node *it)
+static void wf_step(struct opt *o, struct wf *w, struct node *it)
 {
 	struct node *m = conf_get(it, "matrix"), *k, *vars, *a, *in;
 	char *name;
@@ -310,7 +310,7 @@ static void item(struct opt *o, struct wf *w, struct node *it)
 	}
 }
 
-static struct wf *load(struct opt *o, const char *path)
+static struct wf *wf_load(struct opt *o, const char *path)
 {
 	struct wf *w = memset(xmalloc(sizeof *w), 0, sizeof *w);
 	struct node *root = conf_load(path), *k;
@@ -337,7 +337,7 @@ static struct wf *load(struct opt *o, const char *path)
 	if (!hcreate(4000))	/* the step names, for addstep() */
 		die(1, "out of memory");
 	for (k = k->kid; k; k = k->next)
-		item(o, w, k);
+		wf_step(o, w, k);
 	hdestroy();
 	return w;
 }
@@ -448,7 +448,7 @@ static void gzlogs(const char *out, const char *step)
 
 /* The end of a run: the post-run command (post: in the config, by default
  * joe-finish), run here as sh -c POST joe-post [-r] RUN; its exit status. */
-static int post(struct opt *o, const char *out)
+static int post_run(struct opt *o, const char *out)
 {
 	char *p = conf_str(o->cfg, "post");
 	char *argv[] = { "/bin/sh", "-c", p, "joe-post", o->html ? "-r" :
@@ -506,7 +506,7 @@ static int runwf(struct opt *o, struct wf *w)
 		fflush(stdout);
 		free(sec), free(start);
 	}
-	bad = sig_count() || rec_lost ? 0 : post(o, out);
+	bad = sig_count() || rec_lost ? 0 : post_run(o, out);
 	if (sig_count() || bad || rec_lost)
 		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
 		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
@@ -524,7 +524,7 @@ static int runwf(struct opt *o, struct wf *w)
  * each as one word. Recorded only inside a run (JOE_OUTPUT, JOE_STEP).
  * With -l TEXT, CMD runs here with JOE_SSH, the command line that reaches
  * the transport, and is recorded on the transport as TEXT (joe put, get). */
-static int one(struct opt *o, int argc, char **argv)
+static int run_one(struct opt *o, int argc, char **argv)
 {
 	struct tp *t = tp_open(o->cfg, o->tname, NULL);
 	struct job j = { 0 };
@@ -561,7 +561,7 @@ static void addwf(struct opt *o, struct wf ***w, int *nw, const char *path)
 		die(2, "no *.workflow in %s", path);
 	for (k = 0; k < g.gl_pathc; k++) {
 		*w = xrealloc(*w, (*nw + 1) * sizeof **w);
-		(*w)[(*nw)++] = load(o, g.gl_pathv[k]);
+		(*w)[(*nw)++] = wf_load(o, g.gl_pathv[k]);
 	}
 	free(pat);
 }
@@ -601,7 +601,7 @@ static void options(struct opt *o, int argc, char **argv)
 
 /* -i: an interactive shell on the transport, the config's env set (what
  * CIJOE's ssh.shell did). */
-static int shell(struct opt *o)
+static int run_shell(struct opt *o)
 {
 	struct tp *t = tp_open(o->cfg, o->tname, NULL);
 	char **v = tp_argv(t, tp_script(t, NULL, NULL,
@@ -612,7 +612,7 @@ static int shell(struct opt *o)
 }
 
 /* The workflows named in args (else those in .), after the steps named
- * there (any other argument) are taken out for load() to select. */
+ * there (any other argument) are taken out for wf_load() to select. */
 static struct wf **workflows(struct opt *o, int argc, char **argv, int *nw)
 {
 	struct wf **w = NULL;
@@ -640,7 +640,7 @@ static struct wf **workflows(struct opt *o, int argc, char **argv, int *nw)
 }
 
 /* -n: a line for each command of a selected step, none run. */
-static void plan(struct wf *w)
+static void dry_run(struct wf *w)
 {
 	struct str b = { 0 };
 	struct step *s;
@@ -668,12 +668,12 @@ int main(int argc, char **argv)
 	o.tname = tp_open(o.cfg, o.tname && *o.tname ? o.tname : NULL,
 	    NULL)->name;
 	if (o.shell)
-		return shell(&o);
+		return run_shell(&o);
 	if (!strcmp(argv[optind - 1], "--"))
-		return one(&o, argc - optind, argv + optind);
+		return run_one(&o, argc - optind, argv + optind);
 	w = workflows(&o, argc - optind, argv + optind, &nw);
 	for (i = 0; i < nw && o.dry; i++)
-		plan(w[i]);
+		dry_run(w[i]);
 	for (i = 0; i < nw && !o.dry && !sig_count(); i++)
 		if ((c = runwf(&o, w[i])) > rc)
 			rc = c;

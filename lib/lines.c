@@ -183,7 +183,7 @@ static int byname(const void *a, const void *b)
 }
 
 /* "step", or with num "step\tN", N num's digits without leading zeros. */
-static char *key(const char *step, const char *num)
+static char *reckey(const char *step, const char *num)
 {
 	if (!num)
 		return xstrdup(step);
@@ -215,7 +215,7 @@ char **unfinished(const char *run, int *n)
 		for (l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
 		    "steps.tsv")); l && (l->quiet = 1) && (s = ln_rec(l, f,
 		    i ? 8 : 5, 0)); free(s))
-			tsearch(key(f[0], i ? f[1] : NULL), &k, byname);
+			tsearch(reckey(f[0], i ? f[1] : NULL), &k, byname);
 	nd = scandir(run, &d, isstep, alphasort);
 	for (*n = i = 0; i < nd; free(p), free(d[i++])) {
 		p = fmt("%s/%s", run, d[i]->d_name);
@@ -223,7 +223,7 @@ char **unfinished(const char *run, int *n)
 		    !strcmp(d[i]->d_name, me) ? -2 :
 		    scandir(p, &e, iscmdlog, alphasort);
 		for (j = -1; ne >= -1 && j < ne; j++) {	/* the step, its logs */
-			s = key(d[i]->d_name, j < 0 ? NULL : e[j]->d_name + 4);
+			s = reckey(d[i]->d_name, j < 0 ? NULL : e[j]->d_name + 4);
 			if (!tfind(s, &k, byname)) {
 				u = xrealloc(u, (*n + 1) * sizeof *u);
 				u[*n] = j < 0 ? xstrdup(s) : fmt("%s/%s",

@@ -44,7 +44,7 @@ static int secret_key(const char *key)
 	return 0;
 }
 
-static void add(const char *v)
+static void keep(const char *v)
 {
 	size_t i, n = strlen(v);
 
@@ -63,7 +63,7 @@ void sec_add(struct node *n, const char *key)
 	struct node *k;
 
 	if (n && n->type == 's' && key && secret_key(key))
-		add(n->val);
+		keep(n->val);
 	for (k = n ? n->kid : NULL; k; k = k->next)
 		sec_add(k, n->type == 'l' ? key : k->key);
 }
@@ -84,7 +84,7 @@ void sec_init(struct node *cfg)
 			sec_add(k, k->key);
 	for (e = environ; *e; e++)
 		if ((*e)[n = strcspn(*e, "=")] && secret_key(fmt("%.*s", (int)n, *e)))
-			add(*e + n + 1);
+			keep(*e + n + 1);
 }
 
 /*

@@ -252,7 +252,7 @@ char *fdid(int fd)
 	    (unsigned long)sb.st_ino);
 }
 
-static void child(struct job *j, char **argv, int in, int out, int err)
+static void exec_child(struct job *j, char **argv, int in, int out, int err)
 {
 	int i;
 
@@ -307,7 +307,7 @@ static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 	if ((pid = fork()) < 0)
 		die(1, "fork:");
 	if (!pid)
-		child(j, argv, j->sess ? p[2][0] : j->in > 0 ? j->in : -1,
+		exec_child(j, argv, j->sess ? p[2][0] : j->in > 0 ? j->in : -1,
 		    j->out > 0 ? j->out : p[0][1], p[j->split][1]);
 	setpgid(pid, pid);
 	sigprocmask(SIG_SETMASK, &omask, NULL);
@@ -381,7 +381,7 @@ static int sess_send(struct job *j)
 
 /* Ask it to end: a session command by "k" (the remote side ends its group
  * and the session), else a signal to its group. */
-static void end(struct job *j, pid_t pid, int sig)
+static void stop(struct job *j, pid_t pid, int sig)
 {
 	if (!j->sess)
 		kill(-pid, sig);
@@ -406,13 +406,13 @@ static void ending(struct watch *w, double t)
 {
 	if (nsig > w->n0 && !w->why) {
 		w->why = ST_INTR;
-		end(w->j, w->pid, sig_last());
+		stop(w->j, w->pid, sig_last());
 		w->stage = 1;
 		w->kill_at = t + JOE_GRACE + !!w->j->sess;
 	}
 	if (w->kill_at && t >= w->kill_at) {
 		w->why = w->why ? w->why : ST_TIMEOUT;
-		end(w->j, w->pid, w->stage++ ? SIGKILL : SIGTERM);
+		stop(w->j, w->pid, w->stage++ ? SIGKILL : SIGTERM);
 		w->kill_at = w->stage == 1 ? t + JOE_GRACE + !!w->j->sess : 0;
 	}
 }
