@@ -342,41 +342,62 @@ static struct wf *wf_load(struct opt *o, const char *path)
 	return w;
 }
 
-/* Claim run directory d, empty until now, by creating its config.yaml;
- * its absolute path. */
-static char *claim(const char *d, FILE **cf)
+/* argv run here in dir (NULL: .) to its end, its output ours; its exit
+ * status. */
+static int here(char **argv, const char *dir)
+{
+	struct job j = { 0 };
+
+	j.argv = argv;
+	j.dir = dir;
+	j.log = -1;
+	j.echo = j.split = 1;
+	fflush(stdout);
+	spawn(&j);
+	return j.rc;
+}
+
+/* Claim run directory d, empty until now, by creating its config.yaml
+ * (the config, its secrets masked); then w's copy; d's absolute path. */
+static char *claim(const char *d, struct opt *o, struct wf *w)
 {
 	char p[PATH_MAX], *f = fmt("%s/config.yaml", d);
 	struct dirent **e;
 	int fd = -1;
+	FILE *cf;
 
 	if (scandir(d, &e, NULL, NULL) != 2 || (fd = open(f, O_WRONLY |
 	    O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
 		die(2, "run directory %s is in use or not empty", d);
-	if (!(*cf = fdopen(fd, "w")) || !realpath(d, p))
+	if (!(cf = fdopen(fd, "w")) || !realpath(d, p))
 		die(1, "cannot create %s:", f);
-	free(f);
+	conf_emit(cf, o->cfg, 0, sec_mask);
+	if (fclose(cf))
+		die(1, "cannot write %s:", f);
+	if (here((char *[]){ "cp", "--", w->path, f = fmt("%s/workflow.yaml",
+	    p), NULL }, NULL))
+		die(1, "cannot write %s", f);
 	return xstrdup(p);
 }
 
 /* A new run directory: -o dir (absent or empty), else a fresh
  * joe-output/<UTC>-name with joe-output/latest pointing at it. */
-static char *mkrun(const char *o, const char *name, FILE **cf)
+static char *mkrun(struct opt *o, struct wf *w)
 {
 	char ts[32], *d, *tmp;
 	time_t t = time(NULL);
 	int i;
 
-	if (o && mkdir(o, 0700) && errno != EEXIST)
-		die(2, "cannot create run directory %s:", o);
-	if (o)
-		return claim(o, cf);
+	if (o->out && mkdir(o->out, 0700) && errno != EEXIST)
+		die(2, "cannot create run directory %s:", o->out);
+	if (o->out)
+		return claim(o->out, o, w);
 	if (mkdir("joe-output", 0777) && errno != EEXIST)
 		die(1, "cannot create joe-output:");
 	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", gmtime(&t));
 	for (i = 0;; i++) {
-		d = i ? fmt("joe-output/%s-%s.%d", ts, name, i) :
-		    fmt("joe-output/%s-%s", ts, name);
+		d = i ? fmt("joe-output/%s-%s.%d", ts, w->name, i) :
+		    fmt("joe-output/%s-%s", ts, w->name);
 		if (!mkdir(d, 0700))
 			break;
 		if (errno != EEXIST)
@@ -387,7 +408,7 @@ static char *mkrun(const char *o, const char *name, FILE **cf)
 	unlink(tmp);
 	if (symlink(d + 11, tmp) || rename(tmp, "joe-output/latest"))
 		warn("cannot point joe-output/latest at %s:", d);
-	return claim(d, cf);
+	return claim(d, o, w);
 }
 
 static int runstep(struct opt *o, struct step *s, const char *out)
@@ -426,24 +447,11 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		free(j.argv);
 		free(j.line);
 	}
+	if (o->gz && here((char *[]){ "sh", "-c", "set -- cmd-*.log; "
+	    "[ ! -e \"$1\" ] || exec gzip -- \"$@\"", NULL }, dir))
+		warn("cannot compress the logs of %s", s->dir);	/* -z */
 	free(dir);
 	return st;
-}
-
-/* -z: the step's command logs compressed by gzip(1), each replaced by
- * NAME.gz once that is whole (a log a killed run leaves stays as it is). */
-static void gzlogs(const char *out, const char *step)
-{
-	char *argv[] = { "sh", "-c", "set -- cmd-*.log; [ ! -e \"$1\" ] || "
-	    "exec gzip -- \"$@\"", NULL };
-	struct job j = { 0 };
-
-	j.argv = argv;
-	j.dir = fmt("%s/%s", out, step);
-	j.log = -1;
-	j.echo = j.split = 1;
-	if (spawn(&j))
-		warn("cannot compress the logs of %s", step);
 }
 
 /* The end of a run: the post-run command (post: in the config, by default
@@ -454,33 +462,22 @@ static int post_run(struct opt *o, const char *out)
 	char *argv[] = { "/bin/sh", "-c", p, "joe-post", o->html ? "-r" :
 	    (char *)out, (char *)out, NULL };
 	struct str b = { 0 };
-	struct job j = { 0 };
 
 	if (p && !*p)
 		return 0;
 	if (!p)
 		squote(&b, sibling("joe-finish")), sputs(&b, " \"$@\""), argv[2] = b.s;
 	argv[5] = o->html ? argv[5] : NULL;
-	j.argv = argv;
-	j.log = -1;
-	j.echo = j.split = 1;
-	fflush(stdout);
-	spawn(&j);
-	return j.rc;
+	return here(argv, NULL);
 }
 
 static int runwf(struct opt *o, struct wf *w)
 {
 	static const char *col[] = { "32", "31", "31", "31", "33", "31" };
-	FILE *cf;
-	char *out = mkrun(o->out, w->name, &cf), *start, *sec, *f, up[16];
+	char *out = mkrun(o, w), *start, *sec, *f, up[16];
 	int i, st, n[6] = { 0 }, tty = isatty(1), bad;
 	double t, t0 = now();
 
-	f = fmt("%s/config.yaml", out);
-	conf_emit(cf, o->cfg, 0, sec_mask);
-	if (fclose(cf) || fcopy(w->path, (f = fmt("%s/workflow.yaml", out))))
-		die(1, "cannot write %s:", f);
 	for (i = 0; i < w->n; i++) {
 		struct step *s = &w->s[i];
 
@@ -493,8 +490,6 @@ static int runwf(struct opt *o, struct wf *w)
 			st = ST_SKIP;
 		else
 			st = runstep(o, s, out);
-		if (o->gz && st != ST_SKIP)
-			gzlogs(out, s->dir);
 		n[st]++;
 		sec = fmt("%.3f", now() - t);
 		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,

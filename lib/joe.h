@@ -38,7 +38,6 @@ char *stamp(void);				/* UTC now, ISO 8601 */
 char *exedir(void);				/* directory of this executable */
 char *sibling(const char *name);	/* beside us, installed, else name */
 char *pkgfind(const char *pkg, const char *file); /* JOE_PATH, beside us, installed */
-int fcopy(const char *from, const char *to);	/* to must not exist; 0 or -1 */
 
 struct str { char *s; size_t n, cap; };
 void sadd(struct str *b, const char *s, size_t n);

@@ -214,23 +214,3 @@ void sesc(struct str *b, const char *s)
 		else
 			sadd(b, s, 1);
 }
-
-int fcopy(const char *from, const char *to)
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1;
-
-	if (in >= 0)
-		out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	while (out >= 0 && n >= 0 && (n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, n) != n)
-			n = -1;
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && !close(out) && n == 0)
-		return 0;
-	if (out >= 0)
-		unlink(to);
-	return -1;
-}
