@@ -40,8 +40,9 @@ struct opt {
 	char *label;			/* -l */
 };
 
-static const char *keys[] = { "name", "run", "uses", "with", "transport",
-	"timeout", "matrix", "always", "env", "cwd", "extract", NULL };
+static const char *const keys[] = { "sname", "srun", "suses", "mwith",
+	"stransport", "stimeout", "mmatrix", "salways", "menv", "scwd",
+	"sextract", NULL }, *const wkeys[] = { "sdoc", "lsteps", NULL };
 
 static void usage(int rc)
 {
@@ -278,20 +279,15 @@ static void wf_step(struct opt *o, struct wf *w, struct node *it)
 {
 	struct node *m = conf_get(it, "matrix"), *k, *vars, *a, *in;
 	char *name;
-	int i, n = 0;
+	int n = 0;
 
 	if (it->type != 'm')
 		fdie(it, "a step must be a mapping");
-	for (k = it->kid; k; k = k->next) {
-		for (i = 0; keys[i] && strcmp(keys[i], k->key); i++)
-			;
-		if (!keys[i])
-			fdie(k, "unknown step key '%s'", k->key);
-	}
+	conf_check(it, keys, "step");
 	if (!(name = conf_str(it, "name")) || !*name)
 		fdie(it, "a step needs a name");
 	vars = conf_add(NULL, "workflow.dir", w->wdir, it);
-	for (k = m && m->type == 'm' ? m->kid : NULL; k; k = k->next) {
+	for (k = m ? m->kid : NULL; k; k = k->next) {
 		if (!strcmp(k->key, "exclude") || !strcmp(k->key, "include"))
 			continue;
 		if (k->type != 'l' || !k->kid || n++ == 16)
@@ -316,10 +312,8 @@ static struct wf *wf_load(struct opt *o, const char *path)
 	struct node *root = conf_load(path), *k;
 	char p[PATH_MAX], *b;
 
-	for (k = root->kid; k; k = k->next)
-		if (strcmp(k->key, "doc") && strcmp(k->key, "steps"))
-			fdie(k, "unknown workflow key '%s'", k->key);
-	if (!(k = conf_get(root, "steps")) || k->type != 'l' || !k->kid)
+	conf_check(root, wkeys, "workflow");
+	if (!(k = conf_get(root, "steps")) || !k->kid)
 		fdie(k ? k : root, "a workflow needs a list of steps");
 	w->path = xstrdup(path);
 	w->dir = xstrdup(realpath(path, p) ? p : ".");

@@ -122,7 +122,7 @@ bad() {
 	bad 'steps:\n- {name: a, run: x, uses: y}\n' "w.workflow:2:3: step a needs either run: or uses:"
 	bad 'steps:\n- {name: a, run: x, with: {k: 1}}\n' "w.workflow:2:21: with: is for uses: steps"
 	bad 'steps:\n- {name: a, run: x, always: maybe}\n' "w.workflow:2:21: always must be true or false"
-	bad 'steps:\n- {name: a, run: x, matrix: k}\n' "w.workflow:2:21: matrix must map names to lists of values"
+	bad 'steps:\n- {name: a, run: x, matrix: k}\n' "w.workflow:2:21: matrix must be a mapping"
 	bad 'steps:\n- {name: a, run: x, matrix: {}}\n' "w.workflow:2:21: matrix must map names to lists of values"
 	bad 'steps:\n- {name: a, run: x, matrix: {k: []}}\n' "w.workflow:2:30: matrix.k must be a list of values"
 	bad 'steps:\n- {name: a, run: x, matrix: {k: {a: 1}}}\n' "w.workflow:2:30: matrix.k must be a list of values"

@@ -356,7 +356,7 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	check 'steps:\n- {name: a, run: x, timeout: 1x}\n' "./w.workflow:2:21: timeout must be seconds from 0.001 to 2592000"
 	check 'steps:\n- {name: a, run: x, always: maybe}\n' "./w.workflow:2:21: always must be true or false"
 	check 'steps:\n- {name: a, uses: nope.nope}\n' "./w.workflow:2:13: no worklet nope.nope: not beside the workflow, nor in a package along JOE_PATH or installed"
-	check 'steps:\n- {name: a, run: x, matrix: [1]}\n' "./w.workflow:2:21: matrix must map names to lists of values"
+	check 'steps:\n- {name: a, run: x, matrix: [1]}\n' "./w.workflow:2:21: matrix must be a mapping"
 	check 'steps:\n- {name: a, run: x, matrix: {k: 1}}\n' "./w.workflow:2:30: matrix.k must be a list of values"
 	check 'steps:\n- {name: a, run: x, matrix: {k: [[1]]}}\n' "./w.workflow:2:34: matrix values must be plain values"
 	check 'steps:\n- {name: a, run: x, with: {k: 1}}\n' "./w.workflow:2:21: with: is for uses: steps"
@@ -366,7 +366,7 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	check 'steps:\n- a\n' "./w.workflow:2:3: a step must be a mapping"
 	check 'step:\n- {name: a, run: x}\n' "./w.workflow:1:1: unknown workflow key 'step'"
 	check 'doc: x\n' "./w.workflow:1:1: a workflow needs a list of steps"
-	check 'steps: {a: 1}\n' "./w.workflow:1:1: a workflow needs a list of steps"
+	check 'steps: {a: 1}\n' "./w.workflow:1:1: steps must be a list"
 	check 'steps:\n- {name: a, run: x\n' "./w.workflow:3:1: while parsing a flow mapping: did not find expected ',' or '}'"
 }
 
