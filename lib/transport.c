@@ -147,7 +147,9 @@ static void sshargv(struct tp *p, struct node *t)
 
 	for (k = k ? k->kid : NULL; k; k = k->next)
 		n++;
-	v = p->ssh = xmalloc((40 + 4 * n) * sizeof *v);
+	/* jump's argv, then ours in its place: sshopts's 2 slots an option
+	 * and 14 more, then 4 more in jump or 11 more here */
+	v = p->ssh = xmalloc((2 * n + 25) * sizeof *v);
 	s = s ? jump(t, v, s) : NULL;
 	n = 0;
 	v[n++] = "ssh";
