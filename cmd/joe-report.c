@@ -539,6 +539,29 @@ static double snap(double x, double st, int up)
 	return k * st;
 }
 
+/* The y axis for the nv values v (NAN: none): from 0 or below to 0 or
+ * above, in *lo and *hi, at round ticks (4 to 10 of 1, 2 or 5 times a
+ * power of 10), their step returned. */
+static double yaxis(const double *v, int nv, double *lo, double *hi)
+{
+	double st = 1, d;
+	int i;
+
+	for (*lo = *hi = 0, i = 0; i < nv; i++)
+		if (!isnan(v[i]))
+			*lo = v[i] < *lo ? v[i] : *lo, *hi = v[i] > *hi ? v[i] : *hi;
+	if (*hi == *lo)
+		*hi = *lo + 1;
+	d = *hi - *lo;
+	while (st * 10 <= d)
+		st *= 10;
+	while (st > d)
+		st /= 10;
+	st /= d / st >= 5 ? 1 : d / st >= 2 ? 2 : 5;
+	*lo = snap(*lo, st, 0), *hi = snap(*hi, st, 1);
+	return st;
+}
+
 /*
  * An SVG chart titled t: bars (ns is 1) or lines, one for each of the ns
  * series named sn, of the values v[s * n + i] (NAN: none) over the n x
@@ -549,20 +572,9 @@ static void chart(FILE *o, const char *t, const char *unit, int n, char **xl,
 {
 	static const char *const col[MAXLINE] = { "#1565c0", "#c62828",
 		"#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457" };
-	double lo = 0, hi = 0, st = 1, bw = 560.0 / n, y;
+	double lo, hi, st = yaxis(v, ns * n, &lo, &hi), bw = 560.0 / n, y;
 	int i, s, k = (n + 11) / 12;
 
-	for (i = 0; i < ns * n; i++)
-		if (!isnan(v[i]))
-			lo = v[i] < lo ? v[i] : lo, hi = v[i] > hi ? v[i] : hi;
-	if (hi == lo)
-		hi = lo + 1;
-	while (st * 10 <= hi - lo)	/* 4 to 10 ticks of 1, 2 or 5 */
-		st *= 10;
-	while (st > hi - lo)
-		st /= 10;
-	st /= (hi - lo) / st >= 5 ? 1 : (hi - lo) / st >= 2 ? 2 : 5;
-	lo = snap(lo, st, 0), hi = snap(hi, st, 1);
 #define X(i) (64 + ((i) + .5) * bw)
 #define Y(v) (208 - ((v) - lo) / (hi - lo) * 180)
 	pr(o, XML, "<figure><svg viewBox=\"0 0 640 %d\" role=\"img\"><title>%s"
@@ -957,6 +969,19 @@ static void end(struct rep *r)
 	putc('\n', r->o);
 }
 
+/* The format that -o's file name says (report.html: html), text if none. */
+static int byext(const char *out)
+{
+	static const char *const ext[] = { ".txt", ".xml", ".tap", ".html" };
+	size_t n = out ? strlen(out) : 0;
+	int f;
+
+	for (f = 3; f > 0; f--)
+		if (n > strlen(ext[f]) && !strcmp(out + n - strlen(ext[f]), ext[f]))
+			break;
+	return f;
+}
+
 /* joe report [-f format] [-o file] run...: see joe-report(1). */
 int main(int argc, char **argv)
 {
@@ -966,9 +991,7 @@ int main(int argc, char **argv)
 	static const char *const head[] = { "", "<?xml version=\"1.0\" "
 		"encoding=\"UTF-8\"?>\n<testsuites>\n", "TAP version 13\n", "" };
 	struct rep r = { 0 };
-	static const char *const ext[] = { ".txt", ".xml", ".tap", ".html" };
 	char *out = NULL, *t = NULL;
-	size_t n;
 	int c, f = -1;
 
 	argv0 = "joe-report";
@@ -979,11 +1002,7 @@ int main(int argc, char **argv)
 			usage(c == 'h' ? 0 : 2);
 	if (optind == argc)
 		usage(2);
-	for (c = 0; f < 0 && out && c < 4; c++)	/* -o report.html: html */
-		if ((n = strlen(out)) > strlen(ext[c]) &&
-		    !strcmp(out + n - strlen(ext[c]), ext[c]))
-			f = c;
-	r.fmt = f < 0 ? 0 : f;
+	r.fmt = f < 0 ? byext(out) : f;
 	r.run = xmalloc((r.nrun = argc - optind) * sizeof *r.run);
 	for (c = 0; c < r.nrun; c++)
 		runinit(&r.run[c], argv[optind + c]);
