@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,18 +43,8 @@ static void usage(int rc)
 	exit(rc);
 }
 
-/* Report "file:line:col: what" (no col if 0); -1. */
-static int ferr(const char *file, long line, int col, const char *f, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, col ? "%s:%ld:%d: " : "%s:%ld: ", file, line, col);
-	va_start(ap, f);
-	vfprintf(stderr, f, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
+/* warn_at's "file:line:col: what" (no col if 0), then -1. */
+#define ferr(...) (warn_at(__VA_ARGS__), -1)
 
 /* Whether s is a number, then end, then nothing: 1 finite, 2 not (nan,
  * inf, 1e999); the number in *v. */

@@ -29,10 +29,7 @@ struct ctx {
 
 static void bad(struct ctx *c, long line, long col, const char *what)
 {
-	fputs(c->log, stderr);
-	if (line)
-		fprintf(stderr, col ? ":%ld:%ld" : ":%ld", line, col);
-	fprintf(stderr, ": %s\n", what);
+	warn_at(c->log, line, col, "%s", what);
 	c->bad = 1;
 }
 
