@@ -121,6 +121,9 @@ static double num(const char *s, int *ok)
 /*
  * JSON into a tree of struct node (as conf.c makes of YAML): enough of
  * RFC 8259 for what programs print. Errors are reported at their place.
+ * Not libyaml, though it reads JSON: on 200 fio json+ objects (8.9 MB)
+ * its events alone take 0.15 s where this whole parser takes under 0.02 s
+ * of joe extract's 0.29 s (perf), the rest malloc and writing.
  */
 struct js {
 	const char *p, *line0;	/* where we are, where its line began */
