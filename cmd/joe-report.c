@@ -21,7 +21,6 @@
 #define MAXPLOT 50	/* trend charts, and bar charts, at most */
 #define MAXSER 512	/* step and key pairs kept for trend charts */
 #define MAXLINE 8	/* lines in a trend chart */
-#define NBUCKET 1024
 #define TAILMAX 65536	/* JUnit: bytes of a failed test's log in system-out */
 #define stidx(s) idx(stname, ST_INTR + 1, (s), ST_ERROR)	/* unknown: error */
 #define nfail(n) ((n)[ST_FAIL] + (n)[ST_ERROR] + (n)[ST_TIMEOUT] + (n)[ST_INTR])
@@ -45,7 +44,6 @@ struct ser {			/* a metric of one step across the runs */
 	char *step, *key, *unit;
 	int n, cap, done, *run;	/* the runs it has a value v[i] in */
 	double *v;
-	struct ser *next;	/* in its hash bucket */
 };
 
 struct rep {
@@ -58,8 +56,8 @@ struct rep {
 	long tap, nline;	/* TAP points so far; lines of the last log */
 	int nhead, ntail;	/* of which line[] holds the first and last */
 	struct str line[2 * HEAD];
-	struct ser *hash[NBUCKET], *ser[MAXSER];
-	int nser, lostser, nbar, lostbar;
+	struct ser *ser[MAXSER];
+	int nser, hint, lostser, nbar, lostbar;	/* hint: see series() */
 };
 
 static const char *const tstname[] = { "pass", "fail", "skip", "todo",
@@ -686,28 +684,25 @@ static void bars(struct rep *r)
 	free(m);
 }
 
-/* The series of key in step, new if there is room, else NULL. */
+/* The series of key in step, new if there is room, else NULL: searched
+ * from the one after the last found, as each run's metrics come in much
+ * the same order (as fast as a hash table here, for at most MAXSER). */
 static struct ser *series(struct rep *r, const char *step, const char *key,
     const char *unit)
 {
-	unsigned h = 2166136261u;
-	const char *p;
 	struct ser *s;
+	int i, k;
 
-	for (p = step; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	for (p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	for (s = r->hash[h % NBUCKET]; s; s = s->next)
-		if (!strcmp(s->step, step) && !strcmp(s->key, key))
-			return s;
+	for (i = 0; i < r->nser; i++)
+		if (!strcmp((s = r->ser[k = (r->hint + i) % r->nser])->key, key)
+		    && !strcmp(s->step, step))
+			return r->hint = k + 1, s;
 	if (r->nser == MAXSER && ++r->lostser)
 		return NULL;
-	s = r->ser[r->nser++] = xmalloc(sizeof *s);
-	memset(s, 0, sizeof *s);
+	s = r->ser[r->nser++] = memset(xmalloc(sizeof *s), 0, sizeof *s);
 	s->step = xstrdup(step), s->key = xstrdup(key), s->unit = xstrdup(unit);
-	s->next = r->hash[h % NBUCKET];
-	return r->hash[h % NBUCKET] = s;
+	r->hint = r->nser;
+	return s;
 }
 
 /* Keep the numeric metrics of the run being written for trend charts. */
