@@ -48,7 +48,7 @@ static void usage(int rc)
 
 /* Whether s is a number, then end, then nothing: 1 finite, 2 not (nan,
  * inf, 1e999); the number in *v. */
-static int num(const char *s, const char *end, double *v)
+static int isnum(const char *s, const char *end, double *v)
 {
 	char *e;
 
@@ -98,7 +98,7 @@ static int scale(double *a, const char *ua, double *b, const char *ub)
 
 /* Parse line ln of file into *r: 1 a rule, 0 blank or a comment, -1 bad
  * (reported). base: there is a baseline run. */
-static int parse(const char *line, const char *file, long ln, int base,
+static int rule_parse(const char *line, const char *file, long ln, int base,
     struct rule *r)
 {
 	char *s = xstrdup(line), *w[5];
@@ -122,9 +122,9 @@ static int parse(const char *line, const char *file, long ln, int base,
 	if (n < 3)
 		return ferr(file, ln, c[1] + strlen(w[1]), "expected %s",
 		    near ? "N%" : "a value");
-	if (near && (num(w[2], "%", &r->v) != 1 || r->v < 0))
+	if (near && (isnum(w[2], "%", &r->v) != 1 || r->v < 0))
 		return ferr(file, ln, c[2], "N%% not a number: %s", w[2]);
-	if (!near && num(w[2], "", &r->v) != 1)
+	if (!near && isnum(w[2], "", &r->v) != 1)
 		return ferr(file, ln, c[2], "value not a number: %s", w[2]);
 	if (!near && n > 3 && !unit(w[3], &f))
 		return ferr(file, ln, c[3], "unknown unit: %s", w[3]);
@@ -152,7 +152,7 @@ static struct rule *rules(const char *path, int base, int *nr)
 		die(2, "cannot open %s:", path);
 	while ((s = ln_get(l, NULL))) {
 		r = xrealloc(r, (n + 1) * sizeof *r);
-		if ((k = parse(s, path, l->line, base, &r[n])) < 0)
+		if ((k = rule_parse(s, path, l->line, base, &r[n])) < 0)
 			bad = 1;
 		n += k > 0;
 	}
@@ -182,7 +182,7 @@ static struct run *getrun(struct run **u, int *n, const char *name)
 /* Read the metrics of l into run u (lines "step key value unit") or, u
  * NULL, into the runs *all of *n (lines "run step key value unit"); a
  * malformed line is reported and left out. */
-static void load(struct lines *l, struct run *u, struct run **all, int *n)
+static void load_runs(struct lines *l, struct run *u, struct run **all, int *n)
 {
 	char *s, *f[5], **g;
 	int nf = u ? 4 : 5;
@@ -191,7 +191,7 @@ static void load(struct lines *l, struct run *u, struct run **all, int *n)
 
 	while ((s = ln_rec(l, f, nf, nf - 4))) {
 		g = f + nf - 4;
-		if (!num(g[2], "", &x)) {
+		if (!isnum(g[2], "", &x)) {
 			bad = ferr(l->path, l->line, 0, "value not a number: %s",
 			    g[2]);
 			continue;
@@ -230,7 +230,7 @@ static void loadrun(struct run *u)
 		die(2, "%s: not a run directory (no steps.tsv)", u->name);
 	free(unfinished(u->name, &u->unfin));	/* said; its strings left */
 	if ((l = ln_open(p = fmt("%s/metrics.tsv", u->name))))
-		load(l, u, NULL, NULL);
+		load_runs(l, u, NULL, NULL);
 	else if (errno != ENOENT)
 		die(2, "cannot open %s:", p);
 	free(p);
@@ -302,7 +302,7 @@ static int save(const char *dir, const struct str *out)
 
 /* Check run u against the nr rules r; -1 if its verdicts.tsv was due but
  * not written. */
-static int check(struct run *u, const struct rule *r, int nr,
+static int apply(struct run *u, const struct rule *r, int nr,
     const struct run *base)
 {
 	struct str out = { 0 };
@@ -348,14 +348,14 @@ int main(int argc, char **argv)
 		if (!(l = ln_open("/dev/stdin")))
 			die(2, "cannot read standard input:");
 		l->path = xstrdup("-");	/* for messages */
-		load(l, NULL, &u, &nu);
+		load_runs(l, NULL, &u, &nu);
 		for (i = 0; i < nu; i++)
 			u[i].dir = isrun(u[i].name) ? u[i].name : NULL;
 	}
 	if (!nu)
 		die(2, "no metrics on standard input");
 	for (i = 0; i < nu; i++)
-		if (check(&u[i], r, nr, &base))
+		if (apply(&u[i], r, nr, &base))
 			rc = 1;
 	for (i = 0; i < nu; i++) {
 		if (nu > 1)

@@ -107,7 +107,7 @@ static void metric(struct ctx *c, double v, const char *unit, char *key)
 }
 
 /* A number that is the whole of s, else -1 with *ok 0. */
-static double num(const char *s, int *ok)
+static double strnum(const char *s, int *ok)
 {
 	char *e;
 	double v;
@@ -251,7 +251,7 @@ static struct node *kid(struct node *n, const char *key)
 static double jnum(struct node *n, const char *key, int *ok)
 {
 	n = kid(n, key);
-	return num(n && n->type == 's' ? n->val : NULL, ok);
+	return strnum(n && n->type == 's' ? n->val : NULL, ok);
 }
 
 /* mean, stddev and percentiles of lat, clat or slat, in us. */
@@ -419,8 +419,8 @@ static void point(struct ctx *c, struct tap *t, char *s, struct pend *p)
 	n = strlen(s);
 	if ((d = strrchr(s, ' ')) && d - s > 3 && !strncmp(d - 3, " in ", 4) &&
 	    n > 2 && !strcmp(s + n - 2, "ms") && (s[n - 2] = 0, 1)) {
-		if (num(d + 1, &ok), ok)
-			sec = fmt("%.3f", num(d + 1, &ok) / 1000), d[-3] = 0;
+		if (strnum(d + 1, &ok), ok)
+			sec = fmt("%.3f", strnum(d + 1, &ok) / 1000), d[-3] = 0;
 		else
 			s[n - 2] = 'm';
 	}
@@ -456,7 +456,7 @@ static void yamlline(struct pend *p, char *s, int *yaml)
 }
 
 /* A plan 1..N of t on line s. */
-static void plan(struct ctx *c, struct tap *t, const char *s, long line)
+static void tap_plan(struct ctx *c, struct tap *t, const char *s, long line)
 {
 	char *e;
 
@@ -501,7 +501,7 @@ static void tap_log(struct ctx *c, struct lines *l, char *suite)
 		if (ind != depth)
 			continue;
 		if (!strncmp(s, "1..", 3))
-			plan(c, &t[depth], s, l->line);
+			tap_plan(c, &t[depth], s, l->line);
 		else if (!strncmp(s, "Bail out!", 9)) {
 			flush(c, &p), test(c, t[depth].suite, s, "fail", NULL,
 			    sub = line1(s + 9));
@@ -534,7 +534,7 @@ static void kv_line(struct ctx *c, char *s)
 	v = strtok(s, " \t");
 	u = strtok(NULL, " \t");
 	e = strtok(NULL, " \t");
-	if ((x = num(v, &ok)), ok && !e)
+	if ((x = strnum(v, &ok)), ok && !e)
 		metric(c, x, u ? u : "", xstrdup(k));
 }
 
@@ -575,14 +575,14 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 		s[strcspn(s, "\n")] = 0;
 		n = tsv_split(s, f, 6);
 		if (n >= 4 && n <= 6 && strstr(" pass fail error skip todo ", m =
-		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || (num(f[4], &ok), ok)))
+		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || (strnum(f[4], &ok), ok)))
 			test(c, f[1], f[2], f[3], f[4], f[5]);
 		else
 			free(m), bad(c, 0, 0, m = fmt("%s printed a test line that is not 'test"
 			    " suite name status [seconds [message]]'", exe));
 	} else if ((k = strtok(s, " \t\n"))) {
 		v = strtok(NULL, " \t\n"), u = strtok(NULL, " \t\n");
-		if ((x = num(v, &ok)), ok)
+		if ((x = strnum(v, &ok)), ok)
 			metric(c, x, u ? u : "", xstrdup(k));
 		else
 			bad(c, 0, 0, m = fmt("%s printed '%s', not 'key value "
@@ -666,7 +666,7 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 		j->suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
 		j->name = xstrdup((v = attr(a, "name")) ? v : "");
 		v = attr(a, "time");
-		j->sec = v && (num(v, &ok), ok) ? xstrdup(v) : NULL;
+		j->sec = v && (strnum(v, &ok), ok) ? xstrdup(v) : NULL;
 		j->st = "pass", j->msg.n = 0, sputs(&j->msg, "");
 	} else if (j->st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
 	    !strcmp(el, "skipped")) && (*j->st == 'p' || (*j->st == 's' &&
@@ -900,7 +900,7 @@ static void step(struct ctx *c, const char *x)
 
 /* Extract every step of run, and those that did not finish (said so);
  * its files replaced only when complete. */
-static void run(struct ctx *c, const char *r)
+static void run_dir(struct ctx *c, const char *r)
 {
 	char *p = fmt("%s/steps.tsv", r), *mt = fmt("%s/metrics.tsv", r);
 	char *tt = fmt("%s/tests.tsv", r), *f[5], *s, *mtmp, *ttmp, **u;
@@ -951,6 +951,6 @@ int main(int argc, char **argv)
 		return o == 'h' ? 0 : 2;
 	}
 	for (i = optind; i < argc; i++)
-		run(&c, argv[i]);
+		run_dir(&c, argv[i]);
 	return c.bad ? 2 : 0;
 }

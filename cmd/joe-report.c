@@ -242,7 +242,7 @@ static void addf(struct tab *t, char **f)
 
 /* Read the records of nf fields of dir/file (or file.gz, or none) into t,
  * leaving out (said so) those malformed or cut short. */
-static void load(struct rep *r, struct tab *t, const char *dir,
+static void load_tab(struct rep *r, struct tab *t, const char *dir,
     const char *file, int nf)
 {
 	char *path = fmt("%s/%s", dir, file), *f[9];
@@ -291,11 +291,11 @@ static void readrun(struct rep *r, struct run *u)
 	char **x, *p, *f[9];
 	int i, j, n;
 
-	load(r, &r->st, u->dir, "steps.tsv", 5);
-	load(r, &r->cmd, u->dir, "commands.tsv", 8);
-	load(r, &r->test, u->dir, "tests.tsv", 7);
-	load(r, &r->met, u->dir, "metrics.tsv", 4);
-	load(r, &r->ver, u->dir, "verdicts.tsv", 5);
+	load_tab(r, &r->st, u->dir, "steps.tsv", 5);
+	load_tab(r, &r->cmd, u->dir, "commands.tsv", 8);
+	load_tab(r, &r->test, u->dir, "tests.tsv", 7);
+	load_tab(r, &r->met, u->dir, "metrics.tsv", 4);
+	load_tab(r, &r->ver, u->dir, "verdicts.tsv", 5);
 	for (x = unfinished(u->dir, &n), i = 0; i < n; free(x[i++])) {
 		if ((p = strchr(x[i], '/')))	/* NN-name/cmd-N.log */
 			*p = 0, p += 5;
@@ -639,7 +639,7 @@ static int cmpbar(const void *a, const void *b)
 
 /* The value of a metric to plot: NAN if not a number or beyond 1e300
  * (so that ranges stay finite), 0 if within 1e-300 of it. */
-static double num(const char *s)
+static double strnum(const char *s)
 {
 	char *e;
 	double v = strtod(s, &e);
@@ -672,7 +672,7 @@ static void bars(struct rep *r)
 		for (k = i; k < j; k++) {
 			p = strchr(m[k][0], '[') + 1;
 			xl[k - i] = fmt("%.*s", (int)strcspn(p, "]"), p);
-			v[k - i] = num(m[k][2]);
+			v[k - i] = strnum(m[k][2]);
 		}
 		p = stepname(m[i][0]);
 		t = fmt("%s, %.*s", m[i][1], (int)strcspn(p, "["), p);
@@ -715,7 +715,7 @@ static void track(struct rep *r)
 
 	for (i = 0; i < r->met.n; i++) {
 		m = REC(&r->met, i);
-		if (isnan(v = num(m[2])) ||
+		if (isnan(v = strnum(m[2])) ||
 		    !(s = series(r, stepname(m[0]), m[1], m[3])))
 			continue;
 		if (s->n && s->run[s->n - 1] == r->cur) {
@@ -944,7 +944,7 @@ static void htmltail(struct rep *r)
 }
 
 /* The end of the report: the JUnit end, TAP plan, HTML summary, text total. */
-static void end(struct rep *r)
+static void finish(struct rep *r)
 {
 	struct run *u;
 	int k, n[6] = { 0 };
@@ -1017,7 +1017,7 @@ int main(int argc, char **argv)
 		unload(&r.st), unload(&r.cmd), unload(&r.test);
 		unload(&r.met), unload(&r.ver);
 	}
-	end(&r);
+	finish(&r);
 	if (out ? wclose(r.o, out, t) : fflush(r.o) || ferror(r.o))
 		out ? exit(1) : die(1, "cannot write standard output:");
 	tmp = NULL;
