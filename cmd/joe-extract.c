@@ -541,9 +541,8 @@ static void kv_line(struct ctx *c, char *s)
 /* pkgs/PKG/extract-NAME, or with NAME "PKG.NAME" that package's. */
 static char *plugin(const char *name)
 {
-	const char *jp = getenv("JOE_PATH"), *dot = strchr(name, '.');
-	char *path = fmt("%s:%s/pkgs:%s", jp ? jp : "", exedir(), JOE_PKGS);
-	char *dir, *f = NULL;
+	const char *dot = strchr(name, '.');
+	char *path = pkgpath(), *dir, *f = NULL;
 	struct dirent *e;
 	DIR *d;
 

@@ -37,7 +37,8 @@ int boolean(const struct node *at, const char *key, const char *v);
 char *stamp(void);				/* UTC now, ISO 8601 */
 char *exedir(void);				/* directory of this executable */
 char *sibling(const char *name);	/* beside us, installed, else name */
-char *pkgfind(const char *pkg, const char *file); /* JOE_PATH, beside us, installed */
+char *pkgpath(void);		/* JOE_PATH:beside us:installed */
+char *pkgfind(const char *pkg, const char *file);	/* along pkgpath */
 
 struct str { char *s; size_t n, cap; };
 void sadd(struct str *b, const char *s, size_t n);

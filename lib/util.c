@@ -161,13 +161,19 @@ char *sibling(const char *name)
 	return p;
 }
 
-/* The first PKG/FILE along $JOE_PATH, then beside this executable, then
- * installed; NULL if there is none. */
-char *pkgfind(const char *pkg, const char *file)
+/* Where packages are: $JOE_PATH, then beside this executable, then
+ * installed, separated by ':'. */
+char *pkgpath(void)
 {
 	const char *jp = getenv("JOE_PATH");
-	char *path = fmt("%s:%s/pkgs:%s", jp ? jp : "", exedir(), JOE_PKGS);
-	char *dir, *f;
+
+	return fmt("%s:%s/pkgs:%s", jp ? jp : "", exedir(), JOE_PKGS);
+}
+
+/* The first PKG/FILE along pkgpath(); NULL if there is none. */
+char *pkgfind(const char *pkg, const char *file)
+{
+	char *path = pkgpath(), *dir, *f;
 
 	for (dir = strtok(path, ":"); dir; dir = strtok(NULL, ":")) {
 		f = fmt("%s/%s/%s", dir, pkg, file);
