@@ -23,6 +23,7 @@ endif
 
 CMDS = joe joe-run joe-config joe-extract joe-analyse joe-report joe-qemu
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
+# perl for prove, which t/report.bats reads joe report -f tap with
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db \
 	time git procps passwd openssh-client openssh-server util-linux tar bc fio \
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \

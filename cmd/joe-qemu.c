@@ -1,12 +1,11 @@
 /*
  * joe-qemu: QEMU guests for tests, from the config's qemu.guests: their
  * disks made, started in the background, waited for over ssh, reached by
- * ssh or their serial console, powered off. A guest's state is in its
+ * ssh or their serial console (socat), powered off. A guest's state is in its
  * directory: qemu.pid, qmp.sock, console.sock, serial.log, cmdline,
  * qemu.err, wait.log, accel, ssh_port and ssh_config (which guest:
  * transports use).
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -15,10 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "joe.h"
@@ -61,7 +58,7 @@ static void usage(int rc)
 
 /* sec.key as a whole number from min to max (max < LONG_MAX, so that an
  * overflow is out of range), def when absent. */
-static long num(struct node *sec, const char *key, long def, long min,
+static long wholenum(struct node *sec, const char *key, long def, long min,
     long max)
 {
 	char *v = conf_str(sec, key), *e;
@@ -123,7 +120,7 @@ static void drives(struct guest *g, struct node *l)
 		d->base = absof(it, "base", NULL);
 		d->serial = conf_str(it, "serial");
 		d->serial = d->serial ? d->serial : fmt("joe%04d", g->nnv);
-		d->ns = num(it, "namespaces", 1, 1, 256);
+		d->ns = wholenum(it, "namespaces", 1, 1, 256);
 		d->zoned = boolean(conf_get(it, "zoned"), "zoned",
 		    conf_str(it, "zoned"));
 	}
@@ -136,17 +133,15 @@ static struct node *section(struct node *cfg, const char *name)
 
 	if (q)
 		conf_check(q, qkeys, "qemu");
-	for (sec = conf_get(cfg, "qemu.guests"), sec = sec ? sec->kid : NULL;
-	    sec && strcmp(sec->key, name); sec = sec->next)
-		;
-	if (!sec)
+	if (!(sec = (q = conf_get(cfg, "qemu.guests")) ? conf_child(q, name) :
+	    NULL))
 		die(2, "no guest '%s' in the config (qemu.guests)", name);
 	conf_check(sec, gkeys, "guest");
 	return sec;
 }
 
 /* Guest name of the config, checked, its paths made absolute. */
-static struct guest *load(struct node *cfg, const char *name)
+static struct guest *guest_load(struct node *cfg, const char *name)
 {
 	struct node *sec = section(cfg, name), *k;
 	struct guest *g = memset(xmalloc(sizeof *g), 0, sizeof *g);
@@ -172,7 +167,7 @@ static struct guest *load(struct node *cfg, const char *name)
 		fdie(sec, "guest %s needs a kernel or a boot disk", name);
 	if (!g->kernel && (k = conf_get(sec, g->initrd ? "initrd" : "append")))
 		fdie(k, "%s is for a kernel", k->key);
-	g->smp = fmt("%ld", num(sec, "smp", 1, 1, 1024));
+	g->smp = fmt("%ld", wholenum(sec, "smp", 1, 1, 1024));
 	g->mem = size(sec, "memory", "512M");
 	g->accel = (v = conf_str(sec, "accel")) ? v : "auto";
 	if (strcmp(g->accel, "auto") && strcmp(g->accel, "kvm") &&
@@ -184,7 +179,7 @@ static struct guest *load(struct node *cfg, const char *name)
 	if (!g->machine && strlen(g->bin) >= 7 &&
 	    !strcmp(g->bin + strlen(g->bin) - 7, "aarch64"))
 		g->machine = "virt";
-	g->port = num(sec, "ssh_port", 0, 0, 65535);
+	g->port = wholenum(sec, "ssh_port", 0, 0, 65535);
 	g->share = absof(sec, "share", NULL);
 	plain(g->extra = conf_get(sec, "extra"), "extra arguments");
 	plain(conf_get(sec, "options"), "ssh options");
@@ -202,35 +197,18 @@ static char *file(struct guest *g, const char *name)
 	return fmt("%s/%s", g->path, name);
 }
 
-/* The last max bytes of path (all of it when max is 0); NULL if it
- * cannot be read. */
-static char *slurp(const char *path, off_t max)
+/* The first line of path, without its newline; def if there is none. */
+static char *firstline(const char *path, char *def)
 {
-	struct str b = { 0 };
-	char buf[8192];
-	ssize_t n;
-	off_t end;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	FILE *f = fopen(path, "re");
+	char *s = NULL;
+	size_t n = 0;
 
-	if (fd < 0)
-		return NULL;
-	end = max ? lseek(fd, 0, SEEK_END) : 0;
-	lseek(fd, end > max ? end - max : 0, SEEK_SET);
-	sputs(&b, "");
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		sadd(&b, buf, n);
-	close(fd);
-	return b.s;
-}
-
-/* The first line of g's file name, or def. */
-static char *line(struct guest *g, const char *name, char *def)
-{
-	char *s = slurp(file(g, name), 0);
-
-	if (s)
-		s[strcspn(s, "\n")] = 0;
-	return s && *s ? s : def;
+	if (f && getline(&s, &n, f) > 0 && (s[strcspn(s, "\n")] = 0, *s))
+		def = s;
+	if (f)
+		fclose(f);
+	return def;
 }
 
 /* g's file name, empty, open for writing; with s, s written to it and
@@ -248,29 +226,31 @@ static int put(struct guest *g, const char *name, const char *s)
 	return fd;
 }
 
-/* The last n lines of g's file name to stderr. */
+/* Run argv with its output to fd log (-1: nowhere), ended after tmo
+ * seconds; its exit status, or -1 if it timed out or was interrupted. */
+static int exitcode(char **argv, int log, double tmo)
+{
+	struct job j = { .argv = argv, .log = log, .deadline = now() + tmo };
+	int st = spawn(&j);
+
+	return st == ST_PASS || st == ST_FAIL ? j.rc : -1;
+}
+
+/* The last n lines of g's file name, if it has any, to stderr without
+ * carriage returns, after a line that says what they are. */
 static void tail(struct guest *g, const char *name, int n)
 {
-	char *p = file(g, name), *s = slurp(p, 65536), *t;
-	int i = 0;
-
-	if (!s || !*s)
-		return;
-	for (t = s + strlen(s) - 1; t > s && (t[-1] != '\n' || ++i < n); t--)
-		;
-	fprintf(stderr, "%s: the last lines of %s:\n", argv0, p);
-	for (; *t; t++)
-		if (*t != '\r')
-			fputc(*t, stderr);
-	if (t[-1] != '\n')
-		fputc('\n', stderr);
+	exitcode((char *[]){ "sh", "-c", "[ ! -s \"$2\" ] || { printf '%s: the "
+	    "last lines of %s:\\n' \"$0\" \"$2\"; tail -n \"$1\" \"$2\" | "
+	    "tr -d '\\r' | awk 1; }", (char *)argv0, fmt("%d", n),
+	    file(g, name), NULL }, 2, 10);
 }
 
 /* Whether pid is there and not a zombie (this machine's init reaps
  * orphans slowly: a dead qemu can stay one for seconds). */
 static int alive(long pid)
 {
-	char *s = slurp(fmt("/proc/%ld/stat", pid), 0), *r;
+	char *s = firstline(fmt("/proc/%ld/stat", pid), NULL), *r;
 
 	return pid > 0 && kill(pid, 0) == 0 &&
 	    (!s || !(r = strrchr(s, ')')) || r[1] != ' ' || r[2] != 'Z');
@@ -281,15 +261,12 @@ static int alive(long pid)
 static long running(struct guest *g)
 {
 	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	long pid = atol(line(g, "qemu.pid", "0"));
 	int fd = open(file(g, "qemu.pid"), O_RDONLY | O_CLOEXEC);
+	int held = fd >= 0 && !fcntl(fd, F_GETLK, &l) && l.l_type != F_UNLCK;
 
-	if (fd < 0 || fcntl(fd, F_GETLK, &l) || l.l_type == F_UNLCK ||
-	    l.l_pid != pid || !alive(pid))
-		pid = 0;
 	if (fd >= 0)
 		close(fd);
-	return pid;
+	return held ? l.l_pid : 0;	/* a zombie holds no lock */
 }
 
 /* Remove what a running qemu leaves in g's directory. */
@@ -312,28 +289,6 @@ static int ended(long pid, double sec)
 	return !alive(pid);
 }
 
-/* Run argv with its output to fd log (-1: nowhere), ended after tmo
- * seconds; its exit status, or -1 if it timed out or was interrupted. */
-static int run(char **argv, int log, double tmo)
-{
-	struct job j = { .argv = argv, .log = log, .deadline = now() + tmo };
-	int st = spawn(&j);
-
-	return st == ST_PASS || st == ST_FAIL ? j.rc : -1;
-}
-
-/* A connection to the unix socket path, or -1. */
-static int uconnect(const char *path)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-	strncpy(a.sun_path, path, sizeof a.sun_path - 1);
-	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof a))
-		close(fd), fd = -1;
-	return fd;
-}
-
 /* QMP command cmd's reply from g's qemu, after the capabilities
  * negotiation: its line, events skipped; NULL for an error, no qemu or
  * 10 s of silence. */
@@ -342,13 +297,18 @@ static char *qmp(struct guest *g, const char *cmd)
 	static char *s;
 	static size_t n;
 	const char *c[] = { "{\"execute\":\"qmp_capabilities\"}", cmd };
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct timeval tv = { 10, 0 };
-	int i, fd = uconnect(file(g, "qmp.sock"));
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	int i, fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	FILE *f = NULL;
 	char *r = NULL;
 
-	if (f)
+	strncpy(a.sun_path, file(g, "qmp.sock"), sizeof a.sun_path - 1);
+	if (fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof a) &&
+	    (f = fdopen(fd, "r")))
 		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+	else if (fd >= 0)
+		close(fd);
 	for (i = 0; f && i < 2 && dprintf(fd, "%s\n", c[i]) > 0; i++) {
 		while ((r = getline(&s, &n, f) > 0 ? s : NULL) &&
 		    strncmp(s, "{\"return\"", 9) && strncmp(s, "{\"error\"", 8))
@@ -480,25 +440,13 @@ static struct args qemu_argv(struct guest *g, char *acc)
 	return a;
 }
 
-/* mkdir -p path. */
-static void mkdirs(const char *path)
-{
-	char *p = xstrdup(path), *s = p;
-
-	do {
-		if ((s = strchr(s + 1, '/')))
-			*s = 0;
-		if (mkdir(p, 0777) && errno != EEXIST)
-			die(1, "cannot create %s:", p);
-	} while (s && (*s = '/'));
-}
-
 /* init: g's directory and the nvme images it lacks. */
 static void init(struct guest *g)
 {
 	int i, rc, log = -1;
 
-	mkdirs(g->path);
+	if (exitcode((char *[]){ "mkdir", "-p", "--", g->path, NULL }, 2, 10))
+		die(1, "cannot create %s", g->path);
 	for (i = 0; i < g->nnv; i++) {
 		struct nvme *d = &g->nv[i];
 		struct args a = { 0 };
@@ -514,7 +462,7 @@ static void init(struct guest *g)
 		add(&a, d->image, d->size, NULL);
 		if (log < 0)
 			log = put(g, "qemu.err", NULL);
-		if ((rc = run(a.v, log, 120))) {
+		if ((rc = exitcode(a.v, log, 120))) {
 			tail(g, "qemu.err", 20);
 			die(1, "%s: qemu-img create %s failed (%d)", g->name,
 			    d->image, rc);
@@ -530,21 +478,20 @@ static void init(struct guest *g)
  * then told to quit); else tcg. */
 static char *accel(struct guest *g, char **why)
 {
-	char *c = slurp("/proc/cpuinfo", 0), *sh[] = { "sh", "-c",
+	char *grep[] = { "grep", "-qwE", "vmx|svm", "/proc/cpuinfo", NULL },
+	    *sh[] = { "sh", "-c",
 	    "printf '%s\\n' '{\"execute\":\"qmp_capabilities\"}' "
 	    "'{\"execute\":\"quit\"}' | exec \"$0\" -accel kvm -cpu \"$1\" -S "
 	    "-nodefaults -display none -qmp stdio", g->bin, g->cpu, NULL };
-	int fd;
 
 	*why = NULL;
 	if (strcmp(g->accel, "auto"))
 		return g->accel;
-	if (!c || (!strstr(c, " vmx ") && !strstr(c, " vmx\n") &&
-	    !strstr(c, " svm ") && !strstr(c, " svm\n")))
+	if (exitcode(grep, -1, 10))
 		*why = "the CPU has no vmx or svm";
-	else if ((fd = open("/dev/kvm", O_RDWR | O_CLOEXEC)) < 0)
+	else if (access("/dev/kvm", R_OK | W_OK))
 		*why = "/dev/kvm cannot be opened";
-	else if (close(fd), run(sh, -1, 20))
+	else if (exitcode(sh, -1, 20))
 		*why = "qemu cannot use KVM";
 	return *why ? "tcg" : "kvm";
 }
@@ -619,7 +566,7 @@ static int start(struct guest *g)
 	put(g, "serial.log", "");
 	log = put(g, "qemu.err", NULL);
 	fflush(stdout);
-	if (run(a.v, log, 60) || !(pid = running(g)))
+	if (exitcode(a.v, log, 60) || !(pid = running(g)))
 		fail(g, "qemu failed to start");
 	close(log);
 	if (!(port = g->port ? g->port : fwdport(g)))
@@ -654,8 +601,8 @@ static int waitup(struct node *cfg, struct guest *g, double tmo)
 	while (*++v)
 		add(&w, *v, NULL);
 	while (running(g)) {
-		t = now();
-		if (!run(w.v, log, t + 5 < end ? 5 : end > t ? end - t : 0.1)) {
+		t = end - now();	/* left */
+		if (!exitcode(w.v, log, t > 5 ? 5 : t > 0 ? t : 0.1)) {
 			printf("%s: answers over ssh after %.1f s\n", g->name,
 			    now() - t0);
 			return 0;
@@ -687,9 +634,8 @@ static int ssh(struct node *cfg, struct guest *g, int argc, char **argv)
 	    "exec \"${SHELL:-/bin/sh}\" -i" : "exec \"${SHELL:-/bin/sh}\""),
 	    tty ? TP_TTY : TP_DATA);
 	fflush(stdout);
-	execvp(v[0], v);
-	die(1, "cannot run %s:", v[0]);
-	return 1;
+	execvp(*v, v);
+	die(1, "cannot run %s:", *v);
 }
 
 /* kill: ACPI power-down, then after the grace period TERM, then KILL. */
@@ -726,46 +672,25 @@ static int status(struct guest *g)
 
 	if (pid)
 		printf("running pid %ld accel %s ssh port %s\n", pid,
-		    line(g, "accel", "?"), line(g, "ssh_port", "?"));
+		    firstline(file(g, "accel"), "?"),
+		    firstline(file(g, "ssh_port"), "?"));
 	else
 		puts("stopped");
 	return !pid;
 }
 
-/* console: stdin to g's serial port, what it says to stdout, until the
- * end of either or Ctrl-] on stdin (a terminal is raw meanwhile). */
+/* console: exec socat between stdin and stdout and g's serial port, until
+ * the end of either or Ctrl-] on stdin (a terminal is raw meanwhile). */
 static int console(struct guest *g)
 {
-	struct pollfd p[2] = { { .fd = 0, .events = POLLIN }, { .events = POLLIN } };
-	struct termios t, raw;
-	char buf[4096], *e;
-	int tty = isatty(0) && !tcgetattr(0, &t), i, n, done = 0;
+	char *v[] = { "socat", isatty(0) ? "-,escape=0x1d,rawer" :
+	    "-,escape=0x1d", "UNIX-CONNECT:console.sock", NULL };
 
-	if (!running(g) || (p[1].fd = uconnect(file(g, "console.sock"))) < 0)
+	if (!running(g) || chdir(g->path))
 		die(1, "%s is not running", g->name);
 	fprintf(stderr, "Connected to %s's console; Ctrl-] to leave\n", g->name);
-	if (tty) {
-		raw = t;
-		raw.c_iflag &= ~(ICRNL | INLCR | IGNCR | IXON | ISTRIP | BRKINT);
-		raw.c_oflag &= ~OPOST;
-		raw.c_lflag &= ~(ICANON | ECHO | ISIG | IEXTEN);
-		raw.c_cc[VMIN] = 1;
-		raw.c_cc[VTIME] = 0;
-		tcsetattr(0, TCSAFLUSH, &raw);
-	}
-	while (!done && poll(p, 2, -1) > 0)
-		for (i = 0; i < 2 && !done; i++) {
-			if (!p[i].revents)
-				continue;
-			n = read(p[i].fd, buf, sizeof buf);
-			if (!i && n > 0 && (e = memchr(buf, 0x1d, n)))
-				n = e - buf, done = 1;
-			if (n <= 0 || write(i ? 1 : p[1].fd, buf, n) != n)
-				done = 1;
-		}
-	if (tty)
-		tcsetattr(0, TCSAFLUSH, &t), fputs("\r\n", stderr);
-	return 0;
+	execvp(*v, v);
+	die(1, "cannot run socat:");
 }
 
 /* joe qemu [-c config]... [-D key=value]... command guest [arg...] */
@@ -793,10 +718,7 @@ int main(int argc, char **argv)
 			}
 		if (cmd || optind >= argc)
 			break;
-		cmd = argv[optind];
-		argc -= optind;
-		argv += optind;
-		optind = 1;
+		cmd = argv[optind++];
 	}
 	for (i = 0; cmds[i] && cmd && strcmp(cmds[i], cmd); i++)
 		;
@@ -806,7 +728,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	sec_init(cfg = conf_config());
 	tp_open(cfg, NULL, NULL);
-	g = load(cfg, argv[optind++]);
+	g = guest_load(cfg, argv[optind++]);
 	switch (i) {
 	case 0: init(g); return 0;
 	case 1: return start(g);

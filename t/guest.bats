@@ -219,7 +219,7 @@ nothing_left() {
 	[ "$output" = "joe-qemu: g is not running" ]
 }
 
-@test "console: stdin to the serial port, its output to stdout, Ctrl-] leaves" {
+@test "console: stdin to the serial port, its output to stdout, Ctrl-] leaves, on a terminal too" {
 	APPEND='console=ttyS0 quiet rdinit=/bin/sh' cfg
 	q start g
 	waitfor grep -q 'job control turned off' "$(dir)/serial.log"
@@ -238,6 +238,17 @@ nothing_left() {
 	wait $pid
 	sleep 1
 	run ! grep -q never "$(dir)/serial.log"
+	# on a terminal: raw (Ctrl-] with no newline leaves at once, while
+	# stdin stays open), then as before
+	mkfifo tty.in
+	(sleep 2; printf 'echo t$((6*7))y\r'; sleep 3; printf '\035'
+		exec sleep 60) > tty.in 3>&- &
+	pid=$!
+	run timeout 30 script -qec "stty -g > before; joe qemu -c g.config console g; stty -g > after" /dev/null < tty.in
+	kill $pid
+	[ "$status" = 0 ]
+	[[ "$output" == *"Connected to g's console; Ctrl-] to leave"*t42y* ]]
+	[ -s before ] && [ "$(cat before)" = "$(cat after)" ]
 	q -D qemu.guests.g.grace=1 kill g
 }
 
