@@ -27,32 +27,26 @@ struct ctx {
 	int bad, quiet;
 };
 
-static void bad(struct ctx *c, long line, long col, const char *what)
+/* The fields v (up to NULL) as one record: each escaped as sesc() does,
+ * a tab between them, a newline last. */
+static void record(FILE *f, const char *const *v)
 {
-	fputs(c->log, stderr);
-	if (line)
-		fprintf(stderr, col ? ":%ld:%ld" : ":%ld", line, col);
-	fprintf(stderr, ": %s\n", what);
-	c->bad = 1;
-}
+	const char *s;
+	size_t n;
 
-/* s escaped as sesc() does, then a tab, or a newline if last. */
-static void field(FILE *f, const char *s, int last)
-{
-	for (; fwrite(s, 1, strcspn(s, "\t\n\\"), f), *(s += strcspn(s,
-	    "\t\n\\")); s++)
-		fputs(*s == '\t' ? "\\t" : *s == '\n' ? "\\n" : "\\\\", f);
-	putc(last ? '\n' : '\t', f);
+	for (; (s = *v); v++) {
+		for (; fwrite(s, 1, n = strcspn(s, "\t\n\\"), f), s[n]; s += n + 1)
+			fputs(s[n] == '\t' ? "\\t" : s[n] == '\n' ? "\\n" : "\\\\", f);
+		putc(v[1] ? '\t' : '\n', f);
+	}
 }
 
 /* A test record, read from c->log (its path in the run the last field). */
 static void test(struct ctx *c, const char *suite, const char *name,
     const char *st, const char *sec, const char *msg)
 {
-	field(c->t, c->step, 0), field(c->t, suite, 0), field(c->t, name, 0);
-	field(c->t, st, 0), field(c->t, sec ? sec : "", 0);
-	field(c->t, msg ? msg : "", 0);
-	field(c->t, c->log + strlen(c->run) + 1, 1);
+	record(c->t, (const char *[]){ c->step, suite, name, st, sec ? sec : "",
+	    msg ? msg : "", c->log + strlen(c->run) + 1, NULL });
 }
 
 /* The first line of s that is not blank, trimmed (a new string). */
@@ -100,17 +94,15 @@ static void metric(struct ctx *c, double v, const char *unit, char *key)
 	}
 	free(key);
 	snprintf(val, sizeof val, "%.10g", v);
-	field(c->m, c->step, 0), field(c->m, k, 0), field(c->m, val, 0);
-	field(c->m, unit, 1);
-	if (!c->quiet) {
-		field(stdout, c->run, 0), field(stdout, c->step, 0);
-		field(stdout, k, 0), field(stdout, val, 0), field(stdout, unit, 1);
-	}
+	record(c->m, (const char *[]){ c->step, k, val, unit, NULL });
+	if (!c->quiet)
+		record(stdout, (const char *[]){ c->run, c->step, k, val, unit,
+		    NULL });
 	free(k);
 }
 
 /* A number that is the whole of s, else -1 with *ok 0. */
-static double num(const char *s, int *ok)
+static double as_number(const char *s, int *ok)
 {
 	char *e;
 	double v;
@@ -135,8 +127,8 @@ struct js {
 static void jerr(struct js *j, const char *what)
 {
 	if (!j->err)
-		bad(j->c, j->line, j->p - j->line0 + 1, what);
-	j->err = 1;
+		warn_at(j->c->log, j->line, j->p - j->line0 + 1, "%s", what);
+	j->err = j->c->bad = 1;
 }
 
 static void ws(struct js *j)
@@ -240,18 +232,31 @@ static struct node *jval(struct js *j, int depth)
 	return n;
 }
 
+/* n's value of key, if n is a mapping that has it. */
 static struct node *kid(struct node *n, const char *key)
 {
-	for (n = n ? n->kid : NULL; n; n = n->next)
-		if (n->key && !strcmp(n->key, key))
-			return n;
-	return NULL;
+	return n && n->type == 'm' ? conf_child(n, key) : NULL;
 }
 
 static double jnum(struct node *n, const char *key, int *ok)
 {
 	n = kid(n, key);
-	return num(n && n->type == 's' ? n->val : NULL, ok);
+	return as_number(n && n->type == 's' ? n->val : NULL, ok);
+}
+
+/* The number n has at key, divided by div, as the metric name (freed);
+ * 0 if there is none. */
+static int fio_num(struct ctx *c, struct node *n, const char *key,
+    double div, const char *unit, char *name)
+{
+	int ok;
+	double v = jnum(n, key, &ok);
+
+	if (ok)
+		metric(c, v / div, unit, name);
+	else
+		free(name);
+	return ok;
 }
 
 /* mean, stddev and percentiles of lat, clat or slat, in us. */
@@ -260,24 +265,19 @@ static void lat(struct ctx *c, const char *pre, struct node *d,
 {
 	static const char *pct[] = { "50", "90", "99", "99.9", "99.99" };
 	struct node *l = kid(d, fmt("%s_ns", what)), *p;
-	double scale = 1e-3, v;
+	double div = 1000;
 	char k[32];
 	int ok, i;
 
 	if (!l && (l = kid(d, what)))
-		scale = 1;		/* fio 2: microseconds */
+		div = 1;		/* fio 2: microseconds */
 	if (!l || jnum(l, "N", &ok) == 0)
 		return;
-	if ((v = jnum(l, "mean", &ok)), ok)
-		metric(c, v * scale, "us", fmt("%s.%s.mean", pre, what));
-	if ((v = jnum(l, "stddev", &ok)), ok)
-		metric(c, v * scale, "us", fmt("%s.%s.stddev", pre, what));
-	p = kid(l, "percentile");
-	for (i = 0; p && i < 5; i++) {
+	fio_num(c, l, "mean", div, "us", fmt("%s.%s.mean", pre, what));
+	fio_num(c, l, "stddev", div, "us", fmt("%s.%s.stddev", pre, what));
+	for (p = kid(l, "percentile"), i = 0; p && i < 5; i++) {
 		snprintf(k, sizeof k, "%f", atof(pct[i]));	/* 99.900000 */
-		if ((v = jnum(p, k, &ok)), ok)
-			metric(c, v * scale, "us", fmt("%s.%s.p%s", pre,
-			    what, pct[i]));
+		fio_num(c, p, k, div, "us", fmt("%s.%s.p%s", pre, what, pct[i]));
 	}
 }
 
@@ -285,32 +285,26 @@ static void lat(struct ctx *c, const char *pre, struct node *d,
 static void fio(struct ctx *c, struct node *top)
 {
 	static const char *dirs[] = { "read", "write", "trim" };
-	struct node *j, *d, *name;
+	struct node *j = kid(top, "jobs"), *d;
+	const char *jn;
 	char *k;
-	double v;
 	int i, ok;
 
-	for (j = kid(top, "jobs") ? kid(top, "jobs")->kid : NULL; j; j = j->next) {
-		name = kid(j, "jobname");
-		name = name && name->val ? name : NULL;
-		if ((v = jnum(j, "error", &ok)), ok)
-			metric(c, v, "", fmt("fio.%s.error", name ?
-			    name->val : "job"));
+	for (j = j ? j->kid : NULL; j; j = j->next) {
+		d = kid(j, "jobname");
+		jn = d && d->val ? d->val : "job";
+		fio_num(c, j, "error", 1, "", fmt("fio.%s.error", jn));
 		for (i = 0; i < 3; i++) {
-			d = kid(j, dirs[i]);
-			if (!d || jnum(d, "total_ios", &ok) <= 0)
+			if (!(d = kid(j, dirs[i])) || jnum(d, "total_ios", &ok) <= 0)
 				continue;
-			k = fmt("fio.%s.%s", name ? name->val : "job", dirs[i]);
-			if ((v = jnum(d, "iops", &ok)), ok)
-				metric(c, v, "IOPS", fmt("%s.iops", k));
-			if ((v = jnum(d, "bw_bytes", &ok)), ok)
-				metric(c, v / 1048576, "MiB/s", fmt("%s.bw", k));
-			else if ((v = jnum(d, "bw", &ok)), ok)
-				metric(c, v / 1024, "MiB/s", fmt("%s.bw", k));
+			k = fmt("fio.%s.%s", jn, dirs[i]);
+			fio_num(c, d, "iops", 1, "IOPS", fmt("%s.iops", k));
+			if (!fio_num(c, d, "bw_bytes", 1048576, "MiB/s",
+			    fmt("%s.bw", k)))
+				fio_num(c, d, "bw", 1024, "MiB/s", fmt("%s.bw", k));
 			lat(c, k, d, "lat");
 			lat(c, k, d, "clat");
-			if ((v = jnum(d, "runtime", &ok)), ok)
-				metric(c, v / 1000, "s", fmt("%s.runtime", k));
+			fio_num(c, d, "runtime", 1000, "s", fmt("%s.runtime", k));
 			free(k);
 		}
 	}
@@ -341,7 +335,7 @@ static void fio_log(struct ctx *c, struct lines *l)
 		if (!j.err && *j.p)
 			jerr(&j, "text after the JSON value");
 		if (!j.err && !kid(n, "fio version"))
-			bad(c, first, 0, "JSON that is not fio's");
+			warn_at(c->log, first, 0, "JSON that is not fio's"), c->bad = 1;
 		else if (!j.err)
 			fio(c, n);
 		b.n = 0, first = 0;
@@ -379,15 +373,12 @@ static void flush(struct ctx *c, struct pend *p)
 
 static void tap_end(struct ctx *c, struct tap *t, long line)
 {
-	char *m = NULL;
-
 	if (t->plan < 0 && t->count)
-		bad(c, line, 0, m = fmt("%s: %ld tests and no plan", t->suite,
-		    t->count));
+		warn_at(c->log, line, 0, "%s: %ld tests and no plan", t->suite,
+		    t->count), c->bad = 1;
 	else if (t->plan >= 0 && t->plan != t->count)
-		bad(c, t->planline, 0, m = fmt("%s: planned %ld tests, ran %ld",
-		    t->suite, t->plan, t->count));
-	free(m);
+		warn_at(c->log, t->planline, 0, "%s: planned %ld tests, ran %ld",
+		    t->suite, t->plan, t->count), c->bad = 1;
 	free(t->suite);
 }
 
@@ -419,8 +410,8 @@ static void point(struct ctx *c, struct tap *t, char *s, struct pend *p)
 	n = strlen(s);
 	if ((d = strrchr(s, ' ')) && d - s > 3 && !strncmp(d - 3, " in ", 4) &&
 	    n > 2 && !strcmp(s + n - 2, "ms") && (s[n - 2] = 0, 1)) {
-		if (num(d + 1, &ok), ok)
-			sec = fmt("%.3f", num(d + 1, &ok) / 1000), d[-3] = 0;
+		if (as_number(d + 1, &ok), ok)
+			sec = fmt("%.3f", as_number(d + 1, &ok) / 1000), d[-3] = 0;
 		else
 			s[n - 2] = 'm';
 	}
@@ -463,8 +454,8 @@ static void plan(struct ctx *c, struct tap *t, const char *s, long line)
 	errno = 0, t->planline = line;
 	t->plan = strtol(s + 3, &e, 10);
 	if (!isdigit((unsigned char)s[3]) || errno || !strchr(" #", *e))
-		bad(c, line, 4, errno ? "plan out of range" :
-		    "a plan must be 1..N"), t->plan = -1;
+		warn_at(c->log, line, 4, errno ? "plan out of range" :
+		    "a plan must be 1..N"), c->bad = 1, t->plan = -1;
 }
 
 static void tap_log(struct ctx *c, struct lines *l, char *suite)
@@ -534,7 +525,7 @@ static void kv_line(struct ctx *c, char *s)
 	v = strtok(s, " \t");
 	u = strtok(NULL, " \t");
 	e = strtok(NULL, " \t");
-	if ((x = num(v, &ok)), ok && !e)
+	if ((x = as_number(v, &ok)), ok && !e)
 		metric(c, x, u ? u : "", xstrdup(k));
 }
 
@@ -575,18 +566,19 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 		s[strcspn(s, "\n")] = 0;
 		n = tsv_split(s, f, 6);
 		if (n >= 4 && n <= 6 && strstr(" pass fail error skip todo ", m =
-		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || (num(f[4], &ok), ok)))
+		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || (as_number(f[4], &ok), ok)))
 			test(c, f[1], f[2], f[3], f[4], f[5]);
 		else
-			free(m), bad(c, 0, 0, m = fmt("%s printed a test line that is not 'test"
-			    " suite name status [seconds [message]]'", exe));
+			warn_at(c->log, 0, 0, "%s printed a test line that is "
+			    "not 'test suite name status [seconds [message]]'",
+			    exe), c->bad = 1;
 	} else if ((k = strtok(s, " \t\n"))) {
 		v = strtok(NULL, " \t\n"), u = strtok(NULL, " \t\n");
-		if ((x = num(v, &ok)), ok)
+		if ((x = as_number(v, &ok)), ok)
 			metric(c, x, u ? u : "", xstrdup(k));
 		else
-			bad(c, 0, 0, m = fmt("%s printed '%s', not 'key value "
-			    "[unit]'", exe, k));
+			warn_at(c->log, 0, 0, "%s printed '%s', not 'key value "
+			    "[unit]'", exe, k), c->bad = 1;
 	}
 	free(m);
 }
@@ -597,7 +589,7 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 {
 	FILE *in = tmpfile(), *out = tmpfile();
 	struct job j = { 0 };
-	char *s, *m;
+	char *s;
 	size_t n;
 
 	if (!in || !out)
@@ -618,8 +610,8 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 		plugline(c, exe, s);
 	fclose(out), fclose(in), free(s);
 	if (j.rc)
-		bad(c, 0, 0, m = fmt("%s failed (exit status %d)", exe, j.rc)),
-		    free(m);
+		warn_at(c->log, 0, 0, "%s failed (exit status %d)", exe, j.rc),
+		    c->bad = 1;
 }
 
 /*
@@ -666,7 +658,7 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 		j->suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
 		j->name = xstrdup((v = attr(a, "name")) ? v : "");
 		v = attr(a, "time");
-		j->sec = v && (num(v, &ok), ok) ? xstrdup(v) : NULL;
+		j->sec = v && (as_number(v, &ok), ok) ? xstrdup(v) : NULL;
 		j->st = "pass", j->msg.n = 0, sputs(&j->msg, "");
 	} else if (j->st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
 	    !strcmp(el, "skipped")) && (*j->st == 'p' || (*j->st == 's' &&
@@ -731,7 +723,7 @@ static void junit(struct ctx *c)
 			j.line = XML_GetCurrentLineNumber(j.p);
 			j.col = XML_GetCurrentColumnNumber(j.p) + 1;
 		}
-		bad(c, j.line, j.col, m);
+		warn_at(c->log, j.line, j.col, "%s", m), c->bad = 1;
 		test(c, b, b, "error", NULL, j.why = fmt("%ld:%ld: %s", j.line,
 		    j.col, m));
 		free(m), free(j.why);
@@ -870,7 +862,7 @@ static void file(struct ctx *c, const char *how, const char *exe, int results)
 static void step(struct ctx *c, const char *x)
 {
 	struct dirent **e, **r;
-	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL, *m;
+	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL;
 	const char *b;
 	int i, n = scandir(dir, &e, iscmdlog, bynum);
 	int nr = scandir(dir, &r, isresult, alphasort);
@@ -878,9 +870,8 @@ static void step(struct ctx *c, const char *x)
 	c->keys = NULL;		/* the last step's are left */
 	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "junit") &&
 	    strcmp(x, "kv") && strcmp(x, "none") && !(exe = plugin(x))) {
-		c->log = dir;
-		bad(c, 0, 0, m = fmt("no extractor '%s' (built in: fio tap junit "
-		    "kv; else pkgs/PKG/extract-%s)", x, x)), free(m);
+		warn_at(dir, 0, 0, "no extractor '%s' (built in: fio tap junit "
+		    "kv; else pkgs/PKG/extract-%s)", x, x), c->bad = 1;
 		x = "none";
 	}
 	for (i = 0; i < n + nr; i++) {
@@ -900,7 +891,7 @@ static void step(struct ctx *c, const char *x)
 
 /* Extract every step of run, and those that did not finish (said so);
  * its files replaced only when complete. */
-static void run(struct ctx *c, const char *r)
+static void extract_run(struct ctx *c, const char *r)
 {
 	char *p = fmt("%s/steps.tsv", r), *mt = fmt("%s/metrics.tsv", r);
 	char *tt = fmt("%s/tests.tsv", r), *f[5], *s, *mtmp, *ttmp, **u;
@@ -951,6 +942,6 @@ int main(int argc, char **argv)
 		return o == 'h' ? 0 : 2;
 	}
 	for (i = optind; i < argc; i++)
-		run(&c, argv[i]);
+		extract_run(&c, argv[i]);
 	return c.bad ? 2 : 0;
 }
