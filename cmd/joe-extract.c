@@ -115,7 +115,10 @@ static double as_number(const char *s, int *ok)
 
 /*
  * JSON into a tree of struct node (as conf.c makes of YAML): enough of
- * RFC 8259 for what programs print. Errors are reported at their place.
+ * RFC 8259 for what programs print, errors said at their place. Not
+ * libyaml's: it refuses fio's JSON when a job or file name is not UTF-8
+ * (fio prints the bytes as they are), and it reads broken JSON as YAML
+ * (a lone "oops" is a key), so the error is said lines later.
  */
 struct js {
 	const char *p, *line0;	/* where we are, where its line began */
@@ -133,67 +136,51 @@ static void jerr(struct js *j, const char *what)
 
 static void ws(struct js *j)
 {
-	for (; *j->p == ' ' || *j->p == '\t' || *j->p == '\n' ||
-	    *j->p == '\r'; j->p++)
+	for (; *j->p && strchr(" \t\r\n", *j->p); j->p++)
 		if (*j->p == '\n')
 			j->line++, j->line0 = j->p + 1;
 }
 
+/* The string at j->p, its opening quote, with its escapes undone (\u as
+ * UTF-8, of the BMP). */
 static char *jstr(struct js *j)
 {
+	static const char esc[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	struct str b = { 0 };
-	const char *s = ++j->p;
-	char u[8];
-	long c;
+	unsigned c;
+	char u[3];
 
-	sputs(&b, "");
-	for (; *s != '"'; s++) {
-		if (!*s || *s == '\n' || (unsigned char)*s < 0x20) {
-			j->p = s;
+	for (sputs(&b, ""), j->p++; !j->err && *j->p != '"'; j->p += !j->err)
+		if ((unsigned char)*j->p < 0x20)
 			jerr(j, "unterminated string");
-			return b.s;
-		}
-		if (*s != '\\') {
-			sadd(&b, s, 1);
-			continue;
-		}
-		s++;
-		if (*s == 'u' && isxdigit((unsigned char)s[1]) &&
-		    isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3])
-		    && isxdigit((unsigned char)s[4])) {
-			memcpy(u, s + 1, 4), u[4] = 0;
-			c = strtol(u, NULL, 16);	/* kept as UTF-8, BMP */
+		else if (*j->p != '\\')
+			sadd(&b, j->p, 1);
+		else if (*++j->p == 'u' && strspn(j->p + 1,
+		    "0123456789abcdefABCDEF") >= 4 && sscanf(j->p + 1, "%4x", &c)) {
 			u[0] = c < 0x80 ? c : c < 0x800 ? 0xc0 | c >> 6 :
 			    0xe0 | c >> 12;
 			u[1] = c < 0x800 ? 0x80 | (c & 0x3f) :
 			    0x80 | (c >> 6 & 0x3f);
 			u[2] = 0x80 | (c & 0x3f);
 			sadd(&b, u, c < 0x80 ? 1 : c < 0x800 ? 2 : 3);
-			s += 4;
-		} else if (*s && strchr("\"\\/bfnrt", *s)) {
-			sadd(&b, &"\"\\/\b\f\n\r\t"[strchr("\"\\/bfnrt", *s) -
-			    "\"\\/bfnrt"], 1);
-		} else {
-			j->p = s;
+			j->p += 4;
+		} else if (*j->p && strchr(esc, *j->p))
+			sadd(&b, &to[strchr(esc, *j->p) - esc], 1);
+		else
 			jerr(j, "bad escape in a string");
-			return b.s;
-		}
-	}
-	j->p = s + 1;
+	j->p += !j->err;
 	return b.s;
 }
 
+/* The value at j->p, depth collections deep, as a new node. */
 static struct node *jval(struct js *j, int depth)
 {
-	struct node *n = xmalloc(sizeof *n), **tail = &n->kid, *k;
-	char *key;
-	int end;
+	struct node *n = memset(xmalloc(sizeof *n), 0, sizeof *n), **tail;
+	char end, *key;
 	size_t len;
 
-	memset(n, 0, sizeof *n);
-	n->type = 's', n->line = j->line;
-	ws(j);
-	if (depth > 64)
+	n->type = 's';
+	if (ws(j), depth > 64)
 		jerr(j, "nested too deep");
 	if (j->err || (*j->p == '"' && (n->val = jstr(j))))
 		return n;
@@ -207,28 +194,19 @@ static struct node *jval(struct js *j, int depth)
 	}
 	n->type = *j->p == '{' ? 'm' : 'l';
 	end = *j->p++ == '{' ? '}' : ']';
-	for (ws(j); *j->p != end && !j->err; ws(j), *tail = k, tail = &k->next) {
-		if (n->kid && *j->p != ',') {
-			jerr(j, end == '}' ? "expected ',' or '}'" :
-			    "expected ',' or ']'");
-			break;
-		}
-		j->p += !!n->kid, key = NULL;
-		ws(j);
-		if (n->type == 'm' && *j->p != '"') {
+	for (tail = &n->kid; ws(j), !j->err && *j->p != end; tail = &(*tail)->next) {
+		if (n->kid && *j->p != ',')
+			jerr(j, fmt("expected ',' or '%c'", end));
+		j->p += n->kid && !j->err;
+		if (ws(j), n->type == 'm' && *j->p != '"' && !j->err)
 			jerr(j, "expected a \"key\"");
-			break;
-		} else if (n->type == 'm' && (key = jstr(j), ws(j), 1)) {
-			if (*j->p != ':' && !j->err)
-				jerr(j, "expected ':'");
-			j->p++;
-		}
-		(k = jval(j, depth + 1))->key = key;
+		key = n->type == 'm' && !j->err ? jstr(j) : NULL;
+		if (ws(j), key && *j->p != ':' && !j->err)
+			jerr(j, "expected ':'");
+		j->p += key && !j->err;
+		(*tail = jval(j, depth + 1))->key = key;
 	}
-	if (!j->err && !*j->p)
-		jerr(j, "unexpected end of input");
-	else if (!j->err)
-		j->p++;
+	j->p += !j->err;
 	return n;
 }
 
@@ -314,7 +292,7 @@ static void fio(struct ctx *c, struct node *top)
 static void fio_log(struct ctx *c, struct lines *l)
 {
 	struct str b = { 0 };
-	struct js j;
+	struct js j = { .c = c };
 	struct node *n;
 	char *s;
 	long first = 0;
@@ -322,25 +300,17 @@ static void fio_log(struct ctx *c, struct lines *l)
 	while ((s = ln_get(l, NULL)) || b.n) {
 		if (s && !b.n && *s != '{')
 			continue;
-		if (s && !first)
-			first = l->line;
+		first = b.n ? first : l->line;
 		if (s && (sputs(&b, s), sputs(&b, "\n"), strcmp(s, "}")))
 			continue;	/* fio ends its object with a lone } */
-		memset(&j, 0, sizeof j);
-		j.p = j.line0 = b.s;
-		j.line = first;
-		j.c = c;
+		j.p = j.line0 = b.s, j.line = first, j.err = 0, b.n = 0;
 		n = jval(&j, 0);
-		ws(&j);
-		if (!j.err && *j.p)
+		if (ws(&j), !j.err && *j.p)
 			jerr(&j, "text after the JSON value");
 		if (!j.err && !kid(n, "fio version"))
 			warn_at(c->log, first, 0, "JSON that is not fio's"), c->bad = 1;
 		else if (!j.err)
 			fio(c, n);
-		b.n = 0, first = 0;
-		if (!s)
-			break;
 	}
 	free(b.s);
 }
