@@ -435,7 +435,7 @@ static void tap_log(struct ctx *c, struct lines *l, char *suite)
 	char *s, *sub = NULL;
 	int depth = 0, ind, yaml = 0;
 
-	t[0].plan = -1, t[0].count = 0, t[0].suite = suite;
+	t[0] = (struct tap){ -1, 0, 0, suite };
 	while ((s = ln_get(l, NULL))) {
 		if (yaml) {
 			yamlline(&p, s, &yaml);
@@ -451,9 +451,8 @@ static void tap_log(struct ctx *c, struct lines *l, char *suite)
 		    && *p.st != 's')
 			p.msg = line1(s + 2);
 		for (; ind > depth && (tapline(s) || sub); depth++) {
-			t[depth + 1].plan = -1, t[depth + 1].count = 0;
-			t[depth + 1].suite = fmt("%s/%s", t[depth].suite,
-			    sub && *sub ? sub : "subtest");
+			t[depth + 1] = (struct tap){ -1, 0, 0, fmt("%s/%s",
+			    t[depth].suite, sub && *sub ? sub : "subtest") };
 		}
 		if (sub && tapline(s))
 			free(sub), sub = NULL;
@@ -747,10 +746,8 @@ static const char *sniff(const char *path)
 		if (first && (!strncmp(buf + 1, "<?xml", 5) || !strncmp(buf + 1,
 		    "<testsuite", 10)) && strstr(buf + 1, "<testsuite"))
 			x = "junit";
-		for (p = buf + 1; first && !x && p < e; p++)
-			if (p[-1] == '\n')
-				x = begins(p, e - p);
-		for (p = buf + 1; !x && p < e && (p = memchr(p, '{', e - p)); p++)
+		for (p = buf + 1; !x && p < e && (first || (p = memchr(p, '{',
+		    e - p))); p++)
 			if (p[-1] == '\n')
 				x = begins(p, e - p);
 		keep = e - buf < 128 ? (size_t)(e - buf) : 128;
