@@ -478,21 +478,15 @@ static void tap_log(struct ctx *c, struct lines *l, char *suite)
  * : or =: a number is a metric. */
 static void kv_line(struct ctx *c, char *s)
 {
-	char *k, *v, *u, *e;
+	char *k = s + strspn(s, " \t"), *v = k + strcspn(k, ":= \t"), *u, *e;
 	int ok;
 	double x;
 
-	s += strspn(s, " \t");
-	k = s;
-	s += strcspn(s, ":= \t");
-	v = s;
-	s += strspn(s, " \t");
+	s = v + strspn(v, " \t");
 	if (v == k || (*s != ':' && *s != '='))
 		return;
-	*v = 0, s++;
-	s += strspn(s, " \t");
-	v = strtok(s, " \t");
-	u = strtok(NULL, " \t");
+	*v = 0;			/* strtok skips the blanks after : or = */
+	v = strtok(s + 1, " \t"), u = strtok(NULL, " \t");
 	e = strtok(NULL, " \t");
 	if ((x = as_number(v, &ok)), ok && !e)
 		metric(c, x, u ? u : "", xstrdup(k));
@@ -867,8 +861,7 @@ static void extract_run(struct ctx *c, const char *r)
 	int i, n;
 
 	if (!l) {
-		warn("%s: not a run directory (no steps.tsv)", r);
-		c->bad = 1;
+		warn("%s: not a run directory (no steps.tsv)", r), c->bad = 1;
 		return;
 	}
 	c->run = r;
