@@ -27,29 +27,26 @@ struct ctx {
 	int bad, quiet;
 };
 
-static void bad(struct ctx *c, long line, long col, const char *what)
+/* The fields v (up to NULL) as one record: each escaped as sesc() does,
+ * a tab between them, a newline last. */
+static void record(FILE *f, const char *const *v)
 {
-	warn_at(c->log, line, col, "%s", what);
-	c->bad = 1;
-}
+	const char *s;
+	size_t n;
 
-/* s escaped as sesc() does, then a tab, or a newline if last. */
-static void field(FILE *f, const char *s, int last)
-{
-	for (; fwrite(s, 1, strcspn(s, "\t\n\\"), f), *(s += strcspn(s,
-	    "\t\n\\")); s++)
-		fputs(*s == '\t' ? "\\t" : *s == '\n' ? "\\n" : "\\\\", f);
-	putc(last ? '\n' : '\t', f);
+	for (; (s = *v); v++) {
+		for (; fwrite(s, 1, n = strcspn(s, "\t\n\\"), f), s[n]; s += n + 1)
+			fputs(s[n] == '\t' ? "\\t" : s[n] == '\n' ? "\\n" : "\\\\", f);
+		putc(v[1] ? '\t' : '\n', f);
+	}
 }
 
 /* A test record, read from c->log (its path in the run the last field). */
 static void test(struct ctx *c, const char *suite, const char *name,
     const char *st, const char *sec, const char *msg)
 {
-	field(c->t, c->step, 0), field(c->t, suite, 0), field(c->t, name, 0);
-	field(c->t, st, 0), field(c->t, sec ? sec : "", 0);
-	field(c->t, msg ? msg : "", 0);
-	field(c->t, c->log + strlen(c->run) + 1, 1);
+	record(c->t, (const char *[]){ c->step, suite, name, st, sec ? sec : "",
+	    msg ? msg : "", c->log + strlen(c->run) + 1, NULL });
 }
 
 /* The first line of s that is not blank, trimmed (a new string). */
@@ -97,17 +94,15 @@ static void metric(struct ctx *c, double v, const char *unit, char *key)
 	}
 	free(key);
 	snprintf(val, sizeof val, "%.10g", v);
-	field(c->m, c->step, 0), field(c->m, k, 0), field(c->m, val, 0);
-	field(c->m, unit, 1);
-	if (!c->quiet) {
-		field(stdout, c->run, 0), field(stdout, c->step, 0);
-		field(stdout, k, 0), field(stdout, val, 0), field(stdout, unit, 1);
-	}
+	record(c->m, (const char *[]){ c->step, k, val, unit, NULL });
+	if (!c->quiet)
+		record(stdout, (const char *[]){ c->run, c->step, k, val, unit,
+		    NULL });
 	free(k);
 }
 
 /* A number that is the whole of s, else -1 with *ok 0. */
-static double strnum(const char *s, int *ok)
+static double as_number(const char *s, int *ok)
 {
 	char *e;
 	double v;
@@ -120,10 +115,12 @@ static double strnum(const char *s, int *ok)
 
 /*
  * JSON into a tree of struct node (as conf.c makes of YAML): enough of
- * RFC 8259 for what programs print. Errors are reported at their place.
- * Not libyaml, though it reads JSON: on 200 fio json+ objects (8.9 MB)
- * its events alone take 0.15 s where this whole parser takes under 0.02 s
- * of joe extract's 0.29 s (perf), the rest malloc and writing.
+ * RFC 8259 for what programs print, errors said at their place. Not
+ * libyaml's: it refuses fio's JSON when a job or file name is not UTF-8
+ * (fio prints the bytes as they are), and it reads broken JSON as YAML
+ * (a lone "oops" is a key), so the error is said lines later; and on
+ * 200 fio json+ objects (8.9 MB) its events alone took 0.15 s where this
+ * whole reader takes under 0.02 s.
  */
 struct js {
 	const char *p, *line0;	/* where we are, where its line began */
@@ -135,73 +132,57 @@ struct js {
 static void jerr(struct js *j, const char *what)
 {
 	if (!j->err)
-		bad(j->c, j->line, j->p - j->line0 + 1, what);
-	j->err = 1;
+		warn_at(j->c->log, j->line, j->p - j->line0 + 1, "%s", what);
+	j->err = j->c->bad = 1;
 }
 
 static void ws(struct js *j)
 {
-	for (; *j->p == ' ' || *j->p == '\t' || *j->p == '\n' ||
-	    *j->p == '\r'; j->p++)
+	for (; *j->p && strchr(" \t\r\n", *j->p); j->p++)
 		if (*j->p == '\n')
 			j->line++, j->line0 = j->p + 1;
 }
 
+/* The string at j->p, its opening quote, with its escapes undone (\u as
+ * UTF-8, of the BMP). */
 static char *jstr(struct js *j)
 {
+	static const char esc[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	struct str b = { 0 };
-	const char *s = ++j->p;
-	char u[8];
-	long c;
+	unsigned c;
+	char u[3];
 
-	sputs(&b, "");
-	for (; *s != '"'; s++) {
-		if (!*s || *s == '\n' || (unsigned char)*s < 0x20) {
-			j->p = s;
+	for (sputs(&b, ""), j->p++; !j->err && *j->p != '"'; j->p += !j->err)
+		if ((unsigned char)*j->p < 0x20)
 			jerr(j, "unterminated string");
-			return b.s;
-		}
-		if (*s != '\\') {
-			sadd(&b, s, 1);
-			continue;
-		}
-		s++;
-		if (*s == 'u' && isxdigit((unsigned char)s[1]) &&
-		    isxdigit((unsigned char)s[2]) && isxdigit((unsigned char)s[3])
-		    && isxdigit((unsigned char)s[4])) {
-			memcpy(u, s + 1, 4), u[4] = 0;
-			c = strtol(u, NULL, 16);	/* kept as UTF-8, BMP */
+		else if (*j->p != '\\')
+			sadd(&b, j->p, 1);
+		else if (*++j->p == 'u' && strspn(j->p + 1,
+		    "0123456789abcdefABCDEF") >= 4 && sscanf(j->p + 1, "%4x", &c)) {
 			u[0] = c < 0x80 ? c : c < 0x800 ? 0xc0 | c >> 6 :
 			    0xe0 | c >> 12;
 			u[1] = c < 0x800 ? 0x80 | (c & 0x3f) :
 			    0x80 | (c >> 6 & 0x3f);
 			u[2] = 0x80 | (c & 0x3f);
 			sadd(&b, u, c < 0x80 ? 1 : c < 0x800 ? 2 : 3);
-			s += 4;
-		} else if (*s && strchr("\"\\/bfnrt", *s)) {
-			sadd(&b, &"\"\\/\b\f\n\r\t"[strchr("\"\\/bfnrt", *s) -
-			    "\"\\/bfnrt"], 1);
-		} else {
-			j->p = s;
+			j->p += 4;
+		} else if (*j->p && strchr(esc, *j->p))
+			sadd(&b, &to[strchr(esc, *j->p) - esc], 1);
+		else
 			jerr(j, "bad escape in a string");
-			return b.s;
-		}
-	}
-	j->p = s + 1;
+	j->p += !j->err;
 	return b.s;
 }
 
+/* The value at j->p, depth collections deep, as a new node. */
 static struct node *jval(struct js *j, int depth)
 {
-	struct node *n = xmalloc(sizeof *n), **tail = &n->kid, *k;
-	char *key;
-	int end;
+	struct node *n = memset(xmalloc(sizeof *n), 0, sizeof *n), **tail;
+	char end, *key;
 	size_t len;
 
-	memset(n, 0, sizeof *n);
-	n->type = 's', n->line = j->line;
-	ws(j);
-	if (depth > 64)
+	n->type = 's';
+	if (ws(j), depth > 64)
 		jerr(j, "nested too deep");
 	if (j->err || (*j->p == '"' && (n->val = jstr(j))))
 		return n;
@@ -215,43 +196,47 @@ static struct node *jval(struct js *j, int depth)
 	}
 	n->type = *j->p == '{' ? 'm' : 'l';
 	end = *j->p++ == '{' ? '}' : ']';
-	for (ws(j); *j->p != end && !j->err; ws(j), *tail = k, tail = &k->next) {
-		if (n->kid && *j->p != ',') {
-			jerr(j, end == '}' ? "expected ',' or '}'" :
-			    "expected ',' or ']'");
-			break;
-		}
-		j->p += !!n->kid, key = NULL;
-		ws(j);
-		if (n->type == 'm' && *j->p != '"') {
+	for (tail = &n->kid; ws(j), !j->err && *j->p != end; tail = &(*tail)->next) {
+		if (n->kid && *j->p != ',')
+			jerr(j, fmt("expected ',' or '%c'", end));
+		j->p += n->kid && !j->err;
+		if (ws(j), n->type == 'm' && *j->p != '"' && !j->err)
 			jerr(j, "expected a \"key\"");
-			break;
-		} else if (n->type == 'm' && (key = jstr(j), ws(j), 1)) {
-			if (*j->p != ':' && !j->err)
-				jerr(j, "expected ':'");
-			j->p++;
-		}
-		(k = jval(j, depth + 1))->key = key;
+		key = n->type == 'm' && !j->err ? jstr(j) : NULL;
+		if (ws(j), key && *j->p != ':' && !j->err)
+			jerr(j, "expected ':'");
+		j->p += key && !j->err;
+		(*tail = jval(j, depth + 1))->key = key;
 	}
-	if (!j->err && !*j->p)
-		jerr(j, "unexpected end of input");
-	else if (!j->err)
-		j->p++;
+	j->p += !j->err;
 	return n;
 }
 
+/* n's value of key, if n is a mapping that has it. */
 static struct node *kid(struct node *n, const char *key)
 {
-	for (n = n ? n->kid : NULL; n; n = n->next)
-		if (n->key && !strcmp(n->key, key))
-			return n;
-	return NULL;
+	return n && n->type == 'm' ? conf_child(n, key) : NULL;
 }
 
 static double jnum(struct node *n, const char *key, int *ok)
 {
 	n = kid(n, key);
-	return strnum(n && n->type == 's' ? n->val : NULL, ok);
+	return as_number(n && n->type == 's' ? n->val : NULL, ok);
+}
+
+/* The number n has at key, divided by div, as the metric name (freed);
+ * 0 if there is none. */
+static int fio_num(struct ctx *c, struct node *n, const char *key,
+    double div, const char *unit, char *name)
+{
+	int ok;
+	double v = jnum(n, key, &ok);
+
+	if (ok)
+		metric(c, v / div, unit, name);
+	else
+		free(name);
+	return ok;
 }
 
 /* mean, stddev and percentiles of lat, clat or slat, in us. */
@@ -260,24 +245,19 @@ static void lat(struct ctx *c, const char *pre, struct node *d,
 {
 	static const char *pct[] = { "50", "90", "99", "99.9", "99.99" };
 	struct node *l = kid(d, fmt("%s_ns", what)), *p;
-	double scale = 1e-3, v;
+	double div = 1000;
 	char k[32];
 	int ok, i;
 
 	if (!l && (l = kid(d, what)))
-		scale = 1;		/* fio 2: microseconds */
+		div = 1;		/* fio 2: microseconds */
 	if (!l || jnum(l, "N", &ok) == 0)
 		return;
-	if ((v = jnum(l, "mean", &ok)), ok)
-		metric(c, v * scale, "us", fmt("%s.%s.mean", pre, what));
-	if ((v = jnum(l, "stddev", &ok)), ok)
-		metric(c, v * scale, "us", fmt("%s.%s.stddev", pre, what));
-	p = kid(l, "percentile");
-	for (i = 0; p && i < 5; i++) {
+	fio_num(c, l, "mean", div, "us", fmt("%s.%s.mean", pre, what));
+	fio_num(c, l, "stddev", div, "us", fmt("%s.%s.stddev", pre, what));
+	for (p = kid(l, "percentile"), i = 0; p && i < 5; i++) {
 		snprintf(k, sizeof k, "%f", atof(pct[i]));	/* 99.900000 */
-		if ((v = jnum(p, k, &ok)), ok)
-			metric(c, v * scale, "us", fmt("%s.%s.p%s", pre,
-			    what, pct[i]));
+		fio_num(c, p, k, div, "us", fmt("%s.%s.p%s", pre, what, pct[i]));
 	}
 }
 
@@ -285,32 +265,26 @@ static void lat(struct ctx *c, const char *pre, struct node *d,
 static void fio(struct ctx *c, struct node *top)
 {
 	static const char *dirs[] = { "read", "write", "trim" };
-	struct node *j, *d, *name;
+	struct node *j = kid(top, "jobs"), *d;
+	const char *jn;
 	char *k;
-	double v;
 	int i, ok;
 
-	for (j = kid(top, "jobs") ? kid(top, "jobs")->kid : NULL; j; j = j->next) {
-		name = kid(j, "jobname");
-		name = name && name->val ? name : NULL;
-		if ((v = jnum(j, "error", &ok)), ok)
-			metric(c, v, "", fmt("fio.%s.error", name ?
-			    name->val : "job"));
+	for (j = j ? j->kid : NULL; j; j = j->next) {
+		d = kid(j, "jobname");
+		jn = d && d->val ? d->val : "job";
+		fio_num(c, j, "error", 1, "", fmt("fio.%s.error", jn));
 		for (i = 0; i < 3; i++) {
-			d = kid(j, dirs[i]);
-			if (!d || jnum(d, "total_ios", &ok) <= 0)
+			if (!(d = kid(j, dirs[i])) || jnum(d, "total_ios", &ok) <= 0)
 				continue;
-			k = fmt("fio.%s.%s", name ? name->val : "job", dirs[i]);
-			if ((v = jnum(d, "iops", &ok)), ok)
-				metric(c, v, "IOPS", fmt("%s.iops", k));
-			if ((v = jnum(d, "bw_bytes", &ok)), ok)
-				metric(c, v / 1048576, "MiB/s", fmt("%s.bw", k));
-			else if ((v = jnum(d, "bw", &ok)), ok)
-				metric(c, v / 1024, "MiB/s", fmt("%s.bw", k));
+			k = fmt("fio.%s.%s", jn, dirs[i]);
+			fio_num(c, d, "iops", 1, "IOPS", fmt("%s.iops", k));
+			if (!fio_num(c, d, "bw_bytes", 1048576, "MiB/s",
+			    fmt("%s.bw", k)))
+				fio_num(c, d, "bw", 1024, "MiB/s", fmt("%s.bw", k));
 			lat(c, k, d, "lat");
 			lat(c, k, d, "clat");
-			if ((v = jnum(d, "runtime", &ok)), ok)
-				metric(c, v / 1000, "s", fmt("%s.runtime", k));
+			fio_num(c, d, "runtime", 1000, "s", fmt("%s.runtime", k));
 			free(k);
 		}
 	}
@@ -320,7 +294,7 @@ static void fio(struct ctx *c, struct node *top)
 static void fio_log(struct ctx *c, struct lines *l)
 {
 	struct str b = { 0 };
-	struct js j;
+	struct js j = { .c = c };
 	struct node *n;
 	char *s;
 	long first = 0;
@@ -328,25 +302,17 @@ static void fio_log(struct ctx *c, struct lines *l)
 	while ((s = ln_get(l, NULL)) || b.n) {
 		if (s && !b.n && *s != '{')
 			continue;
-		if (s && !first)
-			first = l->line;
+		first = b.n ? first : l->line;
 		if (s && (sputs(&b, s), sputs(&b, "\n"), strcmp(s, "}")))
 			continue;	/* fio ends its object with a lone } */
-		memset(&j, 0, sizeof j);
-		j.p = j.line0 = b.s;
-		j.line = first;
-		j.c = c;
+		j.p = j.line0 = b.s, j.line = first, j.err = 0, b.n = 0;
 		n = jval(&j, 0);
-		ws(&j);
-		if (!j.err && *j.p)
+		if (ws(&j), !j.err && *j.p)
 			jerr(&j, "text after the JSON value");
 		if (!j.err && !kid(n, "fio version"))
-			bad(c, first, 0, "JSON that is not fio's");
+			warn_at(c->log, first, 0, "JSON that is not fio's"), c->bad = 1;
 		else if (!j.err)
 			fio(c, n);
-		b.n = 0, first = 0;
-		if (!s)
-			break;
 	}
 	free(b.s);
 }
@@ -379,15 +345,12 @@ static void flush(struct ctx *c, struct pend *p)
 
 static void tap_end(struct ctx *c, struct tap *t, long line)
 {
-	char *m = NULL;
-
 	if (t->plan < 0 && t->count)
-		bad(c, line, 0, m = fmt("%s: %ld tests and no plan", t->suite,
-		    t->count));
+		warn_at(c->log, line, 0, "%s: %ld tests and no plan", t->suite,
+		    t->count), c->bad = 1;
 	else if (t->plan >= 0 && t->plan != t->count)
-		bad(c, t->planline, 0, m = fmt("%s: planned %ld tests, ran %ld",
-		    t->suite, t->plan, t->count));
-	free(m);
+		warn_at(c->log, t->planline, 0, "%s: planned %ld tests, ran %ld",
+		    t->suite, t->plan, t->count), c->bad = 1;
 	free(t->suite);
 }
 
@@ -419,8 +382,8 @@ static void point(struct ctx *c, struct tap *t, char *s, struct pend *p)
 	n = strlen(s);
 	if ((d = strrchr(s, ' ')) && d - s > 3 && !strncmp(d - 3, " in ", 4) &&
 	    n > 2 && !strcmp(s + n - 2, "ms") && (s[n - 2] = 0, 1)) {
-		if (strnum(d + 1, &ok), ok)
-			sec = fmt("%.3f", strnum(d + 1, &ok) / 1000), d[-3] = 0;
+		if (as_number(d + 1, &ok), ok)
+			sec = fmt("%.3f", as_number(d + 1, &ok) / 1000), d[-3] = 0;
 		else
 			s[n - 2] = 'm';
 	}
@@ -463,8 +426,8 @@ static void tap_plan(struct ctx *c, struct tap *t, const char *s, long line)
 	errno = 0, t->planline = line;
 	t->plan = strtol(s + 3, &e, 10);
 	if (!isdigit((unsigned char)s[3]) || errno || !strchr(" #", *e))
-		bad(c, line, 4, errno ? "plan out of range" :
-		    "a plan must be 1..N"), t->plan = -1;
+		warn_at(c->log, line, 4, errno ? "plan out of range" :
+		    "a plan must be 1..N"), c->bad = 1, t->plan = -1;
 }
 
 static void tap_log(struct ctx *c, struct lines *l, char *suite)
@@ -474,7 +437,7 @@ static void tap_log(struct ctx *c, struct lines *l, char *suite)
 	char *s, *sub = NULL;
 	int depth = 0, ind, yaml = 0;
 
-	t[0].plan = -1, t[0].count = 0, t[0].suite = suite;
+	t[0] = (struct tap){ -1, 0, 0, suite };
 	while ((s = ln_get(l, NULL))) {
 		if (yaml) {
 			yamlline(&p, s, &yaml);
@@ -490,9 +453,8 @@ static void tap_log(struct ctx *c, struct lines *l, char *suite)
 		    && *p.st != 's')
 			p.msg = line1(s + 2);
 		for (; ind > depth && (tapline(s) || sub); depth++) {
-			t[depth + 1].plan = -1, t[depth + 1].count = 0;
-			t[depth + 1].suite = fmt("%s/%s", t[depth].suite,
-			    sub && *sub ? sub : "subtest");
+			t[depth + 1] = (struct tap){ -1, 0, 0, fmt("%s/%s",
+			    t[depth].suite, sub && *sub ? sub : "subtest") };
 		}
 		if (sub && tapline(s))
 			free(sub), sub = NULL;
@@ -518,23 +480,17 @@ static void tap_log(struct ctx *c, struct lines *l, char *suite)
  * : or =: a number is a metric. */
 static void kv_line(struct ctx *c, char *s)
 {
-	char *k, *v, *u, *e;
+	char *k = s + strspn(s, " \t"), *v = k + strcspn(k, ":= \t"), *u, *e;
 	int ok;
 	double x;
 
-	s += strspn(s, " \t");
-	k = s;
-	s += strcspn(s, ":= \t");
-	v = s;
-	s += strspn(s, " \t");
+	s = v + strspn(v, " \t");
 	if (v == k || (*s != ':' && *s != '='))
 		return;
-	*v = 0, s++;
-	s += strspn(s, " \t");
-	v = strtok(s, " \t");
-	u = strtok(NULL, " \t");
+	*v = 0;			/* strtok skips the blanks after : or = */
+	v = strtok(s + 1, " \t"), u = strtok(NULL, " \t");
 	e = strtok(NULL, " \t");
-	if ((x = strnum(v, &ok)), ok && !e)
+	if ((x = as_number(v, &ok)), ok && !e)
 		metric(c, x, u ? u : "", xstrdup(k));
 }
 
@@ -574,18 +530,19 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 		s[strcspn(s, "\n")] = 0;
 		n = tsv_split(s, f, 6);
 		if (n >= 4 && n <= 6 && strstr(" pass fail error skip todo ", m =
-		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || (strnum(f[4], &ok), ok)))
+		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || (as_number(f[4], &ok), ok)))
 			test(c, f[1], f[2], f[3], f[4], f[5]);
 		else
-			free(m), bad(c, 0, 0, m = fmt("%s printed a test line that is not 'test"
-			    " suite name status [seconds [message]]'", exe));
+			warn_at(c->log, 0, 0, "%s printed a test line that is "
+			    "not 'test suite name status [seconds [message]]'",
+			    exe), c->bad = 1;
 	} else if ((k = strtok(s, " \t\n"))) {
 		v = strtok(NULL, " \t\n"), u = strtok(NULL, " \t\n");
-		if ((x = strnum(v, &ok)), ok)
+		if ((x = as_number(v, &ok)), ok)
 			metric(c, x, u ? u : "", xstrdup(k));
 		else
-			bad(c, 0, 0, m = fmt("%s printed '%s', not 'key value "
-			    "[unit]'", exe, k));
+			warn_at(c->log, 0, 0, "%s printed '%s', not 'key value "
+			    "[unit]'", exe, k), c->bad = 1;
 	}
 	free(m);
 }
@@ -596,7 +553,7 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 {
 	FILE *in = tmpfile(), *out = tmpfile();
 	struct job j = { 0 };
-	char *s, *m;
+	char *s;
 	size_t n;
 
 	if (!in || !out)
@@ -617,8 +574,8 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
 		plugline(c, exe, s);
 	fclose(out), fclose(in), free(s);
 	if (j.rc)
-		bad(c, 0, 0, m = fmt("%s failed (exit status %d)", exe, j.rc)),
-		    free(m);
+		warn_at(c->log, 0, 0, "%s failed (exit status %d)", exe, j.rc),
+		    c->bad = 1;
 }
 
 /*
@@ -665,7 +622,7 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 		j->suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
 		j->name = xstrdup((v = attr(a, "name")) ? v : "");
 		v = attr(a, "time");
-		j->sec = v && (strnum(v, &ok), ok) ? xstrdup(v) : NULL;
+		j->sec = v && (as_number(v, &ok), ok) ? xstrdup(v) : NULL;
 		j->st = "pass", j->msg.n = 0, sputs(&j->msg, "");
 	} else if (j->st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
 	    !strcmp(el, "skipped")) && (*j->st == 'p' || (*j->st == 's' &&
@@ -730,7 +687,7 @@ static void junit(struct ctx *c)
 			j.line = XML_GetCurrentLineNumber(j.p);
 			j.col = XML_GetCurrentColumnNumber(j.p) + 1;
 		}
-		bad(c, j.line, j.col, m);
+		warn_at(c->log, j.line, j.col, "%s", m), c->bad = 1;
 		test(c, b, b, "error", NULL, j.why = fmt("%ld:%ld: %s", j.line,
 		    j.col, m));
 		free(m), free(j.why);
@@ -784,10 +741,8 @@ static const char *sniff(const char *path)
 		if (first && (!strncmp(buf + 1, "<?xml", 5) || !strncmp(buf + 1,
 		    "<testsuite", 10)) && strstr(buf + 1, "<testsuite"))
 			x = "junit";
-		for (p = buf + 1; first && !x && p < e; p++)
-			if (p[-1] == '\n')
-				x = begins(p, e - p);
-		for (p = buf + 1; !x && p < e && (p = memchr(p, '{', e - p)); p++)
+		for (p = buf + 1; !x && p < e && (first || (p = memchr(p, '{',
+		    e - p))); p++)
 			if (p[-1] == '\n')
 				x = begins(p, e - p);
 		keep = e - buf < 128 ? (size_t)(e - buf) : 128;
@@ -869,7 +824,7 @@ static void file(struct ctx *c, const char *how, const char *exe, int results)
 static void step(struct ctx *c, const char *x)
 {
 	struct dirent **e, **r;
-	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL, *m;
+	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL;
 	const char *b;
 	int i, n = scandir(dir, &e, iscmdlog, bynum);
 	int nr = scandir(dir, &r, isresult, alphasort);
@@ -877,9 +832,8 @@ static void step(struct ctx *c, const char *x)
 	c->keys = NULL;		/* the last step's are left */
 	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "junit") &&
 	    strcmp(x, "kv") && strcmp(x, "none") && !(exe = plugin(x))) {
-		c->log = dir;
-		bad(c, 0, 0, m = fmt("no extractor '%s' (built in: fio tap junit "
-		    "kv; else pkgs/PKG/extract-%s)", x, x)), free(m);
+		warn_at(dir, 0, 0, "no extractor '%s' (built in: fio tap junit "
+		    "kv; else pkgs/PKG/extract-%s)", x, x), c->bad = 1;
 		x = "none";
 	}
 	for (i = 0; i < n + nr; i++) {
@@ -899,7 +853,7 @@ static void step(struct ctx *c, const char *x)
 
 /* Extract every step of run, and those that did not finish (said so);
  * its files replaced only when complete. */
-static void run_dir(struct ctx *c, const char *r)
+static void extract_run(struct ctx *c, const char *r)
 {
 	char *p = fmt("%s/steps.tsv", r), *mt = fmt("%s/metrics.tsv", r);
 	char *tt = fmt("%s/tests.tsv", r), *f[5], *s, *mtmp, *ttmp, **u;
@@ -908,8 +862,7 @@ static void run_dir(struct ctx *c, const char *r)
 	int i, n;
 
 	if (!l) {
-		warn("%s: not a run directory (no steps.tsv)", r);
-		c->bad = 1;
+		warn("%s: not a run directory (no steps.tsv)", r), c->bad = 1;
 		return;
 	}
 	c->run = r;
@@ -950,6 +903,6 @@ int main(int argc, char **argv)
 		return o == 'h' ? 0 : 2;
 	}
 	for (i = optind; i < argc; i++)
-		run_dir(&c, argv[i]);
+		extract_run(&c, argv[i]);
 	return c.bad ? 2 : 0;
 }

@@ -295,3 +295,17 @@ out/01-a/cmd-01.log: $PWD/pk/mine/extract-cases printed a test line that is $m" 
 	[ "$status" = 0 ]
 	[ ! -s out/tests.tsv ]
 }
+
+@test "fio's JSON: names are their bytes (not UTF-8 is no error), \\u escapes UTF-8" {
+	wf w <<-'EOF'
+	steps:
+	- name: io
+	  run: fio --output-format=json --name="$(printf 'r\351x')" --filename=a.dat --size=1M --rw=read
+	EOF
+	joe run -o out >/dev/null
+	printf '{\n"fio version" : "x", "jobs" : [ { "jobname" : "\\u00e9\\u4e2d\\/\\"", "error" : 3 } ]\n}\n' >> out/01-io/cmd-01.log
+	run joe extract -q out
+	[ "$status" = 0 ]
+	[ "$(cut -f2 out/metrics.tsv | LC_ALL=C grep -c "^fio\.r$(printf '\351')x\.")" -gt 5 ]
+	[ "$(tail -n 1 out/metrics.tsv)" = "01-io	fio.é中/\".error	3	" ]
+}
