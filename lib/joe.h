@@ -107,7 +107,8 @@ int sig_count(void);		/* SIGINT/SIGTERM/SIGHUP seen so far */
 int sig_last(void);
 int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_INTR */
 struct sess *sess_new(char **argv, const char *tok);
-char *fdid(int fd);		/* "DEV:INO" of what fd is, or "" */
+#define FDID 48
+char *fdid(int fd, char b[FDID]);	/* "DEV:INO" of what fd is, or "" */
 void sess_quit(void);
 
 /* transport.c: a target, built once from the config */

@@ -87,11 +87,11 @@ int job_rec(struct job *j, const char *out, const char *step,
 int job_here(struct job *j, const char *tname, const char *text)
 {
 	char *out = getenv("JOE_OUTPUT"), *step = getenv("JOE_STEP");
-	char *p = getenv("JOE_LOG_PIPE");
+	char *p = getenv("JOE_LOG_PIPE"), a[FDID], b[FDID];
 
 	if (out && *out && (!step || !*step))
 		die(2, "JOE_OUTPUT is set but JOE_STEP is not");
 	if (out && *out && p)	/* see JOE_LOG_PIPE in joe-run(1) */
-		j->echo |= !strcmp(p, fdid(1)) << 2 | !strcmp(p, fdid(2)) << 3;
+		j->echo |= !strcmp(p, fdid(1, a)) << 2 | !strcmp(p, fdid(2, b)) << 3;
 	return job_rec(j, out && *out ? out : NULL, step, tname, text);
 }

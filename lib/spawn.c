@@ -6,7 +6,9 @@
  * is written to the session's stdin instead, and "k" ends it. No local
  * command outlives us (see guardian()).
  */
+#define _GNU_SOURCE	/* pipe2, posix_spawn_file_actions_addchdir_np */
 #include <dirent.h>
+#include <spawn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -47,13 +49,10 @@ struct sess {
 };
 static struct sess *sessions;
 
-/* Signals reach the poll loop through this pipe. Between fork and exec
- * they wait (omask: the mask to restore), so none is lost to our handler
- * in the child. */
+/* Signals reach the poll loop through this pipe. */
 static int sigp[2] = { -1, -1 }, guard = -1;
 static volatile sig_atomic_t nsig, lastsig;
 static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE };
-static sigset_t omask;
 
 static void onsig(int s)
 {
@@ -80,6 +79,32 @@ int sig_last(void)
 	return lastsig;
 }
 
+static void shut(int fd, int cloexec)
+{
+	if (cloexec)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	else
+		close(fd);
+}
+
+/* Each descriptor past 2 closed, or with cloexec kept from what we start:
+ * those we were given (a test harness's pipes) would keep their readers
+ * waiting on our commands. Ours are opened close-on-exec. */
+static void nofds(int cloexec)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int fd;
+
+	while (d && (e = readdir(d)))
+		if ((fd = atoi(e->d_name)) > 2 && fd != dirfd(d))
+			shut(fd, cloexec);
+	if (d)
+		closedir(d);
+	for (fd = 3; !d && fd < 256; fd++)
+		shut(fd, cloexec);
+}
+
 void sig_init(void)
 {
 	struct sigaction sa;
@@ -87,12 +112,9 @@ void sig_init(void)
 
 	if (sigp[0] >= 0)
 		return;
-	if (pipe(sigp))
+	nofds(1);
+	if (pipe2(sigp, O_CLOEXEC | O_NONBLOCK))
 		die(1, "pipe:");
-	for (i = 0; i < 2; i++) {
-		fcntl(sigp[i], F_SETFD, FD_CLOEXEC);
-		fcntl(sigp[i], F_SETFL, O_NONBLOCK);
-	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = onsig;
 	sa.sa_flags = SA_RESTART;
@@ -192,44 +214,33 @@ static int rd(struct job *j, struct stream *s, int *rc)
 	return 1;
 }
 
-/* Close what the child would inherit besides 0, 1 and 2: the caller's
- * descriptors (a test harness's pipes) would keep it waiting on us. */
-static void nofds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int fd;
-
-	while (d && (e = readdir(d)))
-		if ((fd = atoi(e->d_name)) > 2 && fd != dirfd(d))
-			close(fd);
-	if (d)
-		closedir(d);
-	for (fd = 3; !d && fd < 256; fd++)
-		close(fd);
-}
-
 /*
  * No local command outlives us, however we end: a guardian process, in a
  * session of its own and deaf to all signals but KILL, is told the
- * process group of each command as it starts (and 0 as it ends) through
- * a pipe only we hold; at the pipe's end it kills the group still running
- * (one at most: spawn() runs one at a time).
+ * process group of each command as soon as it has started (and 0 as it
+ * ends) through a pipe only we hold; at the pipe's end it kills the group
+ * still running (one at most: spawn() runs one at a time). A KILL to us
+ * in the microseconds between posix_spawn's return and that word would
+ * leave the one command going: the price of not forking ourselves.
  */
 static void guardian(void)
 {
 	int p[2], g = 0, v;
+	sigset_t all, was;
 
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &was);
 	if (pipe(p) || (v = fork()) < 0)
 		die(1, "cannot start the guardian:");
 	if (v) {
+		sigprocmask(SIG_SETMASK, &was, NULL);
 		close(p[0]);
 		fcntl(guard = p[1], F_SETFD, FD_CLOEXEC);
 		return;
 	}
 	setsid();
 	dup2(p[0], 0);
-	nofds();
+	nofds(0);
 	while (read(0, &v, sizeof v) == sizeof v)
 		g = v;
 	if (g)
@@ -243,74 +254,126 @@ static void tell(int g)
 		return;		/* it is gone: nothing to do */
 }
 
-/* fd's device and inode as "DEV:INO", or "" */
-char *fdid(int fd)
+/* fd's device and inode as "DEV:INO" in b, or "" */
+char *fdid(int fd, char b[FDID])
 {
 	struct stat sb;
 
-	return fstat(fd, &sb) ? "" : fmt("%lu:%lu", (unsigned long)sb.st_dev,
-	    (unsigned long)sb.st_ino);
+	*b = 0;
+	if (!fstat(fd, &sb))
+		snprintf(b, FDID, "%lu:%lu", (unsigned long)sb.st_dev,
+		    (unsigned long)sb.st_ino);
+	return b;
 }
 
-static void exec_child(struct job *j, char **argv, int in, int out, int err)
+/* s, a NAME=value string, into the n strings of v (over one of NAME,
+ * else after them, where v has room); their number after. */
+static size_t setenvv(char **v, size_t n, char *s)
 {
-	int i;
+	size_t i, len = strcspn(s, "=") + 1;
 
-	setpgid(0, 0);
-	if (!j->sess)
-		tell(getpid());
-	for (i = 0; i < 5; i++)
-		signal(sigs[i], SIG_DFL);
-	sigprocmask(SIG_SETMASK, &omask, NULL);
-	dup2(in >= 0 ? in : open("/dev/null", O_RDONLY), 0);
-	dup2(out, 1);
-	dup2(err, 2);
-	nofds();
-	for (i = 0; j->env && j->env[i]; i++)
-		putenv(j->env[i]);
-	if (j->log >= 0)
-		setenv("JOE_LOG_PIPE", fdid(1), 1);
-	if (j->dir && chdir(j->dir))
-		fprintf(stderr, "%s: cannot enter %s: %s\n", argv0, j->dir,
-		    strerror(errno));
+	for (i = 0; i < n && strncmp(v[i], s, len); i++)
+		;
+	v[i] = s;
+	return i < n ? n : n + 1;
+}
+
+/* Our environment with j->env over it, and with a log JOE_LOG_PIPE: what
+ * out, its stdout, is (see joe-run(1)), in lp; to free. */
+static char **envp(struct job *j, int out, char lp[FDID + 14])
+{
+	char **v, **e;
+	size_t n = 2;
+
+	for (e = environ; *e; e++)
+		n++;
+	for (e = j->env; e && *e; e++)
+		n++;
+	v = xmalloc(n * sizeof *v);
+	for (n = 0, e = environ; *e; e++)
+		v[n++] = *e;
+	for (e = j->env; e && *e; e++)
+		n = setenvv(v, n, *e);
+	v[n] = NULL;
+	if (j->log >= 0) {
+		memcpy(lp, "JOE_LOG_PIPE=", 13);
+		fdid(out, lp + 13);
+		n = setenvv(v, n, lp);
+		v[n] = NULL;
+	}
+	return v;
+}
+
+/* Start argv, its stdin from in (-1: /dev/null), stdout out, stderr err,
+ * in its own process group, the signals we catch at their defaults, j->env
+ * over our environment. posix_spawn: no copy of our memory to fault in
+ * (fork's cost), no window where a signal finds our handler in the child.
+ * 0 if it cannot start, said on err as the child would have said it. */
+static pid_t launch(struct job *j, char **argv, int in, int out, int err)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t def, mask;
+	char **env, lp[FDID + 14];
+	int i, dir;
+	pid_t pid = 0;
+
+	env = envp(j, out, lp);
+	posix_spawn_file_actions_init(&fa);
+	if (in >= 0)
+		posix_spawn_file_actions_adddup2(&fa, in, 0);
 	else
-		execvp(argv[0], argv);
-	fprintf(stderr, "%s: cannot run %s: %s\n", argv0, argv[0],
-	    strerror(errno));
-	_exit(127);
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, out, 1);
+	posix_spawn_file_actions_adddup2(&fa, err, 2);
+	if (j->dir)
+		posix_spawn_file_actions_addchdir_np(&fa, j->dir);
+	posix_spawnattr_init(&at);
+	sigemptyset(&def);
+	for (i = 0; i < 5; i++)
+		sigaddset(&def, sigs[i]);
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	posix_spawnattr_setsigdefault(&at, &def);
+	posix_spawnattr_setsigmask(&at, &mask);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	if ((i = posix_spawnp(&pid, argv[0], &fa, &at, argv, env))) {
+		dir = j->dir ? open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : 0;
+		dprintf(err, "%s: cannot %s %s: %s\n", argv0, dir < 0 ? "enter" :
+		    "run", dir < 0 ? j->dir : argv[0], strerror(i));
+		if (dir > 0)
+			close(dir);
+		pid = 0;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	free(env);
+	return pid;
 }
 
 /* Start argv with its output on pipes into s[0] and s[1] (or only s[0]
  * unless j->split; stdout to j->out instead if given) and its stdin
- * j->in if given, for a session a pipe from *in. */
+ * j->in if given, for a session a pipe from *in; its pid, or 0. */
 static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 {
 	int p[3][2], i;
-	sigset_t all;
 	pid_t pid;
 
+	if (guard < 0 && !j->sess)
+		guardian();
 	for (i = 0; i < 3; i++) {
 		p[i][0] = p[i][1] = -1;
 		if (i == 0 ? j->out > 0 : i == 1 ? !j->split : !j->sess)
 			continue;
-		if (pipe(p[i]))
+		if (pipe2(p[i], O_CLOEXEC))
 			die(1, "pipe:");
-		fcntl(p[i][0], F_SETFD, FD_CLOEXEC);
-		fcntl(p[i][1], F_SETFD, FD_CLOEXEC);
 		if (i < 2)
 			fcntl(p[i][0], F_SETFL, O_NONBLOCK);
 	}
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &omask);
-	if (guard < 0 && !j->sess)
-		guardian();
-	if ((pid = fork()) < 0)
-		die(1, "fork:");
-	if (!pid)
-		exec_child(j, argv, j->sess ? p[2][0] : j->in > 0 ? j->in : -1,
-		    j->out > 0 ? j->out : p[0][1], p[j->split][1]);
-	setpgid(pid, pid);
-	sigprocmask(SIG_SETMASK, &omask, NULL);
+	pid = launch(j, argv, j->sess ? p[2][0] : j->in > 0 ? j->in : -1,
+	    j->out > 0 ? j->out : p[0][1], p[j->split][1]);
+	if (pid && !j->sess)
+		tell(pid);
 	for (i = 0; i < 3; i++)
 		if (p[i][i != 2] >= 0)
 			close(p[i][i != 2]);
@@ -353,7 +416,7 @@ static void sess_end(struct job *j)
 	int i;
 
 	close(x->in);
-	if (waitpid(x->pid, NULL, WNOHANG) == 0) {
+	if (x->pid && waitpid(x->pid, NULL, WNOHANG) == 0) {
 		kill(x->pid, SIGKILL);
 		waitpid(x->pid, NULL, 0);
 	}
@@ -373,8 +436,8 @@ static int sess_send(struct job *j)
 
 	if (x->pid && waitpid(x->pid, NULL, WNOHANG))
 		sess_end(j);
-	if (!x->pid && (x->pid = start(j, x->argv, x->s, &x->in)) &&
-	    (writeall(x->in, x->tok, strlen(x->tok)) || writeall(x->in, "\n", 1)))
+	if (!x->pid && (!(x->pid = start(j, x->argv, x->s, &x->in)) ||
+	    writeall(x->in, x->tok, strlen(x->tok)) || writeall(x->in, "\n", 1)))
 		return -1;
 	return writeall(x->in, j->line, strlen(j->line));
 }
@@ -383,6 +446,8 @@ static int sess_send(struct job *j)
  * and the session), else a signal to its group. */
 static void stop(struct job *j, pid_t pid, int sig)
 {
+	if (pid <= 0)
+		return;		/* it did not start */
 	if (!j->sess)
 		kill(-pid, sig);
 	else if (sig == SIGKILL || write(j->sess->in, "k\n", 2) < 0)
@@ -460,9 +525,10 @@ static int local_end(struct watch *w)
 {
 	struct job *j = w->j;
 	struct stream *s = w->s;
-	int i, k, st;
+	int i, k, st = 127 << 8;	/* as a shell says "cannot run" */
 
-	waitpid(w->pid, &st, 0);
+	if (w->pid)
+		waitpid(w->pid, &st, 0);
 	while (waitpid(-1, NULL, WNOHANG) > 0 || (w->why && w->kill_at &&
 	    now() < w->kill_at && kill(-w->pid, 0) == 0 && !poll(NULL, 0, 10)))
 		;
@@ -493,7 +559,8 @@ int spawn(struct job *j)
 	if (j->sess && sess_send(j) < 0)
 		w.rc[0] = w.rc[1] = -2;	/* it is gone */
 	w.pid = j->sess ? j->sess->pid : start(j, j->argv, w.s, &in);
-	watch(&w);
+	if (w.pid || j->sess)
+		watch(&w);
 	if (!j->sess)
 		return local_end(&w);
 	if (w.rc[0] < 0 || w.rc[1] < 0 || w.why)
