@@ -18,31 +18,32 @@ static const char *const tkeys[] = { "loptions", "shost", "sport",
 
 /*
  * On the target the login shell execs sh with this server, which reads a
- * token (on stdin, not seen in ps), then runs the commands joe sends it,
- * one a line (as one quoted sh word), one after
- * another, each in a subshell with stdin from /dev/null, and ends each
- * with a marker line "TOKEN STATUS" on stdout and stderr. "q" ends the
- * session; "k" or the end of its input (joe or the connection gone)
- * ends the command on the target: TERM to the session's process group
- * (see lead), KILL 2 s later. The command's subshell gets TERM
- * with the default action; its parent outlives it to write the marker.
+ * token (on stdin, not seen in ps), then commands, one a line (as one
+ * quoted sh word). A reader passes each on to the runner, which runs it
+ * in a subshell with stdin from /dev/null (the one fork a command) and
+ * ends it with a marker line "TOKEN STATUS" on stdout and on stderr.
+ * "q" ends the session; "k" or the end of its input (joe or the
+ * connection gone) ends the command on the target: the reader sends TERM
+ * to the session's process group (see lead), KILL 2 s later. The
+ * command's subshell gets TERM with the default action; the runner
+ * outlives it to write the marker.
  */
 static const char server[] =
-    "N='\n' p=\n"
+    "N='\n'\n"
     "IFS= read -r T || exit\n"
-    "while IFS= read -r l; do\n"
+    "{ trap '' TERM\n"
+    "  while IFS= read -r l; do\n"
     "	case $l in q) exit 0;; k) break;; esac\n"
-    "	[ -z \"$p\" ] || wait \"$p\"\n"
+    "	printf '%s\\n' \"$l\"\n"
+    "  done\n"
+    "  kill -TERM 0; sleep 2; kill -KILL 0\n"
+    "} | { trap : TERM\n"
+    "  while IFS= read -r l; do\n"
     "	eval \"c=$l\"\n"
-    "	{ trap : TERM; (unset N T p l S; eval \"$c\") </dev/null\n"
-    "	r=$?; echo \"$T $r\"; echo \"$T $r\" >&2; } &\n"
-    "	p=$!\n"
-    "done\n"
-    "trap '' TERM\n"
-    "kill -TERM 0\n"
-    "{ sleep 2; kill -KILL 0; } >/dev/null 2>&1 &\n"
-    "[ -z \"$p\" ] || wait \"$p\"\n"
-    "kill -KILL 0\n";
+    "	(unset N T l r S; eval \"$c\") </dev/null\n"
+    "	r=$?; echo \"$T $r\"; echo \"$T $r\" >&2\n"
+    "  done\n"
+    "}\n";
 
 /* The server must lead its own process group: OpenSSH's sshd makes the
  * login shell lead one, dropbear does not (there kill 0 would end the
