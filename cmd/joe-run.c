@@ -36,7 +36,7 @@ struct opt {
 	char *out, *tname, **sel;	/* sel: steps named on the command line */
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
-	int keep, verbose, gz, html, dry, shell;
+	int keep, verbose, gz, post_r, dry, shell;
 	char *label;			/* -l */
 };
 
@@ -453,7 +453,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 static int post_run(struct opt *o, const char *out)
 {
 	char *p = conf_str(o->cfg, "post");
-	char *argv[] = { "/bin/sh", "-c", p, "joe-post", o->html ? "-r" :
+	char *argv[] = { "/bin/sh", "-c", p, "joe-post", o->post_r ? "-r" :
 	    (char *)out, (char *)out, NULL };
 	struct str b = { 0 };
 
@@ -461,7 +461,7 @@ static int post_run(struct opt *o, const char *out)
 		return 0;
 	if (!p)
 		squote(&b, sibling("joe-finish")), sputs(&b, " \"$@\""), argv[2] = b.s;
-	argv[5] = o->html ? argv[5] : NULL;
+	argv[5] = o->post_r ? argv[5] : NULL;
 	return here(argv, NULL);
 }
 
@@ -569,7 +569,7 @@ static void options(struct opt *o, int argc, char **argv)
 		case 'l': o->label = optarg; break;
 		case 'n': o->dry = 1; break;
 		case 'o': o->out = optarg; break;
-		case 'r': o->html = 1; break;
+		case 'r': o->post_r = 1; break;
 		case 't': o->tname = optarg; break;
 		case 'T':
 			if (!(o->tmo = seconds(optarg)))
@@ -583,7 +583,7 @@ static void options(struct opt *o, int argc, char **argv)
 	}
 	if ((o->shell && (optind < argc || o->tmo || o->verbose)) ||
 	    ((o->shell || !strcmp(argv[optind - 1], "--")) && (o->dry ||
-	    o->keep || o->out || o->gz || o->html)) || (o->label &&
+	    o->keep || o->out || o->gz || o->post_r)) || (o->label &&
 	    strcmp(argv[optind - 1], "--")))
 		usage(2);
 }

@@ -86,6 +86,7 @@ char *sec_file(struct node *cfg, struct node *env);	/* the real config
 
 /* spawn.c: run one child to its end, its output to a log */
 enum { ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_SKIP, ST_INTR };
+extern int rec_lost;	/* a log or a record could not be written whole */
 extern const char *const stname[];
 struct sess;
 struct job {
@@ -133,7 +134,6 @@ void tp_job(struct job *j, struct tp *t, struct node *env, const char *cwd,
 char *tp_words(int argc, char **argv);
 
 /* rec.c: run directory records, each written whole or counted lost */
-extern int rec_lost;	/* a record or a log could not be written whole */
 void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
 int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text);

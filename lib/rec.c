@@ -13,8 +13,6 @@
 
 #include "joe.h"
 
-int rec_lost;
-
 void rec(const char *dir, const char *file, ...)
 {
 	struct str b = { 0 };

@@ -26,6 +26,8 @@
 
 #define BUFSZ 65536	/* a partial line longer than this is logged as is */
 
+int rec_lost;	/* a log here, or a record in rec.c, not written whole */
+
 const char *const stname[] = {
 	"pass", "fail", "error", "timeout", "skip", "interrupted"
 };
