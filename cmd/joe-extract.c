@@ -6,6 +6,7 @@
  * XML (expat), key-value lines; any executable pkgs/PKG/extract-NAME too
  * (the log on stdin, "key value unit" or "test<TAB>..." lines out).
  */
+#define _GNU_SOURCE	/* tdestroy */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -244,12 +245,13 @@ static void lat(struct ctx *c, const char *pre, struct node *d,
     const char *what)
 {
 	static const char *pct[] = { "50", "90", "99", "99.9", "99.99" };
-	struct node *l = kid(d, fmt("%s_ns", what)), *p;
+	struct node *l, *p;
 	double div = 1000;
 	char k[32];
 	int ok, i;
 
-	if (!l && (l = kid(d, what)))
+	snprintf(k, sizeof k, "%s_ns", what);
+	if (!(l = kid(d, k)) && (l = kid(d, what)))
 		div = 1;		/* fio 2: microseconds */
 	if (!l || jnum(l, "N", &ok) == 0)
 		return;
@@ -290,6 +292,20 @@ static void fio(struct ctx *c, struct node *top)
 	}
 }
 
+/* Free the tree n, JSON's or a workflow's: each run's are gone before
+ * the next, so memory stays flat however many runs there are. */
+static void drop(struct node *n)
+{
+	struct node *k, *next;
+
+	for (k = n ? n->kid : NULL; k; k = next) {
+		next = k->next;
+		drop(k);
+	}
+	if (n)
+		free(n->key), free(n->val), free(n->idx), free(n);
+}
+
 /* Every JSON object in the log that begins a line and is fio's. */
 static void fio_log(struct ctx *c, struct lines *l)
 {
@@ -313,6 +329,7 @@ static void fio_log(struct ctx *c, struct lines *l)
 			warn_at(c->log, first, 0, "JSON that is not fio's"), c->bad = 1;
 		else if (!j.err)
 			fio(c, n);
+		drop(n);
 	}
 	free(b.s);
 }
@@ -824,12 +841,11 @@ static void file(struct ctx *c, const char *how, const char *exe, int results)
 static void step(struct ctx *c, const char *x)
 {
 	struct dirent **e, **r;
-	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL;
+	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL, *log;
 	const char *b;
 	int i, n = scandir(dir, &e, iscmdlog, bynum);
 	int nr = scandir(dir, &r, isresult, alphasort);
 
-	c->keys = NULL;		/* the last step's are left */
 	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "junit") &&
 	    strcmp(x, "kv") && strcmp(x, "none") && !(exe = plugin(x))) {
 		warn_at(dir, 0, 0, "no extractor '%s' (built in: fio tap junit "
@@ -837,11 +853,12 @@ static void step(struct ctx *c, const char *x)
 		x = "none";
 	}
 	for (i = 0; i < n + nr; i++) {
-		c->log = fmt("%s/%s", dir, (i < n ? e[i] : r[i - n])->d_name);
-		b = c->log + strlen(dir) + 1;
+		c->log = log = fmt("%s/%s", dir, (i < n ? e[i] : r[i - n])->d_name);
+		b = log + strlen(dir) + 1;
 		file(c, i < n ? x : x && !strcmp(x, "none") ? x : b[stem(b) + 1]
 		    == 't' ? "tap" : "junit", exe, nr > 0);
 		free(i < n ? e[i] : r[i - n]);
+		free(log);
 	}
 	if (n < 0 && errno != ENOENT)
 		warn("%s:", dir), c->bad = 1;
@@ -849,6 +866,9 @@ static void step(struct ctx *c, const char *x)
 		free(e);
 	if (nr >= 0)
 		free(r);
+	tdestroy(c->keys, free);
+	c->keys = NULL;
+	free(dir), free(exe);
 }
 
 /* Extract every step of run, and those that did not finish (said so);
@@ -856,7 +876,8 @@ static void step(struct ctx *c, const char *x)
 static void extract_run(struct ctx *c, const char *r)
 {
 	char *p = fmt("%s/steps.tsv", r), *mt = fmt("%s/metrics.tsv", r);
-	char *tt = fmt("%s/tests.tsv", r), *f[5], *s, *mtmp, *ttmp, **u;
+	char *tt = fmt("%s/tests.tsv", r), *wp = fmt("%s/workflow.yaml", r);
+	char *f[5], *s, *mtmp, *ttmp, **u;
 	struct lines *l = ln_open(p);
 	struct node *wf = NULL;
 	int i, n;
@@ -866,8 +887,8 @@ static void extract_run(struct ctx *c, const char *r)
 		return;
 	}
 	c->run = r;
-	if (access(s = fmt("%s/workflow.yaml", r), F_OK) == 0)
-		wf = conf_load(s);
+	if (access(wp, F_OK) == 0)
+		wf = conf_load(wp);
 	if (!(c->m = wopen(mt, 0, &mtmp)) || !(c->t = wopen(tt, 0, &ttmp))) {
 		if (errno)
 			warn("cannot create %s.tmp:", c->m ? tt : mt);
@@ -879,7 +900,7 @@ static void extract_run(struct ctx *c, const char *r)
 		c->step = f[0], step(c, named(wf, f[1]));
 	c->bad |= l->bad > 0;
 	ln_close(l);
-	for (u = unfinished(r, &n), i = 0; i < n; i++) {
+	for (u = unfinished(r, &n), i = 0; i < n; free(u[i++])) {
 		if (!strchr(u[i], '/'))
 			c->step = u[i], step(c, named(wf, u[i] + strspn(u[i],
 			    "0123456789") + 1));
@@ -888,6 +909,10 @@ static void extract_run(struct ctx *c, const char *r)
 	if (wclose(c->m, mt, mtmp) | wclose(c->t, tt, ttmp))
 		exit(1);
 	fflush(stdout);
+	if (wf)
+		free((char *)wf->file);
+	drop(wf);
+	free(u), free(p), free(mt), free(tt), free(wp), free(mtmp), free(ttmp);
 }
 
 int main(int argc, char **argv)

@@ -2,6 +2,7 @@
  * Reading line-oriented files, plain or gzip-compressed alike (zlib reads
  * a plain file as it is): logs, and the tab-separated records of a run.
  */
+#define _GNU_SOURCE	/* tdestroy */
 #include <dirent.h>
 #include <errno.h>
 #include <search.h>
@@ -204,7 +205,7 @@ char **unfinished(const char *run, int *n)
 	struct lines *l;
 	struct stat sb, o;
 	char **u = NULL, *p, *s, *f[8], *me = getenv("JOE_STEP");
-	void *k = NULL;	/* the records' keys, a tree (left) */
+	void *k = NULL;	/* the records' keys, a tree */
 	int i, j, nd, ne;
 
 	if (!me || !(s = getenv("JOE_OUTPUT")) || stat(s, &o) || stat(run, &sb)
@@ -239,6 +240,7 @@ char **unfinished(const char *run, int *n)
 	}
 	if (nd >= 0)
 		free(d);
+	tdestroy(k, free);
 	return u;
 }
 
