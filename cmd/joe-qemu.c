@@ -615,7 +615,7 @@ static int waitup(struct node *cfg, struct guest *g, double tmo)
 			tail(g, "serial.log", 20);
 			return 1;
 		}
-		poll(NULL, 0, 500);
+		poll(NULL, 0, 200);
 	}
 	warn("%s: qemu is gone", g->name);
 	tail(g, "serial.log", 20);
