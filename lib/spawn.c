@@ -315,7 +315,7 @@ static pid_t launch(struct job *j, char **argv, int in, int out, int err)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
-	sigset_t def, mask;
+	sigset_t def;
 	char **env, lp[FDID + 14];
 	int i, dir;
 	pid_t pid = 0;
@@ -334,11 +334,9 @@ static pid_t launch(struct job *j, char **argv, int in, int out, int err)
 	sigemptyset(&def);
 	for (i = 0; i < 5; i++)
 		sigaddset(&def, sigs[i]);
-	sigprocmask(SIG_SETMASK, NULL, &mask);
-	posix_spawnattr_setsigdefault(&at, &def);
-	posix_spawnattr_setsigmask(&at, &mask);
+	posix_spawnattr_setsigdefault(&at, &def);	/* the mask: ours */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
-	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	    POSIX_SPAWN_SETSIGDEF);
 	if ((i = posix_spawnp(&pid, argv[0], &fa, &at, argv, env))) {
 		dir = j->dir ? open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : 0;
 		dprintf(err, "%s: cannot %s %s: %s\n", argv0, dir < 0 ? "enter" :
