@@ -81,30 +81,23 @@ int sig_last(void)
 	return lastsig;
 }
 
-static void shut(int fd, int cloexec)
-{
-	if (cloexec)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	else
-		close(fd);
-}
-
-/* Each descriptor past 2 closed, or with cloexec kept from what we start:
- * those we were given (a test harness's pipes) would keep their readers
- * waiting on our commands. Ours are opened close-on-exec. */
-static void nofds(int cloexec)
+/* The descriptors we were given besides 0, 1 and 2 (a test harness's
+ * pipes) kept from what we start: they would keep their readers waiting
+ * on our commands. Ours are opened close-on-exec. (The guardian keeps
+ * them, but it ends when we do.) */
+static void cloexec(void)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
 	int fd;
 
 	while (d && (e = readdir(d)))
-		if ((fd = atoi(e->d_name)) > 2 && fd != dirfd(d))
-			shut(fd, cloexec);
+		if ((fd = atoi(e->d_name)) > 2)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
 	if (d)
 		closedir(d);
 	for (fd = 3; !d && fd < 256; fd++)
-		shut(fd, cloexec);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 void sig_init(void)
@@ -114,7 +107,7 @@ void sig_init(void)
 
 	if (sigp[0] >= 0)
 		return;
-	nofds(1);
+	cloexec();
 	if (pipe2(sigp, O_CLOEXEC | O_NONBLOCK))
 		die(1, "pipe:");
 	memset(&sa, 0, sizeof sa);
@@ -242,7 +235,7 @@ static void guardian(void)
 	}
 	setsid();
 	dup2(p[0], 0);
-	nofds(0);
+	close(p[1]);
 	while (read(0, &v, sizeof v) == sizeof v)
 		g = v;
 	if (g)

@@ -26,22 +26,26 @@ static const char *const tkeys[] = { "loptions", "shost", "sport",
  * connection gone) ends the command on the target: the reader sends TERM
  * to the session's process group (see lead), KILL 2 s later. The
  * command's subshell gets TERM with the default action; the runner
- * outlives it to write the marker.
+ * outlives it to write the marker, then ends the session at once. The
+ * shell that waits for the two outlives TERM too: when it goes, dropbear
+ * closes the session's output, and the marker would be lost.
  */
 static const char server[] =
     "N='\n'\n"
     "IFS= read -r T || exit\n"
+    "trap : TERM\n"
     "{ trap '' TERM\n"
     "  while IFS= read -r l; do\n"
     "	case $l in q) exit 0;; k) break;; esac\n"
     "	printf '%s\\n' \"$l\"\n"
     "  done\n"
     "  kill -TERM 0; sleep 2; kill -KILL 0\n"
-    "} | { trap : TERM\n"
+    "} | { trap k=1 TERM\n"
     "  while IFS= read -r l; do\n"
     "	eval \"c=$l\"\n"
-    "	(unset N T l r S; eval \"$c\") </dev/null\n"
+    "	(unset N T l r k S; eval \"$c\") </dev/null\n"
     "	r=$?; echo \"$T $r\"; echo \"$T $r\" >&2\n"
+    "	[ -z \"$k\" ] || kill -KILL 0\n"
     "  done\n"
     "}\n";
 
