@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
-#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,7 +17,7 @@
 #include "joe.h"
 
 struct step {
-	char *name, *dir, *uses, *path, *tname, *cwd, **cmd;
+	char *name, *dir, *uses, *path, *cwd, **cmd;
 	struct tp *tp;
 	struct node *env;	/* its env:, then JOE_* lines (no key) */
 	int ncmd, always, sel;
@@ -139,7 +138,6 @@ static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
     struct node *vars, char *name)
 {
 	struct node *k;
-	ENTRY *f, n = { NULL, NULL };
 	struct step *s;
 	char *v;
 	int i, l;
@@ -147,15 +145,16 @@ static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
 	for (k = vars->kid->next; k; k = k->next)
 		name = fmt("%s%c%s=%s%s", name, k == vars->kid->next ? '[' : ',',
 		    k->key, k->val, k->next ? "" : "]");
-	n.key = name;
 	if (w->n == 1000)	/* matrix instances included */
 		fdie((k = conf_get(it, "matrix")) ? k : it, "more than 1000 steps");
+	for (i = 0; i < w->n; i++)
+		if (!strcmp(w->s[i].name, name))
+			fdie(it, "duplicate step name '%s'", name);
 	w->s = xrealloc(w->s, (w->n + 1) * sizeof *s);
 	s = memset(&w->s[w->n++], 0, sizeof *s);
-	if (!(f = hsearch(n, ENTER)) || f->key != name)
-		fdie(it, "duplicate step name '%s'", name);
-	s->name = sec_mask(name);
-	s->dir = fmt("%02d-%s", w->n, s->name);
+	s->name = name;
+	name = sec_mask(name);	/* as it is shown */
+	s->dir = fmt("%02d-%s", w->n, name);
 	for (v = s->dir; *v; v++)	/* a name for directories and terminals */
 		*v = *v == '/' || (unsigned char)*v < 32 || *v == 127 ? '_' : *v;
 	if (strlen(s->dir) > NAME_MAX)
@@ -166,8 +165,8 @@ static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
 	    sval(o, it, "always", vars));
 	o->hit[0] |= s->sel = s->always || !o->nsel;
 	for (i = 0; i < o->nsel; i++)
-		if (!strncmp(o->sel[i], s->name, l = strlen(o->sel[i])) &&
-		    (!s->name[l] || s->name[l] == '['))
+		if (!strncmp(o->sel[i], name, l = strlen(o->sel[i])) &&
+		    (!name[l] || name[l] == '['))
 			s->sel = o->hit[i] = 1;
 	conf_lax = !s->sel;
 	return s;
@@ -182,7 +181,7 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 
 	s->uses = sval(o, it, "uses", vars);
 	if (!run == !s->uses)
-		fdie(it, "step %s needs either run: or uses:", s->name);
+		fdie(it, "step %s needs either run: or uses:", sec_mask(s->name));
 	if (run && with)
 		fdie(conf_get(it, "with"), "with: is for uses: steps");
 	if (!run && conf_get(it, "cwd"))	/* a worklet starts in its step */
@@ -191,10 +190,8 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 		cmdlines(s, run);
 	else
 		s->path = worklet(w, conf_get(it, "uses"), s->uses);
-	s->tname = sval(o, it, "transport", vars);
-	s->tp = tp_open(o->cfg, s->tname ? s->tname : o->tname,
-	    conf_get(it, "transport"));
-	s->tname = s->tp->name;
+	v = sval(o, it, "transport", vars);
+	s->tp = tp_open(o->cfg, v ? v : o->tname, conf_get(it, "transport"));
 	s->cwd = sval(o, it, "cwd", vars);
 	s->env = smap(o, it, "env", vars);
 	conf_env(s->env);
@@ -328,11 +325,8 @@ static struct wf *wf_load(struct opt *o, const char *path)
 	w->name = xstrdup(b ? b + 1 : path);
 	if ((b = strstr(w->name, ".workflow")) && !b[9])
 		*b = 0;
-	if (!hcreate(4000))	/* the step names, for addstep() */
-		die(1, "out of memory");
 	for (k = k->kid; k; k = k->next)
 		wf_step(o, w, k);
-	hdestroy();
 	return w;
 }
 
@@ -426,7 +420,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		env[i++] = fmt("JOE_OUTPUT=%s", out);
 		env[i++] = fmt("JOE_CONFIG=%s", sec_file(o->cfg, s->env));
 		env[i++] = fmt("JOE_STEP=%s", s->dir);
-		env[i++] = fmt("JOE_TRANSPORT=%s", s->tname);
+		env[i++] = fmt("JOE_TRANSPORT=%s", s->tp->name);
 		env[i] = NULL;
 		j.argv = argv;
 		j.env = env;
@@ -437,7 +431,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		if (o->verbose)
 			printf("+ %s\n", sec_mask(s->cmd[i])), fflush(stdout);
 		tp_job(&j, s->tp, s->env, s->cwd, s->cmd[i]);
-		st = job_rec(&j, out, s->dir, s->tname, s->cmd[i]);
+		st = job_rec(&j, out, s->dir, s->tp->name, s->cmd[i]);
 		free(j.argv);
 		free(j.line);
 	}
@@ -640,7 +634,7 @@ static void dry_run(struct wf *w)
 			b.n = 0;
 			sesc(&b, sec_mask(s->path ? s->uses : s->cmd[k]));
 			printf("%s\t%s\t%s\t%s\n", w->path, s->dir, s->path ?
-			    "local" : s->tname, b.s);
+			    "local" : s->tp->name, b.s);
 		}
 }
 
