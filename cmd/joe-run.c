@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,7 @@ static void cmdlines(struct step *s, char *p)
  * followed), else PKG.NAME of a package. */
 static char *worklet(struct wf *w, struct node *at, const char *uses)
 {
-	char *f = fmt("%s/%s", w->dir, uses), *dot = strchr(uses, '.'), *pkg;
+	char *f = fmt("%s/%s", w->dir, uses), *dot = strchr(uses, '.');
 	char p[PATH_MAX];
 	size_t n = strlen(w->dir);
 	struct stat sb;
@@ -120,10 +121,8 @@ static char *worklet(struct wf *w, struct node *at, const char *uses)
 	if (*uses == '/' || (realpath(f, p) && (strncmp(p, w->dir, n) ||
 	    p[n] != '/')))
 		fdie(at, "uses: %s is not below the workflow's directory", uses);
-	if (access(f, X_OK) && dot && !strchr(uses, '/')) {
-		pkg = fmt("%.*s", (int)(dot - uses), uses);
-		f = pkgfind(pkg, dot + 1);
-	}
+	if (access(f, X_OK) && dot && !strchr(uses, '/'))
+		f = pkgfind(fmt("%.*s", (int)(dot - uses), uses), dot + 1);
 	if (!f || access(f, X_OK) || stat(f, &sb) || !S_ISREG(sb.st_mode) ||
 	    !realpath(f, p))
 		fdie(at, "no worklet %s: not beside the workflow, nor in a "
@@ -313,18 +312,15 @@ static struct wf *wf_load(struct opt *o, const char *path)
 	if (!(k = conf_get(root, "steps")) || !k->kid)
 		fdie(k ? k : root, "a workflow needs a list of steps");
 	w->path = xstrdup(path);
+	w->name = xstrdup(basename(xstrdup(path)));
+	if ((b = strstr(w->name, ".workflow")) && !b[9])
+		*b = 0;
 	w->dir = xstrdup(realpath(path, p) ? p : ".");
 	*strrchr(w->dir, '/') = 0;
 	while (!strncmp(path, "./", 2))
 		path += 2;
-	w->wdir = *path == '/' ? xstrdup(path) :
-	    fmt("%s/%s", getcwd(p, sizeof p) ? p : ".", path);
-	b = strrchr(w->wdir, '/');
-	b[b == w->wdir] = 0;
-	b = strrchr(path, '/');
-	w->name = xstrdup(b ? b + 1 : path);
-	if ((b = strstr(w->name, ".workflow")) && !b[9])
-		*b = 0;
+	w->wdir = xstrdup(dirname(*path == '/' ? xstrdup(path) :
+	    fmt("%s/%s", getcwd(p, sizeof p) ? p : ".", path)));
 	for (k = k->kid; k; k = k->next)
 		wf_step(o, w, k);
 	return w;
@@ -374,7 +370,7 @@ static char *mkrun(struct opt *o, struct wf *w)
 {
 	char ts[32], *d, *tmp;
 	time_t t = time(NULL);
-	int i;
+	int i = 0;
 
 	if (o->out && mkdir(o->out, 0700) && errno != EEXIST)
 		die(2, "cannot create run directory %s:", o->out);
@@ -383,14 +379,10 @@ static char *mkrun(struct opt *o, struct wf *w)
 	if (mkdir("joe-output", 0777) && errno != EEXIST)
 		die(1, "cannot create joe-output:");
 	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", gmtime(&t));
-	for (i = 0;; i++) {
-		d = i ? fmt("joe-output/%s-%s.%d", ts, w->name, i) :
-		    fmt("joe-output/%s-%s", ts, w->name);
-		if (!mkdir(d, 0700))
-			break;
+	for (d = fmt("joe-output/%s-%s", ts, w->name); mkdir(d, 0700);) {
 		if (errno != EEXIST)
 			die(1, "cannot create %s:", d);
-		free(d);
+		d = fmt("joe-output/%s-%s.%d", ts, w->name, ++i);
 	}
 	tmp = fmt("joe-output/.latest.%ld", (long)getpid());
 	unlink(tmp);
@@ -461,8 +453,10 @@ static int post_run(struct opt *o, const char *out)
 
 static int runwf(struct opt *o, struct wf *w)
 {
-	static const char *col[] = { "32", "31", "31", "31", "33", "31" };
-	char *out = mkrun(o, w), *start, *sec, *f, up[16];
+	static const char *const col[] = { "32", "31", "31", "31", "33", "31" },
+	    *const up[] = { "PASS", "FAIL", "ERROR", "TIMEOUT", "SKIP",
+	    "INTERRUPTED" };
+	char *out = mkrun(o, w), *start, *sec;
 	int i, st, n[6] = { 0 }, tty = isatty(1), bad;
 	double t, t0 = now();
 
@@ -482,10 +476,8 @@ static int runwf(struct opt *o, struct wf *w)
 		sec = fmt("%.3f", now() - t);
 		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,
 		    st == ST_SKIP ? "0.000" : sec, (char *)NULL);
-		for (f = up; (*f = toupper((unsigned char)stname[st][f - up])); f++)
-			;
 		printf(tty ? "\033[%sm%s\033[m %s %.1fs\n" : "%.0s%s %s %.1fs\n",
-		    col[st], up, s->dir, atof(sec));
+		    col[st], up[st], s->dir, atof(sec));
 		fflush(stdout);
 		free(sec), free(start);
 	}
