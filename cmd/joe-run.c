@@ -74,8 +74,6 @@ static struct node *smap(struct opt *o, struct node *it, const char *key,
 	struct str b;
 	char *v;
 
-	if (m && m->type != 'm')
-		fdie(m, "%s must be a mapping", key);
 	for (k = m ? m->kid : NULL; k; k = k->next) {
 		l = k->type == 'l' && *key == 'w' ? k->kid : k;
 		for (b = (struct str){ 0 }, i = l; i; i = l == k ? NULL : i->next) {
@@ -330,12 +328,9 @@ static struct wf *wf_load(struct opt *o, const char *path)
  * status. */
 static int here(char **argv, const char *dir)
 {
-	struct job j = { 0 };
+	struct job j = { .argv = argv, .dir = dir, .log = -1, .echo = 1,
+	    .split = 1 };
 
-	j.argv = argv;
-	j.dir = dir;
-	j.log = -1;
-	j.echo = j.split = 1;
 	fflush(stdout);
 	spawn(&j);
 	return j.rc;
