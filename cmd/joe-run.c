@@ -31,14 +31,17 @@ struct wf {
 	int n;
 };
 
-struct opt {
+static struct {
 	struct node *cfg;
 	char *out, *tname, **sel;	/* sel: steps named on the command line */
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
 	int keep, verbose, gz, post_r, dry, shell;
 	char *label;			/* -l */
-};
+} opt;
+
+static struct wf **wfs;	/* those to run */
+static int nwf;
 
 static const char *const keys[] = { "sname", "srun", "suses", "mwith",
 	"stransport", "stimeout", "mmatrix", "salways", "menv", "scwd",
@@ -57,18 +60,16 @@ static void usage(int rc)
 }
 
 /* The scalar it.key with {{ }} replaced, or NULL. */
-static char *sval(struct opt *o, struct node *it, const char *key,
-    struct node *vars)
+static char *sval(struct node *it, const char *key, struct node *vars)
 {
 	char *v = conf_str(it, key);
 
-	return v ? conf_subst(o->cfg, conf_get(it, key), v, vars) : NULL;
+	return v ? conf_subst(opt.cfg, conf_get(it, key), v, vars) : NULL;
 }
 
 /* A copy of map it.key with its values substituted, those under a secret
  * key masked from now on; with: a list's items joined by newlines. */
-static struct node *smap(struct opt *o, struct node *it, const char *key,
-    struct node *vars)
+static struct node *smap(struct node *it, const char *key, struct node *vars)
 {
 	struct node *m = conf_get(it, key), *k, *c = NULL, *l, *i;
 	struct str b;
@@ -81,7 +82,7 @@ static struct node *smap(struct opt *o, struct node *it, const char *key,
 				fdie(i, "%s.%s must be a plain value%s", key, k->key,
 				    *key == 'w' ? " or a list of them" : "");
 			sputs(&b, i == l ? "" : "\n");
-			sputs(&b, v = conf_subst(o->cfg, i, i->val, vars));
+			sputs(&b, v = conf_subst(opt.cfg, i, i->val, vars));
 			sec_add(conf_add(NULL, k->key, v, i), NULL);
 		}
 		c = conf_add(c, k->key, b.s ? b.s : "", k);
@@ -131,7 +132,7 @@ static char *worklet(struct wf *w, struct node *at, const char *uses)
 /* A new step of w named name, or name[k=v,k2=v2] for the matrix values in
  * vars; selected when the command line names it (or none) or always:, and
  * where it is not, an unset {{ env.X }} does no harm. */
-static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
+static struct step *newstep(struct wf *w, struct node *it,
     struct node *vars, char *name)
 {
 	struct node *k;
@@ -159,24 +160,23 @@ static struct step *newstep(struct opt *o, struct wf *w, struct node *it,
 		    16, s->dir, NAME_MAX);
 	conf_lax = 0;
 	s->always = boolean(conf_get(it, "always"), "always",
-	    sval(o, it, "always", vars));
-	o->hit[0] |= s->sel = s->always || !o->nsel;
-	for (i = 0; i < o->nsel; i++)
-		if (!strncmp(o->sel[i], name, l = strlen(o->sel[i])) &&
+	    sval(it, "always", vars));
+	opt.hit[0] |= s->sel = s->always || !opt.nsel;
+	for (i = 0; i < opt.nsel; i++)
+		if (!strncmp(opt.sel[i], name, l = strlen(opt.sel[i])) &&
 		    (!name[l] || name[l] == '['))
-			s->sel = o->hit[i] = 1;
+			s->sel = opt.hit[i] = 1;
 	conf_lax = !s->sel;
 	return s;
 }
 
-static void addstep(struct opt *o, struct wf *w, struct node *it,
-    struct node *vars, char *name)
+static void addstep(struct wf *w, struct node *it, struct node *vars, char *name)
 {
-	struct step *s = newstep(o, w, it, vars, name);
-	struct node *k, *with = smap(o, it, "with", vars);
-	char *run = sval(o, it, "run", vars), *v, *e;
+	struct step *s = newstep(w, it, vars, name);
+	struct node *k, *with = smap(it, "with", vars);
+	char *run = sval(it, "run", vars), *v, *e;
 
-	s->uses = sval(o, it, "uses", vars);
+	s->uses = sval(it, "uses", vars);
 	if (!run == !s->uses)
 		fdie(it, "step %s needs either run: or uses:", sec_mask(s->name));
 	if (run && with)
@@ -187,12 +187,12 @@ static void addstep(struct opt *o, struct wf *w, struct node *it,
 		cmdlines(s, run);
 	else
 		s->path = worklet(w, conf_get(it, "uses"), s->uses);
-	v = sval(o, it, "transport", vars);
-	s->tp = tp_open(o->cfg, v ? v : o->tname, conf_get(it, "transport"));
-	s->cwd = sval(o, it, "cwd", vars);
-	s->env = smap(o, it, "env", vars);
+	v = sval(it, "transport", vars);
+	s->tp = tp_open(opt.cfg, v ? v : opt.tname, conf_get(it, "transport"));
+	s->cwd = sval(it, "cwd", vars);
+	s->env = smap(it, "env", vars);
 	conf_env(s->env);
-	if ((v = sval(o, it, "timeout", vars)) && !(s->timeout = seconds(v)))
+	if ((v = sval(it, "timeout", vars)) && !(s->timeout = seconds(v)))
 		fdie(conf_get(it, "timeout"),
 		    "timeout must be seconds from 0.001 to 2592000");
 	for (k = with ? with->kid : NULL; k; k = k->next) {	/* JOE_WITH_KEY */
@@ -240,8 +240,8 @@ static struct node *entries(struct node *m, const char *key,
 
 /* Step it for each combination of the values of its matrix lists from a
  * on (in vars, the values so far), but those matrix.exclude names. */
-static void combos(struct opt *o, struct wf *w, struct node *it,
-    struct node *vars, struct node *a)
+static void combos(struct wf *w, struct node *it, struct node *vars,
+    struct node *a)
 {
 	struct node *m = conf_get(it, "matrix"), *e, *k;
 	static long tried;
@@ -251,7 +251,7 @@ static void combos(struct opt *o, struct wf *w, struct node *it,
 			if (k->type != 's')
 				fdie(k, "matrix values must be plain values");
 			a->val = k->val;
-			combos(o, w, it, vars, a->next);
+			combos(w, it, vars, a->next);
 		}
 		return;
 	}
@@ -265,11 +265,11 @@ static void combos(struct opt *o, struct wf *w, struct node *it,
 		if (!k)
 			return;
 	}
-	addstep(o, w, it, vars, conf_str(it, "name"));
+	addstep(w, it, vars, conf_str(it, "name"));
 }
 
 /* One step of the workflow, or one for each combination of its matrix. */
-static void wf_step(struct opt *o, struct wf *w, struct node *it)
+static void wf_step(struct wf *w, struct node *it)
 {
 	struct node *m = conf_get(it, "matrix"), *k, *vars, *a, *in;
 	char *name;
@@ -291,16 +291,16 @@ static void wf_step(struct opt *o, struct wf *w, struct node *it)
 	if (m && !n)
 		fdie(m, "matrix must map names to lists of values");
 	entries(m, "exclude", vars, n);
-	combos(o, w, it, vars, vars->kid->next);
+	combos(w, it, vars, vars->kid->next);
 	for (k = (in = entries(m, "include", vars, n)) ? in->kid : NULL; k;
 	    k = k->next) {
 		for (a = vars->kid->next; a; a = a->next)
 			a->val = conf_child(k, a->key)->val;
-		addstep(o, w, it, vars, name);
+		addstep(w, it, vars, name);
 	}
 }
 
-static struct wf *wf_load(struct opt *o, const char *path)
+static struct wf *wf_load(const char *path)
 {
 	struct wf *w = memset(xmalloc(sizeof *w), 0, sizeof *w);
 	struct node *root = conf_load(path), *k;
@@ -320,7 +320,7 @@ static struct wf *wf_load(struct opt *o, const char *path)
 	w->wdir = xstrdup(dirname(*path == '/' ? xstrdup(path) :
 	    fmt("%s/%s", getcwd(p, sizeof p) ? p : ".", path)));
 	for (k = k->kid; k; k = k->next)
-		wf_step(o, w, k);
+		wf_step(w, k);
 	return w;
 }
 
@@ -338,7 +338,7 @@ static int here(char **argv, const char *dir)
 
 /* Claim run directory d, empty until now, by creating its config.yaml
  * (the config, its secrets masked); then w's copy; d's absolute path. */
-static char *claim(const char *d, struct opt *o, struct wf *w)
+static char *claim(const char *d, struct wf *w)
 {
 	char p[PATH_MAX], *f = fmt("%s/config.yaml", d);
 	struct dirent **e;
@@ -350,7 +350,7 @@ static char *claim(const char *d, struct opt *o, struct wf *w)
 		die(2, "run directory %s is in use or not empty", d);
 	if (!(cf = fdopen(fd, "w")) || !realpath(d, p))
 		die(1, "cannot create %s:", f);
-	conf_emit(cf, o->cfg, 0, sec_mask);
+	conf_emit(cf, opt.cfg, 0, sec_mask);
 	if (fclose(cf))
 		die(1, "cannot write %s:", f);
 	if (here((char *[]){ "cp", "--", w->path, f = fmt("%s/workflow.yaml",
@@ -361,16 +361,16 @@ static char *claim(const char *d, struct opt *o, struct wf *w)
 
 /* A new run directory: -o dir (absent or empty), else a fresh
  * joe-output/<UTC>-name with joe-output/latest pointing at it. */
-static char *mkrun(struct opt *o, struct wf *w)
+static char *mkrun(struct wf *w)
 {
 	char ts[32], *d, *tmp;
 	time_t t = time(NULL);
 	int i = 0;
 
-	if (o->out && mkdir(o->out, 0700) && errno != EEXIST)
-		die(2, "cannot create run directory %s:", o->out);
-	if (o->out)
-		return claim(o->out, o, w);
+	if (opt.out && mkdir(opt.out, 0700) && errno != EEXIST)
+		die(2, "cannot create run directory %s:", opt.out);
+	if (opt.out)
+		return claim(opt.out, w);
 	if (mkdir("joe-output", 0777) && errno != EEXIST)
 		die(1, "cannot create joe-output:");
 	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", gmtime(&t));
@@ -383,10 +383,10 @@ static char *mkrun(struct opt *o, struct wf *w)
 	unlink(tmp);
 	if (symlink(d + 11, tmp) || rename(tmp, "joe-output/latest"))
 		warn("cannot point joe-output/latest at %s:", d);
-	return claim(d, o, w);
+	return claim(d, w);
 }
 
-static int runstep(struct opt *o, struct step *s, const char *out)
+static int runstep(struct step *s, const char *out)
 {
 	struct job j = { 0 };
 	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
@@ -396,8 +396,8 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 
 	if (mkdir(dir, 0777))
 		die(1, "cannot create %s:", dir);
-	j.deadline = s->timeout ? now() + s->timeout : o->tmo ? now() + o->tmo : 0;
-	j.echo = o->verbose;
+	j.deadline = s->timeout ? now() + s->timeout : opt.tmo ? now() + opt.tmo : 0;
+	j.echo = opt.verbose;
 	if (s->path) {
 		for (k = s->env ? s->env->kid : NULL; k; k = k->next)
 			i++;
@@ -405,7 +405,7 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		for (i = 0, k = s->env ? s->env->kid : NULL; k; k = k->next)
 			env[i++] = k->key ? fmt("%s=%s", k->key, k->val) : k->val;
 		env[i++] = fmt("JOE_OUTPUT=%s", out);
-		env[i++] = fmt("JOE_CONFIG=%s", sec_file(o->cfg, s->env));
+		env[i++] = fmt("JOE_CONFIG=%s", sec_file(opt.cfg, s->env));
 		env[i++] = fmt("JOE_STEP=%s", s->dir);
 		env[i++] = fmt("JOE_TRANSPORT=%s", s->tp->name);
 		env[i] = NULL;
@@ -415,14 +415,14 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 		st = job_rec(&j, out, s->dir, "local", s->uses);
 	}
 	for (i = 0; i < s->ncmd && !st; i++) {
-		if (o->verbose)
+		if (opt.verbose)
 			printf("+ %s\n", sec_mask(s->cmd[i])), fflush(stdout);
 		tp_job(&j, s->tp, s->env, s->cwd, s->cmd[i]);
 		st = job_rec(&j, out, s->dir, s->tp->name, s->cmd[i]);
 		free(j.argv);
 		free(j.line);
 	}
-	if (o->gz && here((char *[]){ "sh", "-c", "set -- cmd-*.log; "
+	if (opt.gz && here((char *[]){ "sh", "-c", "set -- cmd-*.log; "
 	    "[ ! -e \"$1\" ] || exec gzip -- \"$@\"", NULL }, dir))
 		warn("cannot compress the logs of %s", s->dir);	/* -z */
 	free(dir);
@@ -431,10 +431,10 @@ static int runstep(struct opt *o, struct step *s, const char *out)
 
 /* The end of a run: the post-run command (post: in the config, by default
  * joe-finish), run here as sh -c POST joe-post [-r] RUN; its exit status. */
-static int post_run(struct opt *o, const char *out)
+static int post_run(const char *out)
 {
-	char *p = conf_str(o->cfg, "post");
-	char *argv[] = { "/bin/sh", "-c", p, "joe-post", o->post_r ? "-r" :
+	char *p = conf_str(opt.cfg, "post");
+	char *argv[] = { "/bin/sh", "-c", p, "joe-post", opt.post_r ? "-r" :
 	    (char *)out, (char *)out, NULL };
 	struct str b = { 0 };
 
@@ -442,16 +442,16 @@ static int post_run(struct opt *o, const char *out)
 		return 0;
 	if (!p)
 		squote(&b, sibling("joe-finish")), sputs(&b, " \"$@\""), argv[2] = b.s;
-	argv[5] = o->post_r ? argv[5] : NULL;
+	argv[5] = opt.post_r ? argv[5] : NULL;
 	return here(argv, NULL);
 }
 
-static int runwf(struct opt *o, struct wf *w)
+static int runwf(struct wf *w)
 {
 	static const char *const col[] = { "32", "31", "31", "31", "33", "31" },
 	    *const up[] = { "PASS", "FAIL", "ERROR", "TIMEOUT", "SKIP",
 	    "INTERRUPTED" };
-	char *out = mkrun(o, w), *start, *sec;
+	char *out = mkrun(w), *start, *sec;
 	int i, st, n[6] = { 0 }, tty = isatty(1), bad;
 	double t, t0 = now();
 
@@ -463,10 +463,10 @@ static int runwf(struct opt *o, struct wf *w)
 		start = stamp();
 		t = now();
 		if (sig_count() > 1 || (!s->always && (sig_count() ||
-		    (!o->keep && n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT]))))
+		    (!opt.keep && n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT]))))
 			st = ST_SKIP;
 		else
-			st = runstep(o, s, out);
+			st = runstep(s, out);
 		n[st]++;
 		sec = fmt("%.3f", now() - t);
 		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,
@@ -476,7 +476,7 @@ static int runwf(struct opt *o, struct wf *w)
 		fflush(stdout);
 		free(sec), free(start);
 	}
-	bad = sig_count() || rec_lost ? 0 : post_run(o, out);
+	bad = sig_count() || rec_lost ? 0 : post_run(out);
 	if (sig_count() || bad || rec_lost)
 		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
 		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
@@ -494,50 +494,48 @@ static int runwf(struct opt *o, struct wf *w)
  * each as one word. Recorded only inside a run (JOE_OUTPUT, JOE_STEP).
  * With -l TEXT, CMD runs here with JOE_SSH, the command line that reaches
  * the transport, and is recorded on the transport as TEXT (joe put, get). */
-static int run_one(struct opt *o, int argc, char **argv)
+static int run_one(int argc, char **argv)
 {
-	struct tp *t = tp_open(o->cfg, o->tname, NULL);
-	struct job j = { 0 };
+	struct tp *t = tp_open(opt.cfg, opt.tname, NULL);
+	struct job j = { .echo = 1, .split = 1 };
 	char *cmd, **v;
 	int i;
 
 	if (!argc)
 		usage(2);
 	cmd = tp_words(argc, argv);
-	tp_job(&j, o->label ? tp_open(o->cfg, "local", NULL) : t, NULL, NULL,
+	tp_job(&j, opt.label ? tp_open(opt.cfg, "local", NULL) : t, NULL, NULL,
 	    cmd);
-	if (o->label) {
+	if (opt.label) {
 		for (v = tp_argv(t, "", TP_DATA), i = 0; v[i + 1]; i++)
 			;	/* all but the script: 2 words at least */
 		setenv("JOE_SSH", tp_words(i, v), 1);
 		j.remote = t->host != NULL;
 	}
-	j.split = j.echo = 1;
-	j.deadline = o->tmo ? now() + o->tmo : 0;
-	job_here(&j, o->tname, o->label ? o->label : cmd);
+	j.deadline = opt.tmo ? now() + opt.tmo : 0;
+	job_here(&j, opt.tname, opt.label ? opt.label : cmd);
 	return sig_count() ? 128 + sig_last() : j.rc ? j.rc : rec_lost;
 }
 
-static void addwf(struct opt *o, struct wf ***w, int *nw, const char *path)
+/* Load workflow path, or each *.workflow in directory path. */
+static void addwf(const char *path)
 {
+	char *one[] = { (char *)path };
+	glob_t g = { .gl_pathc = 1, .gl_pathv = one };
 	struct stat sb;
-	glob_t g = { 0 };
-	char *pat = fmt("%s/*.workflow", path);
 	size_t k;
 
-	if (stat(path, &sb) || !S_ISDIR(sb.st_mode))
-		g.gl_pathv = (char **)&path, g.gl_pathc = 1;
-	else if (glob(pat, 0, NULL, &g) || !g.gl_pathc)
+	if (!stat(path, &sb) && S_ISDIR(sb.st_mode) &&
+	    glob(fmt("%s/*.workflow", path), 0, NULL, &g))
 		die(2, "no *.workflow in %s", path);
 	for (k = 0; k < g.gl_pathc; k++) {
-		*w = xrealloc(*w, (*nw + 1) * sizeof **w);
-		(*w)[(*nw)++] = wf_load(o, g.gl_pathv[k]);
+		wfs = xrealloc(wfs, (nwf + 1) * sizeof *wfs);
+		wfs[nwf++] = wf_load(g.gl_pathv[k]);
 	}
-	free(pat);
 }
 
-/* The options into o, -c and -D to conf_opt. */
-static void options(struct opt *o, int argc, char **argv)
+/* The options into opt, -c and -D to conf_opt. */
+static void options(int argc, char **argv)
 {
 	int c;
 
@@ -545,35 +543,35 @@ static void options(struct opt *o, int argc, char **argv)
 		switch (c) {
 		case 'c': case 'D': conf_opt(c, optarg); break;
 		case 'h': usage(0); break;
-		case 'i': o->shell = 1; break;
-		case 'k': o->keep = 1; break;
-		case 'l': o->label = optarg; break;
-		case 'n': o->dry = 1; break;
-		case 'o': o->out = optarg; break;
-		case 'r': o->post_r = 1; break;
-		case 't': o->tname = optarg; break;
+		case 'i': opt.shell = 1; break;
+		case 'k': opt.keep = 1; break;
+		case 'l': opt.label = optarg; break;
+		case 'n': opt.dry = 1; break;
+		case 'o': opt.out = optarg; break;
+		case 'r': opt.post_r = 1; break;
+		case 't': opt.tname = optarg; break;
 		case 'T':
-			if (!(o->tmo = seconds(optarg)))
+			if (!(opt.tmo = seconds(optarg)))
 				die(2, "-T %s: expected seconds from 0.001 to "
 				    "2592000", optarg);
 			break;
-		case 'v': o->verbose = 1; break;
-		case 'z': o->gz = 1; break;
+		case 'v': opt.verbose = 1; break;
+		case 'z': opt.gz = 1; break;
 		default: usage(2);
 		}
 	}
-	if ((o->shell && (optind < argc || o->tmo || o->verbose)) ||
-	    ((o->shell || !strcmp(argv[optind - 1], "--")) && (o->dry ||
-	    o->keep || o->out || o->gz || o->post_r)) || (o->label &&
+	if ((opt.shell && (optind < argc || opt.tmo || opt.verbose)) ||
+	    ((opt.shell || !strcmp(argv[optind - 1], "--")) && (opt.dry ||
+	    opt.keep || opt.out || opt.gz || opt.post_r)) || (opt.label &&
 	    strcmp(argv[optind - 1], "--")))
 		usage(2);
 }
 
 /* -i: an interactive shell on the transport, the config's env set (what
  * CIJOE's ssh.shell did). */
-static int run_shell(struct opt *o)
+static int run_shell(void)
 {
-	struct tp *t = tp_open(o->cfg, o->tname, NULL);
+	struct tp *t = tp_open(opt.cfg, opt.tname, NULL);
 	char **v = tp_argv(t, tp_script(t, NULL, NULL,
 	    "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
 
@@ -583,30 +581,28 @@ static int run_shell(struct opt *o)
 
 /* The workflows named in args (else those in .), after the steps named
  * there (any other argument) are taken out for wf_load() to select. */
-static struct wf **workflows(struct opt *o, int argc, char **argv, int *nw)
+static void workflows(int argc, char **argv)
 {
-	struct wf **w = NULL;
 	struct stat sb;
 	int i, k;
 
-	o->sel = xmalloc((argc + 1) * sizeof *o->sel);
-	o->hit = memset(xmalloc((argc + 1) * sizeof *o->hit), 0,
-	    (argc + 1) * sizeof *o->hit);
+	opt.sel = xmalloc((argc + 1) * sizeof *opt.sel);
+	opt.hit = memset(xmalloc((argc + 1) * sizeof *opt.hit), 0,
+	    (argc + 1) * sizeof *opt.hit);
 	for (i = 0; i < argc; i++)
 		if (((k = strlen(argv[i])) <= 9 || strcmp(argv[i] + k - 9,
 		    ".workflow")) && (stat(argv[i], &sb) || !S_ISDIR(sb.st_mode)))
-			o->sel[o->nsel++] = argv[i], argv[i] = NULL;
+			opt.sel[opt.nsel++] = argv[i], argv[i] = NULL;
 	for (i = 0; i < argc; i++)
 		if (argv[i])
-			addwf(o, &w, nw, argv[i]);
-	if (!*nw)
-		addwf(o, &w, nw, ".");
-	if (o->out && *nw > 1)
-		die(2, "-o takes one workflow, not %d", *nw);
-	for (k = 0; k < (o->nsel ? o->nsel : 1); k++)
-		if (!o->hit[k])
-			die(2, "no step named %s", o->nsel ? o->sel[k] : "at all");
-	return w;
+			addwf(argv[i]);
+	if (!nwf)
+		addwf(".");
+	if (opt.out && nwf > 1)
+		die(2, "-o takes one workflow, not %d", nwf);
+	for (k = 0; k < (opt.nsel ? opt.nsel : 1); k++)
+		if (!opt.hit[k])
+			die(2, "no step named %s", opt.nsel ? opt.sel[k] : "at all");
 }
 
 /* -n: a line for each command of a selected step, none run. */
@@ -627,25 +623,23 @@ static void dry_run(struct wf *w)
 
 int main(int argc, char **argv)
 {
-	struct opt o = { 0 };
-	struct wf **w;
-	int i, c, nw = 0, rc = 0;
+	int i, c, rc = 0;
 
 	argv0 = "joe-run";
-	options(&o, argc, argv);
-	sec_init(o.cfg = conf_config());
-	o.tname = o.tname ? o.tname : getenv("JOE_TRANSPORT");
-	o.tname = tp_open(o.cfg, o.tname && *o.tname ? o.tname : NULL,
+	options(argc, argv);
+	sec_init(opt.cfg = conf_config());
+	opt.tname = opt.tname ? opt.tname : getenv("JOE_TRANSPORT");
+	opt.tname = tp_open(opt.cfg, opt.tname && *opt.tname ? opt.tname : NULL,
 	    NULL)->name;
-	if (o.shell)
-		return run_shell(&o);
+	if (opt.shell)
+		return run_shell();
 	if (!strcmp(argv[optind - 1], "--"))
-		return run_one(&o, argc - optind, argv + optind);
-	w = workflows(&o, argc - optind, argv + optind, &nw);
-	for (i = 0; i < nw && o.dry; i++)
-		dry_run(w[i]);
-	for (i = 0; i < nw && !o.dry && !sig_count(); i++)
-		if ((c = runwf(&o, w[i])) > rc)
+		return run_one(argc - optind, argv + optind);
+	workflows(argc - optind, argv + optind);
+	for (i = 0; i < nwf && opt.dry; i++)
+		dry_run(wfs[i]);
+	for (i = 0; i < nwf && !opt.dry && !sig_count(); i++)
+		if ((c = runwf(wfs[i])) > rc)
 			rc = c;
 	return rc;
 }
