@@ -36,7 +36,7 @@ static struct {
 	char *out, *tname, **sel;	/* sel: steps named on the command line */
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
-	int keep, verbose, gz, post_r, dry, shell;
+	int keep, verbose, gz, post_r, dry, shell, one;	/* one: -- cmd */
 	char *label;			/* -l */
 } opt;
 
@@ -440,8 +440,10 @@ static int post_run(const char *out)
 
 	if (p && !*p)
 		return 0;
-	if (!p)
-		squote(&b, sibling("joe-finish")), sputs(&b, " \"$@\""), argv[2] = b.s;
+	if (!p) {	/* joe-finish "$@" */
+		squote(&b, sibling("joe-finish"));
+		argv[2] = fmt("%s \"$@\"", b.s);
+	}
 	argv[5] = opt.post_r ? argv[5] : NULL;
 	return here(argv, NULL);
 }
@@ -481,9 +483,9 @@ static int runwf(struct wf *w)
 		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
 		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
 		    n[ST_SKIP], now() - t0);
+	fflush(stdout);
 	if (bad)
-		fflush(stdout), warn("%s: the post-run command failed (status "
-		    "%d)", out, bad);
+		warn("%s: the post-run command failed (status %d)", out, bad);
 	if (rec_lost)
 		warn("%s: the records are not complete", out);
 	return sig_count() ? 128 + sig_last() : n[ST_ERROR] ? 255 :
@@ -560,10 +562,10 @@ static void options(int argc, char **argv)
 		default: usage(2);
 		}
 	}
+	opt.one = !strcmp(argv[optind - 1], "--");
 	if ((opt.shell && (optind < argc || opt.tmo || opt.verbose)) ||
-	    ((opt.shell || !strcmp(argv[optind - 1], "--")) && (opt.dry ||
-	    opt.keep || opt.out || opt.gz || opt.post_r)) || (opt.label &&
-	    strcmp(argv[optind - 1], "--")))
+	    ((opt.shell || opt.one) && (opt.dry || opt.keep || opt.out ||
+	    opt.gz || opt.post_r)) || (opt.label && !opt.one))
 		usage(2);
 }
 
@@ -633,7 +635,7 @@ int main(int argc, char **argv)
 	    NULL)->name;
 	if (opt.shell)
 		return run_shell();
-	if (!strcmp(argv[optind - 1], "--"))
+	if (opt.one)
 		return run_one(argc - optind, argv + optind);
 	workflows(argc - optind, argv + optind);
 	for (i = 0; i < nwf && opt.dry; i++)
