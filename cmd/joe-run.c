@@ -205,10 +205,12 @@ static void addstep(struct wf *w, struct node *it, struct node *vars, char *name
 	}
 	if (!(k = conf_get(it, "with")))	/* JOE_AT: where with: is */
 		k = it;
-	if (s->path)
-		s->env = conf_add(conf_add(s->env, NULL, fmt("JOE_WORKFLOW_DIR=%s",
-		    w->wdir), it), NULL, fmt("JOE_AT=%s:%d:%d", k->file, k->line,
-		    k->col), it);
+	if (s->path) {
+		s->env = conf_add(s->env, NULL, fmt("JOE_WORKFLOW_DIR=%s",
+		    w->wdir), it);
+		s->env = conf_add(s->env, NULL, fmt("JOE_AT=%s:%d:%d", k->file,
+		    k->line, k->col), it);
+	}
 }
 
 /* matrix.exclude or matrix.include: a list of mappings of the matrix's
@@ -454,12 +456,11 @@ static int runwf(struct wf *w)
 	    *const up[] = { "PASS", "FAIL", "ERROR", "TIMEOUT", "SKIP",
 	    "INTERRUPTED" };
 	char *out = mkrun(w), *start, *sec;
-	int i, st, n[6] = { 0 }, tty = isatty(1), bad;
+	int st, n[6] = { 0 }, tty = isatty(1), bad;
 	double t, t0 = now();
+	struct step *s;
 
-	for (i = 0; i < w->n; i++) {
-		struct step *s = &w->s[i];
-
+	for (s = w->s; s < w->s + w->n; s++) {
 		if (!s->sel)
 			continue;
 		start = stamp();
@@ -612,9 +613,9 @@ static void dry_run(struct wf *w)
 {
 	struct str b = { 0 };
 	struct step *s;
-	int i, k;
+	int k;
 
-	for (s = w->s, i = 0; i < w->n; s++, i++)
+	for (s = w->s; s < w->s + w->n; s++)
 		for (k = 0; s->sel && k < (s->path ? 1 : s->ncmd); k++) {
 			b.n = 0;
 			sesc(&b, sec_mask(s->path ? s->uses : s->cmd[k]));
