@@ -536,19 +536,28 @@ static char *plugin(const char *name)
 	return f;
 }
 
+/* Whether s is a status a plug-in may give a test: one word of these. */
+static int status(const char *s)
+{
+	const char *all = " pass fail error skip todo ";
+	const char *p = *s && !strchr(s, ' ') ? strstr(all, s) : NULL;
+
+	return p && p[-1] == ' ' && p[strlen(s)] == ' ';
+}
+
 /* A line a plug-in printed: "key value [unit]", or "test<TAB>suite<TAB>
  * name<TAB>status[<TAB>seconds[<TAB>message]]" escaped as records are. */
 static void plugline(struct ctx *c, const char *exe, char *s)
 {
-	char *f[6] = { 0 }, *k, *v, *u, *m = NULL;
+	char *f[6] = { 0 }, *k, *v, *u;
 	int n;
 	double x;
 
 	if (!strncmp(s, "test\t", 5)) {
 		s[strcspn(s, "\n")] = 0;
 		n = tsv_split(s, f, 6);
-		if (n >= 4 && n <= 6 && strstr(" pass fail error skip todo ", m =
-		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || num(f[4], &x)))
+		if (n >= 4 && n <= 6 && status(f[3]) &&
+		    (!f[4] || !*f[4] || num(f[4], &x)))
 			test(c, f[1], f[2], f[3], f[4], f[5]);
 		else
 			warn_at(c->log, 0, 0, "%s printed a test line that is "
@@ -562,7 +571,6 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 			warn_at(c->log, 0, 0, "%s printed '%s', not 'key value "
 			    "[unit]'", exe, k), c->bad = 1;
 	}
-	free(m);
 }
 
 /* Run the plugin exe with the log on its stdin (decompressed), its
