@@ -346,9 +346,9 @@ struct tap {
 	char *suite;
 };
 
-/* The test point read last, written once what follows it is read: the
- * message: of its YAML block, else (not ok) its first "# " line, else
- * its directive's reason. */
+/* The test read last, written once what follows it is read. TAP's
+ * message is the message: of its YAML block, else (not ok) its first
+ * "# " line, else its directive's reason; JUnit's testcase uses it too. */
 struct pend {
 	char *suite, *name, *sec, *msg, *why;
 	const char *st;
@@ -614,8 +614,8 @@ struct jx {
 	struct ctx *c;
 	XML_Parser p;
 	struct str msg;		/* of the testcase's result so far */
-	char **ts, *suite, *name, *sec;	/* testsuite names; the testcase's */
-	const char *st;		/* its status; NULL outside a testcase */
+	char **ts;		/* testsuite names */
+	struct pend t;		/* the testcase; t.st NULL outside one */
 	char *why;		/* why the parser was stopped, where: */
 	long line, col;
 	int nts, depth, text;	/* text: msg wants the text */
@@ -645,15 +645,15 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 		j->ts[j->nts++] = xstrdup((v = attr(a, "name")) ? v : "");
 	} else if (!strcmp(el, "testcase")) {
 		v = attr(a, "file") ? attr(a, "file") : attr(a, "classname");
-		j->suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
-		j->name = xstrdup((v = attr(a, "name")) ? v : "");
+		j->t.suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
+		j->t.name = xstrdup((v = attr(a, "name")) ? v : "");
 		v = attr(a, "time");
-		j->sec = num(v, &x) ? xstrdup(v) : NULL;
-		j->st = "pass", j->msg.n = 0, sputs(&j->msg, "");
-	} else if (j->st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
-	    !strcmp(el, "skipped")) && (*j->st == 'p' || (*j->st == 's' &&
+		j->t.sec = num(v, &x) ? xstrdup(v) : NULL;
+		j->t.st = "pass", j->msg.n = 0, sputs(&j->msg, "");
+	} else if (j->t.st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
+	    !strcmp(el, "skipped")) && (*j->t.st == 'p' || (*j->t.st == 's' &&
 	    *el != 's'))) {
-		j->st = *el == 'f' ? "fail" : *el == 'e' ? "error" : "skip";
+		j->t.st = *el == 'f' ? "fail" : *el == 'e' ? "error" : "skip";
 		j->msg.n = 0, sputs(&j->msg, (v = attr(a, "message")) ? v : "");
 		j->text = !j->msg.s[strspn(j->msg.s, " \t\r\n")];
 	}
@@ -662,15 +662,13 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 static void XMLCALL jend(void *u, const char *el)
 {
 	struct jx *j = u;
-	char *m;
 
 	j->depth--, j->text = 0;
 	if (!strcmp(el, "testsuite") && j->nts)
 		free(j->ts[--j->nts]);
-	else if (!strcmp(el, "testcase") && j->st) {
-		test(j->c, j->suite, j->name, j->st, j->sec, m = line1(j->msg.s));
-		free(m), free(j->suite), free(j->name), free(j->sec);
-		j->st = NULL;
+	else if (!strcmp(el, "testcase") && j->t.st) {
+		j->t.msg = line1(j->msg.s);
+		flush(j->c, &j->t);
 	}
 }
 
@@ -720,8 +718,7 @@ static void junit(struct ctx *c)
 	}
 	while (j.nts)
 		free(j.ts[--j.nts]);
-	if (j.st)
-		free(j.suite), free(j.name), free(j.sec);
+	free(j.t.suite), free(j.t.name), free(j.t.sec);
 	free(j.ts), free(j.msg.s);
 	XML_ParserFree(j.p);
 	gzclose(z);
