@@ -102,16 +102,16 @@ static void metric(struct ctx *c, double v, const char *unit, char *key)
 	free(k);
 }
 
-/* A number that is the whole of s, else -1 with *ok 0. */
-static double as_number(const char *s, int *ok)
+/* Whether s is a number and nothing else, that number in *v. */
+static int num(const char *s, double *v)
 {
 	char *e;
-	double v;
 
+	if (!s || !*s || isspace((unsigned char)*s))
+		return 0;
 	errno = 0;
-	v = s && *s ? strtod(s, &e) : 0;
-	*ok = s && *s && !*e && !errno && !isspace((unsigned char)*s);
-	return *ok ? v : -1;
+	*v = strtod(s, &e);
+	return !*e && !errno;
 }
 
 /*
@@ -219,10 +219,10 @@ static struct node *kid(struct node *n, const char *key)
 	return n && n->type == 'm' ? conf_child(n, key) : NULL;
 }
 
-static double jnum(struct node *n, const char *key, int *ok)
+static int jnum(struct node *n, const char *key, double *v)
 {
 	n = kid(n, key);
-	return as_number(n && n->type == 's' ? n->val : NULL, ok);
+	return n && n->type == 's' && num(n->val, v);
 }
 
 /* The number n has at key, divided by div, as the metric name (freed);
@@ -230,8 +230,8 @@ static double jnum(struct node *n, const char *key, int *ok)
 static int fio_num(struct ctx *c, struct node *n, const char *key,
     double div, const char *unit, char *name)
 {
-	int ok;
-	double v = jnum(n, key, &ok);
+	double v;
+	int ok = jnum(n, key, &v);
 
 	if (ok)
 		metric(c, v / div, unit, name);
@@ -246,14 +246,14 @@ static void lat(struct ctx *c, const char *pre, struct node *d,
 {
 	static const char *pct[] = { "50", "90", "99", "99.9", "99.99" };
 	struct node *l, *p;
-	double div = 1000;
+	double div = 1000, v;
 	char k[32];
-	int ok, i;
+	int i;
 
 	snprintf(k, sizeof k, "%s_ns", what);
 	if (!(l = kid(d, k)) && (l = kid(d, what)))
 		div = 1;		/* fio 2: microseconds */
-	if (!l || jnum(l, "N", &ok) == 0)
+	if (!l || (jnum(l, "N", &v) && v == 0))
 		return;
 	fio_num(c, l, "mean", div, "us", fmt("%s.%s.mean", pre, what));
 	fio_num(c, l, "stddev", div, "us", fmt("%s.%s.stddev", pre, what));
@@ -270,14 +270,16 @@ static void fio(struct ctx *c, struct node *top)
 	struct node *j = kid(top, "jobs"), *d;
 	const char *jn;
 	char *k;
-	int i, ok;
+	double v;
+	int i;
 
 	for (j = j ? j->kid : NULL; j; j = j->next) {
 		d = kid(j, "jobname");
 		jn = d && d->val ? d->val : "job";
 		fio_num(c, j, "error", 1, "", fmt("fio.%s.error", jn));
 		for (i = 0; i < 3; i++) {
-			if (!(d = kid(j, dirs[i])) || jnum(d, "total_ios", &ok) <= 0)
+			if (!(d = kid(j, dirs[i])) || !jnum(d, "total_ios", &v) ||
+			    v <= 0)
 				continue;
 			k = fmt("fio.%s.%s", jn, dirs[i]);
 			fio_num(c, d, "iops", 1, "IOPS", fmt("%s.iops", k));
@@ -344,9 +346,9 @@ struct tap {
 	char *suite;
 };
 
-/* The test point read last, written once what follows it is read: the
- * message: of its YAML block, else (not ok) its first "# " line, else
- * its directive's reason. */
+/* The test read last, written once what follows it is read. TAP's
+ * message is the message: of its YAML block, else (not ok) its first
+ * "# " line, else its directive's reason; JUnit's testcase uses it too. */
 struct pend {
 	char *suite, *name, *sec, *msg, *why;
 	const char *st;
@@ -376,7 +378,7 @@ static void point(struct ctx *c, struct tap *t, char *s, struct pend *p)
 	const char *st = *s == 'n' ? "fail" : "pass";
 	char *d, *sec = NULL, *why = NULL;
 	size_t n;
-	int ok;
+	double v;
 
 	s += *s == 'n' ? 6 : 2;
 	if (*s && *s != ' ')
@@ -399,8 +401,8 @@ static void point(struct ctx *c, struct tap *t, char *s, struct pend *p)
 	n = strlen(s);
 	if ((d = strrchr(s, ' ')) && d - s > 3 && !strncmp(d - 3, " in ", 4) &&
 	    n > 2 && !strcmp(s + n - 2, "ms") && (s[n - 2] = 0, 1)) {
-		if (as_number(d + 1, &ok), ok)
-			sec = fmt("%.3f", as_number(d + 1, &ok) / 1000), d[-3] = 0;
+		if (num(d + 1, &v))
+			sec = fmt("%.3f", v / 1000), d[-3] = 0;
 		else
 			s[n - 2] = 'm';
 	}
@@ -498,7 +500,6 @@ static void tap_log(struct ctx *c, struct lines *l, char *suite)
 static void kv_line(struct ctx *c, char *s)
 {
 	char *k = s + strspn(s, " \t"), *v = k + strcspn(k, ":= \t"), *u, *e;
-	int ok;
 	double x;
 
 	s = v + strspn(v, " \t");
@@ -507,7 +508,7 @@ static void kv_line(struct ctx *c, char *s)
 	*v = 0;			/* strtok skips the blanks after : or = */
 	v = strtok(s + 1, " \t"), u = strtok(NULL, " \t");
 	e = strtok(NULL, " \t");
-	if ((x = as_number(v, &ok)), ok && !e)
+	if (num(v, &x) && !e)
 		metric(c, x, u ? u : "", xstrdup(k));
 }
 
@@ -535,19 +536,28 @@ static char *plugin(const char *name)
 	return f;
 }
 
+/* Whether s is a status a plug-in may give a test: one word of these. */
+static int status(const char *s)
+{
+	const char *all = " pass fail error skip todo ";
+	const char *p = *s && !strchr(s, ' ') ? strstr(all, s) : NULL;
+
+	return p && p[-1] == ' ' && p[strlen(s)] == ' ';
+}
+
 /* A line a plug-in printed: "key value [unit]", or "test<TAB>suite<TAB>
  * name<TAB>status[<TAB>seconds[<TAB>message]]" escaped as records are. */
 static void plugline(struct ctx *c, const char *exe, char *s)
 {
-	char *f[6] = { 0 }, *k, *v, *u, *m = NULL;
-	int n, ok;
+	char *f[6] = { 0 }, *k, *v, *u;
+	int n;
 	double x;
 
 	if (!strncmp(s, "test\t", 5)) {
 		s[strcspn(s, "\n")] = 0;
 		n = tsv_split(s, f, 6);
-		if (n >= 4 && n <= 6 && strstr(" pass fail error skip todo ", m =
-		    fmt(" %s ", f[3])) && (!f[4] || !*f[4] || (as_number(f[4], &ok), ok)))
+		if (n >= 4 && n <= 6 && status(f[3]) &&
+		    (!f[4] || !*f[4] || num(f[4], &x)))
 			test(c, f[1], f[2], f[3], f[4], f[5]);
 		else
 			warn_at(c->log, 0, 0, "%s printed a test line that is "
@@ -555,13 +565,12 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 			    exe), c->bad = 1;
 	} else if ((k = strtok(s, " \t\n"))) {
 		v = strtok(NULL, " \t\n"), u = strtok(NULL, " \t\n");
-		if ((x = as_number(v, &ok)), ok)
+		if (num(v, &x))
 			metric(c, x, u ? u : "", xstrdup(k));
 		else
 			warn_at(c->log, 0, 0, "%s printed '%s', not 'key value "
 			    "[unit]'", exe, k), c->bad = 1;
 	}
-	free(m);
 }
 
 /* Run the plugin exe with the log on its stdin (decompressed), its
@@ -605,8 +614,8 @@ struct jx {
 	struct ctx *c;
 	XML_Parser p;
 	struct str msg;		/* of the testcase's result so far */
-	char **ts, *suite, *name, *sec;	/* testsuite names; the testcase's */
-	const char *st;		/* its status; NULL outside a testcase */
+	char **ts;		/* testsuite names */
+	struct pend t;		/* the testcase; t.st NULL outside one */
 	char *why;		/* why the parser was stopped, where: */
 	long line, col;
 	int nts, depth, text;	/* text: msg wants the text */
@@ -624,7 +633,7 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 {
 	struct jx *j = u;
 	const char *v;
-	int ok;
+	double x;
 
 	if (!j->depth++ && strcmp(el, "testsuites") && strcmp(el, "testsuite")) {
 		j->why = fmt("<%s> is not JUnit's <testsuites> or <testsuite>", el);
@@ -636,15 +645,15 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 		j->ts[j->nts++] = xstrdup((v = attr(a, "name")) ? v : "");
 	} else if (!strcmp(el, "testcase")) {
 		v = attr(a, "file") ? attr(a, "file") : attr(a, "classname");
-		j->suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
-		j->name = xstrdup((v = attr(a, "name")) ? v : "");
+		j->t.suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
+		j->t.name = xstrdup((v = attr(a, "name")) ? v : "");
 		v = attr(a, "time");
-		j->sec = v && (as_number(v, &ok), ok) ? xstrdup(v) : NULL;
-		j->st = "pass", j->msg.n = 0, sputs(&j->msg, "");
-	} else if (j->st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
-	    !strcmp(el, "skipped")) && (*j->st == 'p' || (*j->st == 's' &&
+		j->t.sec = num(v, &x) ? xstrdup(v) : NULL;
+		j->t.st = "pass", j->msg.n = 0, sputs(&j->msg, "");
+	} else if (j->t.st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
+	    !strcmp(el, "skipped")) && (*j->t.st == 'p' || (*j->t.st == 's' &&
 	    *el != 's'))) {
-		j->st = *el == 'f' ? "fail" : *el == 'e' ? "error" : "skip";
+		j->t.st = *el == 'f' ? "fail" : *el == 'e' ? "error" : "skip";
 		j->msg.n = 0, sputs(&j->msg, (v = attr(a, "message")) ? v : "");
 		j->text = !j->msg.s[strspn(j->msg.s, " \t\r\n")];
 	}
@@ -653,15 +662,13 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 static void XMLCALL jend(void *u, const char *el)
 {
 	struct jx *j = u;
-	char *m;
 
 	j->depth--, j->text = 0;
 	if (!strcmp(el, "testsuite") && j->nts)
 		free(j->ts[--j->nts]);
-	else if (!strcmp(el, "testcase") && j->st) {
-		test(j->c, j->suite, j->name, j->st, j->sec, m = line1(j->msg.s));
-		free(m), free(j->suite), free(j->name), free(j->sec);
-		j->st = NULL;
+	else if (!strcmp(el, "testcase") && j->t.st) {
+		j->t.msg = line1(j->msg.s);
+		flush(j->c, &j->t);
 	}
 }
 
@@ -711,8 +718,7 @@ static void junit(struct ctx *c)
 	}
 	while (j.nts)
 		free(j.ts[--j.nts]);
-	if (j.st)
-		free(j.suite), free(j.name), free(j.sec);
+	free(j.t.suite), free(j.t.name), free(j.t.sec);
 	free(j.ts), free(j.msg.s);
 	XML_ParserFree(j.p);
 	gzclose(z);

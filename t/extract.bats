@@ -251,6 +251,19 @@ out/01-a/cmd-01.log: $PWD/pk/mine/extract-cases printed a test line that is $m
 out/01-a/cmd-01.log: $PWD/pk/mine/extract-cases printed a test line that is $m" ]
 }
 
+@test "a plug-in's test status is one word: \"pass fail\" is refused" {
+	mkdir -p pk/mine
+	printf '#!/bin/sh\nprintf "test\\tcases\\tw\\tpass fail\\n"\n' > pk/mine/extract-two
+	chmod +x pk/mine/extract-two
+	export JOE_PATH=$PWD/pk
+	echo 'steps: [{name: a, extract: two, run: "true"}]' > w.workflow
+	joe run -o out >/dev/null
+	run --separate-stderr joe extract -q out
+	[ "$status" = 2 ]
+	[ "$stderr" = "out/01-a/cmd-01.log: $PWD/pk/mine/extract-two printed a test line that is not 'test suite name status [seconds [message]]'" ]
+	[ ! -s out/tests.tsv ]
+}
+
 @test "an unknown extractor, and a directory that is not a run: exit 2" {
 	echo 'steps: [{name: a, extract: nosuch, run: "echo 1..1; echo ok 1"}]' > w.workflow
 	joe run -o out >/dev/null
