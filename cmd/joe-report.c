@@ -26,7 +26,7 @@
 #define nfail(n) ((n)[ST_FAIL] + (n)[ST_ERROR] + (n)[ST_TIMEOUT] + (n)[ST_INTR])
 #define tidx(s) idx(tstname, 5, (s), 1)	/* a test's status; unknown: fail */
 #define tbad(k) ((k) == 1 || (k) == 4)	/* fail or error */
-#define BADGE "<span class=\"b %s\">%s</span>"	/* status, up(status) */
+#define BADGE "<span class=\"b %s\">%S</span>"	/* status, twice */
 
 enum { TEXT, JUNIT, TAP, HTML };
 enum { PLAIN, XML, TAPD, YAML };	/* how putn() writes text */
@@ -89,18 +89,6 @@ static int idx(const char *const *names, int n, const char *s, int dflt)
 		if (!strcmp(names[i], s))
 			return i;
 	return dflt;
-}
-
-/* s in upper case, until the next call. */
-static const char *up(const char *s)
-{
-	static char u[16];
-	size_t i;
-
-	for (i = 0; i < sizeof u - 1 && s[i]; i++)
-		u[i] = toupper((unsigned char)s[i]);
-	u[i] = 0;
-	return u;
 }
 
 /* A step's name: its directory name without the leading "NN-". */
@@ -196,7 +184,8 @@ static void putn(FILE *o, const char *s, size_t n, int mode)
 	}
 }
 
-/* printf to o, %s through putn() in mode m; only s, d, ld, f, g. */
+/* printf to o, %s through putn() in mode m, %S (a name) in upper case;
+ * only s, S, d, ld, f, g. */
 static void pr(FILE *o, int m, const char *f, ...)
 {
 	char spec[16];
@@ -210,10 +199,14 @@ static void pr(FILE *o, int m, const char *f, ...)
 			fwrite(f, 1, n = strcspn(f, "%"), o);
 			continue;
 		}
-		n = strcspn(f, "sdfg") + 1;
+		n = strcspn(f, "sSdfg") + 1;
 		snprintf(spec, sizeof spec, "%.*s", (int)n, f);
-		if (f[n - 1] == 's')
-			s = va_arg(ap, const char *), putn(o, s, strlen(s), m);
+		if (f[n - 1] == 's') {
+			s = va_arg(ap, const char *);
+			putn(o, s, strlen(s), m);
+		} else if (f[n - 1] == 'S')
+			for (s = va_arg(ap, const char *); *s; s++)
+				putc(toupper((unsigned char)*s), o);
 		else if (f[n - 1] == 'd' && f[n - 2] == 'l')
 			fprintf(o, spec, va_arg(ap, long));
 		else if (f[n - 1] == 'd')
@@ -390,9 +383,10 @@ static void textrun(struct rep *r, struct run *u)
 	for (i = 0; i < r->st.n; i++) {
 		if ((k = stidx((s = REC(&r->st, i))[2])) == 0)
 			continue;	/* passed: the counts say it */
-		fprintf(o, r->tty ? "\033[%sm%s\033[m" : "%.0s%s", col[k],
-		    up(stname[k]));
-		pr(o, PLAIN, " %s %.1fs\n", s[0], atof(s[4]));
+		if (r->tty)
+			fprintf(o, "\033[%sm", col[k]);
+		pr(o, PLAIN, r->tty ? "%S\033[m %s %.1fs\n" : "%S %s %.1fs\n",
+		    stname[k], s[0], atof(s[4]));
 		failed(r, s[0], "  ", "    ", 10, PLAIN);
 	}
 	if (r->test.n)
@@ -400,8 +394,8 @@ static void textrun(struct rep *r, struct run *u)
 		    u->t[0], u->t[1] + u->t[4], u->t[2], u->t[3]);
 	for (i = 0; i < r->test.n; i++)
 		if (tbad(k = tidx((s = REC(&r->test, i))[3])))
-			pr(o, PLAIN, *s[5] ? "  %s %s %s %s: %s\n" : "  %s %s %s %s\n",
-			    up(tstname[k]), s[0], s[1], s[2], s[5]);
+			pr(o, PLAIN, *s[5] ? "  %S %s %s %s: %s\n" : "  %S %s %s %s\n",
+			    tstname[k], s[0], s[1], s[2], s[5]);
 	for (i = 0; i < r->ver.n; i++)
 		nv[idx(vername, 3, REC(&r->ver, i)[4], 1)]++;
 	if (r->ver.n)
@@ -409,7 +403,7 @@ static void textrun(struct rep *r, struct run *u)
 		    nv[1], nv[2]);
 	for (i = 0; i < r->ver.n; i++)
 		if ((k = idx(vername, 3, (s = REC(&r->ver, i))[4], 1)))
-			pr(o, PLAIN, "  %s %s %s %s %s\n", up(vername[k]), s[0],
+			pr(o, PLAIN, "  %S %s %s %s %s\n", vername[k], s[0],
 			    s[1], s[2], s[3]);
 	pr(o, PLAIN, "%s: ", u->name);
 	counts(o, u->n);
@@ -812,7 +806,7 @@ static void htmltests(struct rep *r, struct run *u)
 		k = tidx((s = REC(&r->test, i))[3]);
 		pr(r->o, XML, "<tr><td>%s</td><td>%s</td><td>%s</td><td>" BADGE
 		    "</td><td>%s</td><td>%s</td><td>", s[0], s[1], s[2],
-		    tstname[k], up(tstname[k]), s[4], s[5]);
+		    tstname[k], tstname[k], s[4], s[5]);
 		if (*s[6]) {
 			fputs("<a href=\"", r->o);
 			for (n = c; r->base[n]; n++)
@@ -843,7 +837,7 @@ static void htmlrun(struct rep *r, struct run *u)
 	for (i = 0; i < r->st.n; i++) {
 		k = stidx((s = REC(&r->st, i))[2]);
 		pr(o, XML, "<div class=\"step\"><h3>" BADGE " %s <small>%.1fs"
-		    "</small></h3>\n", stname[k], up(stname[k]), s[0], atof(s[4]));
+		    "</small></h3>\n", stname[k], stname[k], s[0], atof(s[4]));
 		for (j = 0; j < r->cmd.n; j++) {
 			if (strcmp((v = REC(&r->cmd, j))[0], s[0]))
 				continue;
@@ -851,7 +845,7 @@ static void htmlrun(struct rep *r, struct run *u)
 			c = stidx(v[2]);
 			pr(o, XML, "<details%s><summary>" BADGE " <code>%s</code> "
 			    "rc %s, %.3fs, %ld line%s</summary><pre>", c != ST_PASS
-			    && nl <= 20 ? " open" : "", stname[c], up(stname[c]),
+			    && nl <= 20 ? " open" : "", stname[c], stname[c],
 			    v[7], v[3], atof(v[5]), nl, nl == 1 ? "" : "s");
 			putlog(r, "", XML);
 			fputs("</pre></details>\n", o);
@@ -868,7 +862,7 @@ static void htmlrun(struct rep *r, struct run *u)
 		for (j = 0; j < r->ver.n; j++)
 			if (!strcmp((v = REC(&r->ver, j))[0], s[0]) &&
 			    !strcmp(v[1], s[1]) && (k = idx(vername, 3, v[4], 1)) >= 0)
-				pr(o, XML, BADGE " %s ", vername[k], up(vername[k]),
+				pr(o, XML, BADGE " %s ", vername[k], vername[k],
 				    v[3]);
 		fputs("</td></tr>\n", o);
 	}
