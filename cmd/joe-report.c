@@ -51,6 +51,7 @@ struct rep {
 	char *base;		/* -o, then the report's directory, for links */
 	int fmt, tty, nrun, cur;	/* cur: the run being written */
 	int bad, unfin;		/* records malformed; steps not finished */
+	int all[6];		/* steps of all runs by stname[] */
 	struct run *run;
 	struct tab st, cmd, test, met, ver;	/* the records of run cur */
 	long tap, nline;	/* TAP points so far; lines of the last log */
@@ -282,7 +283,7 @@ static void runinit(struct run *u, char *dir)
 static void readrun(struct rep *r, struct run *u)
 {
 	char **x, *p, *f[9];
-	int i, j, n;
+	int i, j, k, n;
 
 	load_tab(r, &r->st, u->dir, "steps.tsv", 5);
 	load_tab(r, &r->cmd, u->dir, "commands.tsv", 8);
@@ -303,7 +304,9 @@ static void readrun(struct rep *r, struct run *u)
 	}
 	free(x);
 	for (i = 0; i < r->st.n; i++) {
-		u->n[stidx(REC(&r->st, i)[2])]++;
+		k = stidx(REC(&r->st, i)[2]);
+		u->n[k]++;
+		r->all[k]++;
 		u->sec += atof(REC(&r->st, i)[4]);
 	}
 	for (i = 0; i < r->test.n; i++)
@@ -861,9 +864,10 @@ static void htmlrun(struct rep *r, struct run *u)
 		    s[0], s[1], s[2], s[3]);
 		for (j = 0; j < r->ver.n; j++)
 			if (!strcmp((v = REC(&r->ver, j))[0], s[0]) &&
-			    !strcmp(v[1], s[1]) && (k = idx(vername, 3, v[4], 1)) >= 0)
-				pr(o, XML, BADGE " %s ", vername[k], vername[k],
-				    v[3]);
+			    !strcmp(v[1], s[1])) {
+				k = idx(vername, 3, v[4], 1);
+				pr(o, XML, BADGE " %s ", vername[k], vername[k], v[3]);
+			}
 		fputs("</td></tr>\n", o);
 	}
 	fputs(r->met.n ? "</table></div>\n" : "", o);
@@ -940,9 +944,6 @@ static void htmltail(struct rep *r)
 /* The end of the report: the JUnit end, TAP plan, HTML summary, text total. */
 static void finish(struct rep *r)
 {
-	struct run *u;
-	int k, n[6] = { 0 };
-
 	if (r->fmt == HTML)
 		htmltail(r);
 	fputs(r->fmt == JUNIT ? "</testsuites>\n" : "", r->o);
@@ -950,11 +951,8 @@ static void finish(struct rep *r)
 		fprintf(r->o, "1..%ld\n", r->tap);
 	if (r->fmt != TEXT || r->nrun < 2)
 		return;
-	for (u = r->run; u < r->run + r->nrun; u++)
-		for (k = 0; k < 6; k++)
-			n[k] += u->n[k];
 	fprintf(r->o, "\n%d runs: ", r->nrun);
-	counts(r->o, n);
+	counts(r->o, r->all);
 	putc('\n', r->o);
 }
 
@@ -962,13 +960,9 @@ static void finish(struct rep *r)
 static int byext(const char *out)
 {
 	static const char *const ext[] = { ".txt", ".xml", ".tap", ".html" };
-	size_t n = out ? strlen(out) : 0;
-	int f;
+	const char *e = out ? strrchr(out, '.') : NULL;
 
-	for (f = 3; f > 0; f--)
-		if (n > strlen(ext[f]) && !strcmp(out + n - strlen(ext[f]), ext[f]))
-			break;
-	return f;
+	return e && e > out ? idx(ext, 4, e, TEXT) : TEXT;
 }
 
 /* joe report [-f format] [-o file] run...: see joe-report(1). */
