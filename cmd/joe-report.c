@@ -42,8 +42,8 @@ struct run {
 
 struct ser {			/* a metric of one step across the runs */
 	char *step, *key, *unit;
-	int n, cap, done, *run;	/* the runs it has a value v[i] in */
-	double *v;
+	int n, done;		/* n: the runs it has a value in */
+	double *v;		/* of each run, NAN: none */
 };
 
 struct rep {
@@ -534,17 +534,20 @@ static double snap(double x, double st, int up)
 	return k * st;
 }
 
-/* The y axis for the nv values v (NAN: none): from 0 or below to 0 or
- * above, in *lo and *hi, at round ticks (4 to 10 of 1, 2 or 5 times a
- * power of 10), their step returned. */
-static double yaxis(const double *v, int nv, double *lo, double *hi)
+/* The y axis for the values v[s][i] of ns series of n (NAN: none): from
+ * 0 or below to 0 or above, in *lo and *hi, at round ticks (4 to 10 of
+ * 1, 2 or 5 times a power of 10), their step returned. */
+static double yaxis(double *const *v, int ns, int n, double *lo, double *hi)
 {
 	double st = 1, d;
-	int i;
+	int i, s;
 
-	for (*lo = *hi = 0, i = 0; i < nv; i++)
-		if (!isnan(v[i]))
-			*lo = v[i] < *lo ? v[i] : *lo, *hi = v[i] > *hi ? v[i] : *hi;
+	*lo = *hi = 0;
+	for (s = 0; s < ns; s++)
+		for (i = 0; i < n; i++) {	/* false for NAN */
+			*lo = v[s][i] < *lo ? v[s][i] : *lo;
+			*hi = v[s][i] > *hi ? v[s][i] : *hi;
+		}
 	if (*hi == *lo)
 		*hi = *lo + 1;
 	d = *hi - *lo;
@@ -559,15 +562,15 @@ static double yaxis(const double *v, int nv, double *lo, double *hi)
 
 /*
  * An SVG chart titled t: bars (ns is 1) or lines, one for each of the ns
- * series named sn, of the values v[s * n + i] (NAN: none) over the n x
+ * series named sn, of the values v[s][i] (NAN: none) over the n x
  * labels xl; y from 0 or below, with round ticks.
  */
 static void chart(FILE *o, const char *t, const char *unit, int n, char **xl,
-    int ns, char **sn, const double *v, int bars)
+    int ns, char **sn, double *const *v, int bars)
 {
 	static const char *const col[MAXLINE] = { "#1565c0", "#c62828",
 		"#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457" };
-	double lo, hi, st = yaxis(v, ns * n, &lo, &hi), bw = 560.0 / n, y;
+	double lo, hi, st = yaxis(v, ns, n, &lo, &hi), bw = 560.0 / n, y;
 	int i, s, k = (n + 11) / 12;
 
 #define X(i) (64 + ((i) + .5) * bw)
@@ -584,11 +587,11 @@ static void chart(FILE *o, const char *t, const char *unit, int n, char **xl,
 	for (s = 0; s < ns; s++) {
 		fprintf(o, bars ? "" : "<polyline stroke=\"%s\" points=\"", col[s]);
 		for (i = 0; i < n && !bars; i++)
-			if (!isnan(v[s * n + i]))
-				fprintf(o, "%.1f,%.1f ", X(i), Y(v[s * n + i]));
+			if (!isnan(v[s][i]))
+				fprintf(o, "%.1f,%.1f ", X(i), Y(v[s][i]));
 		fputs(bars ? "" : "\"/>\n", o);
 		for (i = 0; i < n && (bars || n <= 100); i++) {
-			if (isnan(y = v[s * n + i]))
+			if (isnan(y = v[s][i]))
 				continue;
 			if (bars)
 				fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
@@ -673,7 +676,7 @@ static void bars(struct rep *r)
 		}
 		p = stepname(m[i][0]);
 		t = fmt("%s, %.*s", m[i][1], (int)strcspn(p, "["), p);
-		chart(r->o, t, m[i][3], j - i, xl, 1, NULL, v, 1);
+		chart(r->o, t, m[i][3], j - i, xl, 1, NULL, &v, 1);
 		while (k-- > i)
 			free(xl[k - i]);
 		free(xl), free(v), free(t);
@@ -697,7 +700,12 @@ static struct ser *series(struct rep *r, const char *step, const char *key,
 	if (r->nser == MAXSER && ++r->lostser)
 		return NULL;
 	s = r->ser[r->nser++] = memset(xmalloc(sizeof *s), 0, sizeof *s);
-	s->step = xstrdup(step), s->key = xstrdup(key), s->unit = xstrdup(unit);
+	s->step = xstrdup(step);
+	s->key = xstrdup(key);
+	s->unit = xstrdup(unit);
+	s->v = xmalloc(r->nrun * sizeof *s->v);
+	for (i = 0; i < r->nrun; i++)
+		s->v[i] = NAN;
 	r->hint = r->nser;
 	return s;
 }
@@ -715,17 +723,8 @@ static void track(struct rep *r)
 		if (isnan(v = strnum(m[2])) ||
 		    !(s = series(r, stepname(m[0]), m[1], m[3])))
 			continue;
-		if (s->n && s->run[s->n - 1] == r->cur) {
-			s->v[s->n - 1] = v;
-			continue;
-		}
-		if (s->n == s->cap) {
-			s->cap = 2 * s->cap + 8;
-			s->run = xrealloc(s->run, s->cap * sizeof *s->run);
-			s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-		}
-		s->run[s->n] = r->cur;
-		s->v[s->n++] = v;
+		s->n += isnan(s->v[r->cur]);	/* the run's last value counts */
+		s->v[r->cur] = v;
 	}
 }
 
@@ -734,7 +733,7 @@ static void track(struct rep *r)
 static void trends(struct rep *r)
 {
 	char **xl = xmalloc(r->nrun * sizeof *xl), *sn[MAXLINE];
-	double *v = xmalloc(MAXLINE * r->nrun * sizeof *v), *w;
+	double *v[MAXLINE];
 	int i, j, k, ns, two, nplot = 0;
 	struct ser *q;
 
@@ -747,11 +746,9 @@ static void trends(struct rep *r)
 			q->done = 1;
 			if (ns == MAXLINE)
 				continue;
-			for (w = v + ns * r->nrun, k = 0; k < r->nrun; k++)
-				w[k] = NAN;
-			for (k = 0; k < q->n; k++)
-				w[q->run[k]] = q->v[k];
-			two |= q->n > 1, sn[ns++] = q->step;
+			two |= q->n > 1;
+			sn[ns] = q->step;
+			v[ns++] = q->v;
 		}
 		if (!two || nplot++ >= MAXPLOT)
 			continue;
@@ -762,7 +759,7 @@ static void trends(struct rep *r)
 	if (nplot > MAXPLOT)
 		fprintf(r->o, "<p>%d more trend charts not drawn: only the first "
 		    "%d are.</p>\n", nplot - MAXPLOT, MAXPLOT);
-	free(xl), free(v);
+	free(xl);
 }
 
 /* html: the head of a table, its column names space-separated. */
