@@ -26,7 +26,7 @@
 #define nfail(n) ((n)[ST_FAIL] + (n)[ST_ERROR] + (n)[ST_TIMEOUT] + (n)[ST_INTR])
 #define tidx(s) idx(tstname, 5, (s), 1)	/* a test's status; unknown: fail */
 #define tbad(k) ((k) == 1 || (k) == 4)	/* fail or error */
-#define BADGE "<span class=\"b %s\">%s</span>"	/* status, up(status) */
+#define BADGE "<span class=\"b %s\">%S</span>"	/* status, twice */
 
 enum { TEXT, JUNIT, TAP, HTML };
 enum { PLAIN, XML, TAPD, YAML };	/* how putn() writes text */
@@ -42,8 +42,8 @@ struct run {
 
 struct ser {			/* a metric of one step across the runs */
 	char *step, *key, *unit;
-	int n, cap, done, *run;	/* the runs it has a value v[i] in */
-	double *v;
+	int n, done;		/* n: the runs it has a value in */
+	double *v;		/* of each run, NAN: none */
 };
 
 struct rep {
@@ -51,6 +51,7 @@ struct rep {
 	char *base;		/* -o, then the report's directory, for links */
 	int fmt, tty, nrun, cur;	/* cur: the run being written */
 	int bad, unfin;		/* records malformed; steps not finished */
+	int all[6];		/* steps of all runs by stname[] */
 	struct run *run;
 	struct tab st, cmd, test, met, ver;	/* the records of run cur */
 	long tap, nline;	/* TAP points so far; lines of the last log */
@@ -89,18 +90,6 @@ static int idx(const char *const *names, int n, const char *s, int dflt)
 		if (!strcmp(names[i], s))
 			return i;
 	return dflt;
-}
-
-/* s in upper case, until the next call. */
-static const char *up(const char *s)
-{
-	static char u[16];
-	size_t i;
-
-	for (i = 0; i < sizeof u - 1 && s[i]; i++)
-		u[i] = toupper((unsigned char)s[i]);
-	u[i] = 0;
-	return u;
 }
 
 /* A step's name: its directory name without the leading "NN-". */
@@ -196,7 +185,8 @@ static void putn(FILE *o, const char *s, size_t n, int mode)
 	}
 }
 
-/* printf to o, %s through putn() in mode m; only s, d, ld, f, g. */
+/* printf to o, %s through putn() in mode m, %S (a name) in upper case;
+ * only s, S, d, ld, f, g. */
 static void pr(FILE *o, int m, const char *f, ...)
 {
 	char spec[16];
@@ -210,10 +200,14 @@ static void pr(FILE *o, int m, const char *f, ...)
 			fwrite(f, 1, n = strcspn(f, "%"), o);
 			continue;
 		}
-		n = strcspn(f, "sdfg") + 1;
+		n = strcspn(f, "sSdfg") + 1;
 		snprintf(spec, sizeof spec, "%.*s", (int)n, f);
-		if (f[n - 1] == 's')
-			s = va_arg(ap, const char *), putn(o, s, strlen(s), m);
+		if (f[n - 1] == 's') {
+			s = va_arg(ap, const char *);
+			putn(o, s, strlen(s), m);
+		} else if (f[n - 1] == 'S')
+			for (s = va_arg(ap, const char *); *s; s++)
+				putc(toupper((unsigned char)*s), o);
 		else if (f[n - 1] == 'd' && f[n - 2] == 'l')
 			fprintf(o, spec, va_arg(ap, long));
 		else if (f[n - 1] == 'd')
@@ -289,7 +283,7 @@ static void runinit(struct run *u, char *dir)
 static void readrun(struct rep *r, struct run *u)
 {
 	char **x, *p, *f[9];
-	int i, j, n;
+	int i, j, k, n;
 
 	load_tab(r, &r->st, u->dir, "steps.tsv", 5);
 	load_tab(r, &r->cmd, u->dir, "commands.tsv", 8);
@@ -310,7 +304,9 @@ static void readrun(struct rep *r, struct run *u)
 	}
 	free(x);
 	for (i = 0; i < r->st.n; i++) {
-		u->n[stidx(REC(&r->st, i)[2])]++;
+		k = stidx(REC(&r->st, i)[2]);
+		u->n[k]++;
+		r->all[k]++;
 		u->sec += atof(REC(&r->st, i)[4]);
 	}
 	for (i = 0; i < r->test.n; i++)
@@ -390,9 +386,10 @@ static void textrun(struct rep *r, struct run *u)
 	for (i = 0; i < r->st.n; i++) {
 		if ((k = stidx((s = REC(&r->st, i))[2])) == 0)
 			continue;	/* passed: the counts say it */
-		fprintf(o, r->tty ? "\033[%sm%s\033[m" : "%.0s%s", col[k],
-		    up(stname[k]));
-		pr(o, PLAIN, " %s %.1fs\n", s[0], atof(s[4]));
+		if (r->tty)
+			fprintf(o, "\033[%sm", col[k]);
+		pr(o, PLAIN, r->tty ? "%S\033[m %s %.1fs\n" : "%S %s %.1fs\n",
+		    stname[k], s[0], atof(s[4]));
 		failed(r, s[0], "  ", "    ", 10, PLAIN);
 	}
 	if (r->test.n)
@@ -400,8 +397,8 @@ static void textrun(struct rep *r, struct run *u)
 		    u->t[0], u->t[1] + u->t[4], u->t[2], u->t[3]);
 	for (i = 0; i < r->test.n; i++)
 		if (tbad(k = tidx((s = REC(&r->test, i))[3])))
-			pr(o, PLAIN, *s[5] ? "  %s %s %s %s: %s\n" : "  %s %s %s %s\n",
-			    up(tstname[k]), s[0], s[1], s[2], s[5]);
+			pr(o, PLAIN, *s[5] ? "  %S %s %s %s: %s\n" : "  %S %s %s %s\n",
+			    tstname[k], s[0], s[1], s[2], s[5]);
 	for (i = 0; i < r->ver.n; i++)
 		nv[idx(vername, 3, REC(&r->ver, i)[4], 1)]++;
 	if (r->ver.n)
@@ -409,7 +406,7 @@ static void textrun(struct rep *r, struct run *u)
 		    nv[1], nv[2]);
 	for (i = 0; i < r->ver.n; i++)
 		if ((k = idx(vername, 3, (s = REC(&r->ver, i))[4], 1)))
-			pr(o, PLAIN, "  %s %s %s %s %s\n", up(vername[k]), s[0],
+			pr(o, PLAIN, "  %S %s %s %s %s\n", vername[k], s[0],
 			    s[1], s[2], s[3]);
 	pr(o, PLAIN, "%s: ", u->name);
 	counts(o, u->n);
@@ -537,17 +534,20 @@ static double snap(double x, double st, int up)
 	return k * st;
 }
 
-/* The y axis for the nv values v (NAN: none): from 0 or below to 0 or
- * above, in *lo and *hi, at round ticks (4 to 10 of 1, 2 or 5 times a
- * power of 10), their step returned. */
-static double yaxis(const double *v, int nv, double *lo, double *hi)
+/* The y axis for the values v[s][i] of ns series of n (NAN: none): from
+ * 0 or below to 0 or above, in *lo and *hi, at round ticks (4 to 10 of
+ * 1, 2 or 5 times a power of 10), their step returned. */
+static double yaxis(double *const *v, int ns, int n, double *lo, double *hi)
 {
 	double st = 1, d;
-	int i;
+	int i, s;
 
-	for (*lo = *hi = 0, i = 0; i < nv; i++)
-		if (!isnan(v[i]))
-			*lo = v[i] < *lo ? v[i] : *lo, *hi = v[i] > *hi ? v[i] : *hi;
+	*lo = *hi = 0;
+	for (s = 0; s < ns; s++)
+		for (i = 0; i < n; i++) {	/* false for NAN */
+			*lo = v[s][i] < *lo ? v[s][i] : *lo;
+			*hi = v[s][i] > *hi ? v[s][i] : *hi;
+		}
 	if (*hi == *lo)
 		*hi = *lo + 1;
 	d = *hi - *lo;
@@ -562,15 +562,15 @@ static double yaxis(const double *v, int nv, double *lo, double *hi)
 
 /*
  * An SVG chart titled t: bars (ns is 1) or lines, one for each of the ns
- * series named sn, of the values v[s * n + i] (NAN: none) over the n x
+ * series named sn, of the values v[s][i] (NAN: none) over the n x
  * labels xl; y from 0 or below, with round ticks.
  */
 static void chart(FILE *o, const char *t, const char *unit, int n, char **xl,
-    int ns, char **sn, const double *v, int bars)
+    int ns, char **sn, double *const *v, int bars)
 {
 	static const char *const col[MAXLINE] = { "#1565c0", "#c62828",
 		"#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457" };
-	double lo, hi, st = yaxis(v, ns * n, &lo, &hi), bw = 560.0 / n, y;
+	double lo, hi, st = yaxis(v, ns, n, &lo, &hi), bw = 560.0 / n, y;
 	int i, s, k = (n + 11) / 12;
 
 #define X(i) (64 + ((i) + .5) * bw)
@@ -587,11 +587,11 @@ static void chart(FILE *o, const char *t, const char *unit, int n, char **xl,
 	for (s = 0; s < ns; s++) {
 		fprintf(o, bars ? "" : "<polyline stroke=\"%s\" points=\"", col[s]);
 		for (i = 0; i < n && !bars; i++)
-			if (!isnan(v[s * n + i]))
-				fprintf(o, "%.1f,%.1f ", X(i), Y(v[s * n + i]));
+			if (!isnan(v[s][i]))
+				fprintf(o, "%.1f,%.1f ", X(i), Y(v[s][i]));
 		fputs(bars ? "" : "\"/>\n", o);
 		for (i = 0; i < n && (bars || n <= 100); i++) {
-			if (isnan(y = v[s * n + i]))
+			if (isnan(y = v[s][i]))
 				continue;
 			if (bars)
 				fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
@@ -676,7 +676,7 @@ static void bars(struct rep *r)
 		}
 		p = stepname(m[i][0]);
 		t = fmt("%s, %.*s", m[i][1], (int)strcspn(p, "["), p);
-		chart(r->o, t, m[i][3], j - i, xl, 1, NULL, v, 1);
+		chart(r->o, t, m[i][3], j - i, xl, 1, NULL, &v, 1);
 		while (k-- > i)
 			free(xl[k - i]);
 		free(xl), free(v), free(t);
@@ -700,7 +700,12 @@ static struct ser *series(struct rep *r, const char *step, const char *key,
 	if (r->nser == MAXSER && ++r->lostser)
 		return NULL;
 	s = r->ser[r->nser++] = memset(xmalloc(sizeof *s), 0, sizeof *s);
-	s->step = xstrdup(step), s->key = xstrdup(key), s->unit = xstrdup(unit);
+	s->step = xstrdup(step);
+	s->key = xstrdup(key);
+	s->unit = xstrdup(unit);
+	s->v = xmalloc(r->nrun * sizeof *s->v);
+	for (i = 0; i < r->nrun; i++)
+		s->v[i] = NAN;
 	r->hint = r->nser;
 	return s;
 }
@@ -718,17 +723,8 @@ static void track(struct rep *r)
 		if (isnan(v = strnum(m[2])) ||
 		    !(s = series(r, stepname(m[0]), m[1], m[3])))
 			continue;
-		if (s->n && s->run[s->n - 1] == r->cur) {
-			s->v[s->n - 1] = v;
-			continue;
-		}
-		if (s->n == s->cap) {
-			s->cap = 2 * s->cap + 8;
-			s->run = xrealloc(s->run, s->cap * sizeof *s->run);
-			s->v = xrealloc(s->v, s->cap * sizeof *s->v);
-		}
-		s->run[s->n] = r->cur;
-		s->v[s->n++] = v;
+		s->n += isnan(s->v[r->cur]);	/* the run's last value counts */
+		s->v[r->cur] = v;
 	}
 }
 
@@ -737,7 +733,7 @@ static void track(struct rep *r)
 static void trends(struct rep *r)
 {
 	char **xl = xmalloc(r->nrun * sizeof *xl), *sn[MAXLINE];
-	double *v = xmalloc(MAXLINE * r->nrun * sizeof *v), *w;
+	double *v[MAXLINE];
 	int i, j, k, ns, two, nplot = 0;
 	struct ser *q;
 
@@ -750,11 +746,9 @@ static void trends(struct rep *r)
 			q->done = 1;
 			if (ns == MAXLINE)
 				continue;
-			for (w = v + ns * r->nrun, k = 0; k < r->nrun; k++)
-				w[k] = NAN;
-			for (k = 0; k < q->n; k++)
-				w[q->run[k]] = q->v[k];
-			two |= q->n > 1, sn[ns++] = q->step;
+			two |= q->n > 1;
+			sn[ns] = q->step;
+			v[ns++] = q->v;
 		}
 		if (!two || nplot++ >= MAXPLOT)
 			continue;
@@ -765,7 +759,7 @@ static void trends(struct rep *r)
 	if (nplot > MAXPLOT)
 		fprintf(r->o, "<p>%d more trend charts not drawn: only the first "
 		    "%d are.</p>\n", nplot - MAXPLOT, MAXPLOT);
-	free(xl), free(v);
+	free(xl);
 }
 
 /* html: the head of a table, its column names space-separated. */
@@ -812,7 +806,7 @@ static void htmltests(struct rep *r, struct run *u)
 		k = tidx((s = REC(&r->test, i))[3]);
 		pr(r->o, XML, "<tr><td>%s</td><td>%s</td><td>%s</td><td>" BADGE
 		    "</td><td>%s</td><td>%s</td><td>", s[0], s[1], s[2],
-		    tstname[k], up(tstname[k]), s[4], s[5]);
+		    tstname[k], tstname[k], s[4], s[5]);
 		if (*s[6]) {
 			fputs("<a href=\"", r->o);
 			for (n = c; r->base[n]; n++)
@@ -843,7 +837,7 @@ static void htmlrun(struct rep *r, struct run *u)
 	for (i = 0; i < r->st.n; i++) {
 		k = stidx((s = REC(&r->st, i))[2]);
 		pr(o, XML, "<div class=\"step\"><h3>" BADGE " %s <small>%.1fs"
-		    "</small></h3>\n", stname[k], up(stname[k]), s[0], atof(s[4]));
+		    "</small></h3>\n", stname[k], stname[k], s[0], atof(s[4]));
 		for (j = 0; j < r->cmd.n; j++) {
 			if (strcmp((v = REC(&r->cmd, j))[0], s[0]))
 				continue;
@@ -851,7 +845,7 @@ static void htmlrun(struct rep *r, struct run *u)
 			c = stidx(v[2]);
 			pr(o, XML, "<details%s><summary>" BADGE " <code>%s</code> "
 			    "rc %s, %.3fs, %ld line%s</summary><pre>", c != ST_PASS
-			    && nl <= 20 ? " open" : "", stname[c], up(stname[c]),
+			    && nl <= 20 ? " open" : "", stname[c], stname[c],
 			    v[7], v[3], atof(v[5]), nl, nl == 1 ? "" : "s");
 			putlog(r, "", XML);
 			fputs("</pre></details>\n", o);
@@ -867,9 +861,10 @@ static void htmlrun(struct rep *r, struct run *u)
 		    s[0], s[1], s[2], s[3]);
 		for (j = 0; j < r->ver.n; j++)
 			if (!strcmp((v = REC(&r->ver, j))[0], s[0]) &&
-			    !strcmp(v[1], s[1]) && (k = idx(vername, 3, v[4], 1)) >= 0)
-				pr(o, XML, BADGE " %s ", vername[k], up(vername[k]),
-				    v[3]);
+			    !strcmp(v[1], s[1])) {
+				k = idx(vername, 3, v[4], 1);
+				pr(o, XML, BADGE " %s ", vername[k], vername[k], v[3]);
+			}
 		fputs("</td></tr>\n", o);
 	}
 	fputs(r->met.n ? "</table></div>\n" : "", o);
@@ -946,9 +941,6 @@ static void htmltail(struct rep *r)
 /* The end of the report: the JUnit end, TAP plan, HTML summary, text total. */
 static void finish(struct rep *r)
 {
-	struct run *u;
-	int k, n[6] = { 0 };
-
 	if (r->fmt == HTML)
 		htmltail(r);
 	fputs(r->fmt == JUNIT ? "</testsuites>\n" : "", r->o);
@@ -956,11 +948,8 @@ static void finish(struct rep *r)
 		fprintf(r->o, "1..%ld\n", r->tap);
 	if (r->fmt != TEXT || r->nrun < 2)
 		return;
-	for (u = r->run; u < r->run + r->nrun; u++)
-		for (k = 0; k < 6; k++)
-			n[k] += u->n[k];
 	fprintf(r->o, "\n%d runs: ", r->nrun);
-	counts(r->o, n);
+	counts(r->o, r->all);
 	putc('\n', r->o);
 }
 
@@ -968,13 +957,9 @@ static void finish(struct rep *r)
 static int byext(const char *out)
 {
 	static const char *const ext[] = { ".txt", ".xml", ".tap", ".html" };
-	size_t n = out ? strlen(out) : 0;
-	int f;
+	const char *e = out ? strrchr(out, '.') : NULL;
 
-	for (f = 3; f > 0; f--)
-		if (n > strlen(ext[f]) && !strcmp(out + n - strlen(ext[f]), ext[f]))
-			break;
-	return f;
+	return e && e > out ? idx(ext, 4, e, TEXT) : TEXT;
 }
 
 /* joe report [-f format] [-o file] run...: see joe-report(1). */
