@@ -161,7 +161,8 @@ static struct step *newstep(struct wf *w, struct node *it,
 	conf_lax = 0;
 	s->always = boolean(conf_get(it, "always"), "always",
 	    sval(it, "always", vars));
-	opt.hit[0] |= s->sel = s->always || !opt.nsel;
+	s->sel = s->always || !opt.nsel;
+	opt.hit[0] |= !opt.nsel;	/* a step at all; always: names none */
 	for (i = 0; i < opt.nsel; i++)
 		if (!strncmp(opt.sel[i], name, l = strlen(opt.sel[i])) &&
 		    (!name[l] || name[l] == '['))

@@ -140,6 +140,9 @@ bad() {
 	[ "$output" = "joe-run: no step named nosuch" ]
 	run -2 joe run w.workflow a nosuch
 	[ "$output" = "joe-run: no step named nosuch" ]
+	printf 'steps:\n- {name: c, run: touch ran, always: true}\n' > u.workflow
+	run -2 joe run u.workflow nosuch
+	[ "$output" = "joe-run: no step named nosuch" ]
 	run -2 joe run -t nosuch w.workflow
 	[ "$output" = "joe-run: no transport 'nosuch' in the config" ]
 	run -2 joe run nosuch.workflow
