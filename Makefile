@@ -29,7 +29,8 @@ DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-d
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
 	python3-pytest
 
-SCRIPTS = joe-finish joe-help joe-selftest joe-starter joe-put joe-get
+SCRIPTS = joe-finish joe-help joe-selftest joe-starter joe-put joe-get \
+	joe-report-html
 
 all: $(CMDS) $(SCRIPTS)
 
@@ -50,7 +51,7 @@ joe-extract: LDLIBS += -lexpat
 
 # joe finish, help, selftest, put, get and -s are sh scripts that need to know where
 # commands and packages install.
-joe-finish joe-help joe-selftest joe-starter: %: cmd/%
+joe-finish joe-help joe-selftest joe-starter joe-report-html: %: cmd/%
 joe-put joe-get: cmd/joe-copy
 $(SCRIPTS): .flags
 	sed 's|@PKGDIR@|$(PKGDIR)|; s|@LIBEXECDIR@|$(LIBEXECDIR)|' \

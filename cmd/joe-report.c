@@ -2,12 +2,11 @@
  * joe-report: one report, as text, JUnit XML, TAP or HTML, of the records
  * and logs of any number of run directories (see joe-run(5)). Runs are
  * read and written one at a time, so memory stays bounded however many
- * there are: across runs only their counts, and the metric values the
- * HTML trend charts need, are kept.
+ * there are: across runs only their counts are kept. HTML is drawn by
+ * joe-report-html (awk) from lines written for it here, as it reads.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +17,6 @@
 
 #define HEAD 200	/* HTML: lines shown of each end of a long log */
 #define LINEMAX 4096	/* bytes kept of a log line */
-#define MAXPLOT 50	/* trend charts, and bar charts, at most */
-#define MAXSER 512	/* step and key pairs kept for trend charts */
-#define MAXLINE 8	/* lines in a trend chart */
 #define TAILMAX 65536	/* JUnit: bytes of a failed test's log in system-out */
 #define stidx(s) idx(stname, ST_INTR + 1, (s), ST_ERROR)	/* unknown: error */
 #define nfail(n) ((n)[ST_FAIL] + (n)[ST_ERROR] + (n)[ST_TIMEOUT] + (n)[ST_INTR])
@@ -29,7 +25,7 @@
 #define BADGE "<span class=\"b %s\">%S</span>"	/* status, twice */
 
 enum { TEXT, JUNIT, TAP, HTML };
-enum { PLAIN, XML, TAPD, YAML };	/* how putn() writes text */
+enum { PLAIN, TAPD, YAML, XML, HTM };	/* how putn() writes text */
 
 struct tab { char **f; int nf, n, cap; };	/* record i: f[i * nf ...] */
 #define REC(t, i) ((t)->f + (size_t)(i) * (t)->nf)
@@ -40,15 +36,9 @@ struct run {
 	double sec;		/* of its steps */
 };
 
-struct ser {			/* a metric of one step across the runs */
-	char *step, *key, *unit;
-	int n, done;		/* n: the runs it has a value in */
-	double *v;		/* of each run, NAN: none */
-};
-
 struct rep {
 	FILE *o;
-	char *base;		/* -o, then the report's directory, for links */
+	char *base;		/* html: the report's directory, for links */
 	int fmt, tty, nrun, cur;	/* cur: the run being written */
 	int bad, unfin;		/* records malformed; steps not finished */
 	int all[6];		/* steps of all runs by stname[] */
@@ -57,8 +47,6 @@ struct rep {
 	long tap, nline;	/* TAP points so far; lines of the last log */
 	int nhead, ntail;	/* of which line[] holds the first and last */
 	struct str line[2 * HEAD];
-	struct ser *ser[MAXSER];
-	int nser, hint, lostser, nbar, lostbar;	/* hint: see series() */
 };
 
 static const char *const tstname[] = { "pass", "fail", "skip", "todo",
@@ -145,8 +133,9 @@ static size_t ansi(const unsigned char *s, size_t n)
  * Write n bytes of s leaving out terminal escape sequences and carriage
  * returns, and writing control characters and bytes that are not UTF-8
  * as U+FFFD, so that no log makes ill-formed XML or HTML. XML: & < > "
- * as entities; TAPD (a TAP description): # and \ escaped; YAML (in double
- * quotes): " and \ escaped. A newline stays in XML and is a space elsewhere.
+ * as entities; HTM: those, and tab and newline too (one line of a field);
+ * TAPD (a TAP description): # and \ escaped; YAML (in double quotes): "
+ * and \ escaped. A newline stays in XML and is a space elsewhere.
  */
 static void putn(FILE *o, const char *s, size_t n, int mode)
 {
@@ -166,12 +155,13 @@ static void putn(FILE *o, const char *s, size_t n, int mode)
 		switch ((c = utf8(p, e - p, &len))) {
 		case 033: len = ansi(p, e - p); break;
 		case '\r': break;
-		case '\t': putc(c, o); break;
-		case '\n': putc(mode == XML ? '\n' : ' ', o); break;
-		case '&': fputs(mode == XML ? "&amp;" : "&", o); break;
-		case '<': fputs(mode == XML ? "&lt;" : "<", o); break;
-		case '>': fputs(mode == XML ? "&gt;" : ">", o); break;
-		case '"': fputs(mode == XML ? "&quot;" : mode == YAML ? "\\\"" :
+		case '\t': fputs(mode == HTM ? "&#9;" : "\t", o); break;
+		case '\n': fputs(mode == HTM ? "&#10;" : mode == XML ? "\n" : " ",
+			o); break;
+		case '&': fputs(mode >= XML ? "&amp;" : "&", o); break;
+		case '<': fputs(mode >= XML ? "&lt;" : "<", o); break;
+		case '>': fputs(mode >= XML ? "&gt;" : ">", o); break;
+		case '"': fputs(mode >= XML ? "&quot;" : mode == YAML ? "\\\"" :
 			"\"", o); break;
 		case '#': case '\\': fputs(mode == TAPD || (mode == YAML && c ==
 			'\\') ? "\\" : "", o), putc(c, o); break;
@@ -524,253 +514,6 @@ static void taprun(struct rep *r, struct run *u)
 	}
 }
 
-/* x rounded down (or up) to a multiple of st. */
-static double snap(double x, double st, int up)
-{
-	double k = (double)(long long)(x / st);
-
-	if (up ? k * st < x : k * st > x)
-		k += up ? 1 : -1;
-	return k * st;
-}
-
-/* The y axis for the values v[s][i] of ns series of n (NAN: none): from
- * 0 or below to 0 or above, in *lo and *hi, at round ticks (4 to 10 of
- * 1, 2 or 5 times a power of 10), their step returned. */
-static double yaxis(double *const *v, int ns, int n, double *lo, double *hi)
-{
-	double st = 1, d;
-	int i, s;
-
-	*lo = *hi = 0;
-	for (s = 0; s < ns; s++)
-		for (i = 0; i < n; i++) {	/* false for NAN */
-			*lo = v[s][i] < *lo ? v[s][i] : *lo;
-			*hi = v[s][i] > *hi ? v[s][i] : *hi;
-		}
-	if (*hi == *lo)
-		*hi = *lo + 1;
-	d = *hi - *lo;
-	while (st * 10 <= d)
-		st *= 10;
-	while (st > d)
-		st /= 10;
-	st /= d / st >= 5 ? 1 : d / st >= 2 ? 2 : 5;
-	*lo = snap(*lo, st, 0), *hi = snap(*hi, st, 1);
-	return st;
-}
-
-/*
- * An SVG chart titled t: bars (ns is 1) or lines, one for each of the ns
- * series named sn, of the values v[s][i] (NAN: none) over the n x
- * labels xl; y from 0 or below, with round ticks.
- */
-static void chart(FILE *o, const char *t, const char *unit, int n, char **xl,
-    int ns, char **sn, double *const *v, int bars)
-{
-	static const char *const col[MAXLINE] = { "#1565c0", "#c62828",
-		"#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037", "#ad1457" };
-	double lo, hi, st = yaxis(v, ns, n, &lo, &hi), bw = 560.0 / n, y;
-	int i, s, k = (n + 11) / 12;
-
-#define X(i) (64 + ((i) + .5) * bw)
-#define Y(v) (208 - ((v) - lo) / (hi - lo) * 180)
-	pr(o, XML, "<figure><svg viewBox=\"0 0 640 %d\" role=\"img\"><title>%s"
-	    "</title>\n<text x=\"320\" y=\"16\" class=\"tt\">%s</text>\n<text "
-	    "transform=\"translate(12 118) rotate(-90)\">%s</text>\n",
-	    290 + 14 * ns * !bars, t, t, unit);
-	for (y = lo; y < hi + st / 2; y += st)
-		fprintf(o, "<path d=\"M64 %.1fH624\" class=\"g\"/><text x=\"60\" "
-		    "y=\"%.1f\" class=\"yl\">%g</text>\n", Y(y), Y(y) + 3,
-		    y < st / 1e6 && y > -st / 1e6 ? 0 : y);
-	fputs("<path d=\"M64 28V208H624\" class=\"ax\"/>\n", o);
-	for (s = 0; s < ns; s++) {
-		fprintf(o, bars ? "" : "<polyline stroke=\"%s\" points=\"", col[s]);
-		for (i = 0; i < n && !bars; i++)
-			if (!isnan(v[s][i]))
-				fprintf(o, "%.1f,%.1f ", X(i), Y(v[s][i]));
-		fputs(bars ? "" : "\"/>\n", o);
-		for (i = 0; i < n && (bars || n <= 100); i++) {
-			if (isnan(y = v[s][i]))
-				continue;
-			if (bars)
-				fprintf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-				    "height=\"%.1f\" fill=\"%s\">", X(i) - bw * .35,
-				    Y(y > 0 ? y : 0), bw * .7, (y > 0 ? y : -y) *
-				    180 / (hi - lo), col[0]);
-			else
-				fprintf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
-				    "fill=\"%s\">", X(i), Y(y), col[s]);
-			pr(o, XML, "<title>%s: %g %s</title></%s>\n", xl[i], y, unit,
-			    bars ? "rect" : "circle");
-		}
-	}
-	for (i = 0; i < n; i += k)
-		pr(o, XML, "<text transform=\"translate(%.1f 220) rotate(-35)\" "
-		    "class=\"xl\">%s</text>\n", X(i), xl[i]);
-	for (s = 0; s < ns && !bars; s++)
-		pr(o, XML, "<text x=\"64\" y=\"%d\" fill=\"%s\">&#9632; %s</text>\n",
-		    289 + 14 * s, col[s], sn[s]);
-	fputs("</svg></figure>\n", o);
-#undef X
-#undef Y
-}
-
-/* Order of metrics x and y of matrix steps by key, then base name. */
-static int cmpbase(char *const *x, char *const *y)
-{
-	const char *p = stepname(x[0]), *q = stepname(y[0]);
-	size_t m = strcspn(p, "["), n = strcspn(q, "[");
-	int c = strcmp(x[1], y[1]);
-
-	if (!c && !(c = strncmp(p, q, m < n ? m : n)))
-		c = m != n ? (m < n ? -1 : 1) : 0;
-	return c;
-}
-
-/* qsort: metrics of matrix steps by cmpbase(), then step number. */
-static int cmpbar(const void *a, const void *b)
-{
-	char *const *x = *(char **const *)a, *const *y = *(char **const *)b;
-	int c = cmpbase(x, y);
-
-	return c ? c : numcmp(x[0], y[0]);
-}
-
-/* The value of a metric to plot: NAN if not a number or beyond 1e300
- * (so that ranges stay finite), 0 if within 1e-300 of it. */
-static double strnum(const char *s)
-{
-	char *e;
-	double v = strtod(s, &e);
-
-	if (e == s || *e || !(v >= -1e300 && v <= 1e300))
-		return NAN;
-	return v > -1e-300 && v < 1e-300 ? 0 : v;
-}
-
-/* html: bar charts of metrics over instances base[k=v,...] of a matrix. */
-static void bars(struct rep *r)
-{
-	char ***m = xmalloc(r->met.n * sizeof *m), **xl, *t;
-	const char *p;
-	double *v;
-	int i, j, k, n = 0;
-
-	for (i = 0; i < r->met.n; i++)
-		if (strchr(REC(&r->met, i)[0], '['))
-			m[n++] = REC(&r->met, i);
-	qsort(m, n, sizeof *m, cmpbar);
-	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && !cmpbase(m[i], m[j]); j++)
-			;
-		if (j - i < 2 || (r->nbar == MAXPLOT && ++r->lostbar))
-			continue;
-		r->nbar++;
-		xl = xmalloc((j - i) * sizeof *xl);
-		v = xmalloc((j - i) * sizeof *v);
-		for (k = i; k < j; k++) {
-			p = strchr(m[k][0], '[') + 1;
-			xl[k - i] = fmt("%.*s", (int)strcspn(p, "]"), p);
-			v[k - i] = strnum(m[k][2]);
-		}
-		p = stepname(m[i][0]);
-		t = fmt("%s, %.*s", m[i][1], (int)strcspn(p, "["), p);
-		chart(r->o, t, m[i][3], j - i, xl, 1, NULL, &v, 1);
-		while (k-- > i)
-			free(xl[k - i]);
-		free(xl), free(v), free(t);
-	}
-	free(m);
-}
-
-/* The series of key in step, new if there is room, else NULL: searched
- * from the one after the last found, as each run's metrics come in much
- * the same order (as fast as a hash table here, for at most MAXSER). */
-static struct ser *series(struct rep *r, const char *step, const char *key,
-    const char *unit)
-{
-	struct ser *s;
-	int i, k;
-
-	for (i = 0; i < r->nser; i++)
-		if (!strcmp((s = r->ser[k = (r->hint + i) % r->nser])->key, key)
-		    && !strcmp(s->step, step))
-			return r->hint = k + 1, s;
-	if (r->nser == MAXSER && ++r->lostser)
-		return NULL;
-	s = r->ser[r->nser++] = memset(xmalloc(sizeof *s), 0, sizeof *s);
-	s->step = xstrdup(step);
-	s->key = xstrdup(key);
-	s->unit = xstrdup(unit);
-	s->v = xmalloc(r->nrun * sizeof *s->v);
-	for (i = 0; i < r->nrun; i++)
-		s->v[i] = NAN;
-	r->hint = r->nser;
-	return s;
-}
-
-/* Keep the numeric metrics of the run being written for trend charts. */
-static void track(struct rep *r)
-{
-	struct ser *s;
-	char **m;
-	double v;
-	int i;
-
-	for (i = 0; i < r->met.n; i++) {
-		m = REC(&r->met, i);
-		if (isnan(v = strnum(m[2])) ||
-		    !(s = series(r, stepname(m[0]), m[1], m[3])))
-			continue;
-		s->n += isnan(s->v[r->cur]);	/* the run's last value counts */
-		s->v[r->cur] = v;
-	}
-}
-
-/* html: a line chart across the runs of each metric key in two or more,
- * a line for each step it is measured in. */
-static void trends(struct rep *r)
-{
-	char **xl = xmalloc(r->nrun * sizeof *xl), *sn[MAXLINE];
-	double *v[MAXLINE];
-	int i, j, k, ns, two, nplot = 0;
-	struct ser *q;
-
-	for (k = 0; k < r->nrun; k++)
-		xl[k] = r->run[k].name;
-	for (i = 0; i < r->nser; i++) {
-		for (j = i, ns = two = 0; j < r->nser; j++) {
-			if ((q = r->ser[j])->done || strcmp(q->key, r->ser[i]->key))
-				continue;
-			q->done = 1;
-			if (ns == MAXLINE)
-				continue;
-			two |= q->n > 1;
-			sn[ns] = q->step;
-			v[ns++] = q->v;
-		}
-		if (!two || nplot++ >= MAXPLOT)
-			continue;
-		fputs(nplot == 1 ? "<h3>Trends</h3>\n" : "", r->o);
-		chart(r->o, r->ser[i]->key, r->ser[i]->unit, r->nrun, xl, ns, sn,
-		    v, 0);
-	}
-	if (nplot > MAXPLOT)
-		fprintf(r->o, "<p>%d more trend charts not drawn: only the first "
-		    "%d are.</p>\n", nplot - MAXPLOT, MAXPLOT);
-	free(xl);
-}
-
-/* html: the head of a table, its column names space-separated. */
-static void thead(FILE *o, const char *title, const char *cols)
-{
-	fprintf(o, "<h3>%s</h3>\n<div class=\"w\"><table>\n<tr>", title);
-	for (; *cols; cols += strcspn(cols, " "), cols += !!*cols)
-		fprintf(o, "<th>%.*s</th>", (int)strcspn(cols, " "), cols);
-	fputs("</tr>\n", o);
-}
-
 /* The real path of directory dir, with a '/' at its end. */
 static char *rdir(const char *dir)
 {
@@ -791,158 +534,82 @@ static void url(FILE *o, const char *s)
 			fprintf(o, "%%%02X", *s & 0xff);
 }
 
-/* html: the tests of run u, with their messages and links to their logs,
- * relative to the report's directory. */
-static void htmltests(struct rep *r, struct run *u)
-{
-	char **s, *d = rdir(u->dir);
-	int i, k, c, n;
-
-	for (c = n = 0; r->base[n] && r->base[n] == d[n]; n++)
-		c = r->base[n] == '/' ? n + 1 : c;	/* the same to d[c] */
-	if (r->test.n)
-		thead(r->o, "Tests", "step suite name status seconds message log");
-	for (i = 0; i < r->test.n; i++) {
-		k = tidx((s = REC(&r->test, i))[3]);
-		pr(r->o, XML, "<tr><td>%s</td><td>%s</td><td>%s</td><td>" BADGE
-		    "</td><td>%s</td><td>%s</td><td>", s[0], s[1], s[2],
-		    tstname[k], tstname[k], s[4], s[5]);
-		if (*s[6]) {
-			fputs("<a href=\"", r->o);
-			for (n = c; r->base[n]; n++)
-				fputs(r->base[n] == '/' ? "../" : "", r->o);
-			url(r->o, d + c), url(r->o, s[6]);
-			pr(r->o, XML, "\">%s</a>", s[6]);
-		}
-		fputs("</td></tr>\n", r->o);
-	}
-	fputs(r->test.n ? "</table></div>\n" : "", r->o);
-	free(d);
-}
-
-/* html: a section for a run: its steps, their commands and logs (folded
- * unless failed and short), tests, metrics with their verdicts, and bar
- * charts of its matrix steps. */
+/*
+ * html: run u as lines of tab-separated fields, each text escaped for
+ * HTML on one line, for joe-report-html to draw: R the run; S a step, C
+ * each of its commands and L the lines kept of its log; T a test and the
+ * link to its log from the report's directory; V a verdict; M a metric;
+ * E the end.
+ */
 static void htmlrun(struct rep *r, struct run *u)
 {
 	FILE *o = r->o;
-	int i, j, k, c;
-	long nl;
-	char **s, **v;
+	char **s, *d = rdir(u->dir);
+	int i, j, c, n;
 
-	pr(o, XML, "<section id=\"r%d\">\n<h2>%s</h2>\n<p>started %s &middot; "
-	    "%d steps: ", r->cur + 1, u->name, u->start, r->st.n);
-	counts(o, u->n);
-	fprintf(o, " &middot; %.1fs</p>\n", u->sec);
+	for (c = n = 0; r->base[n] && r->base[n] == d[n]; n++)
+		c = r->base[n] == '/' ? n + 1 : c;	/* the same to d[c] */
+	pr(o, HTM, "R\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.1f\n", u->name, u->start,
+	    r->st.n, u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP],
+	    u->t[1] + u->t[4], u->sec);
 	for (i = 0; i < r->st.n; i++) {
-		k = stidx((s = REC(&r->st, i))[2]);
-		pr(o, XML, "<div class=\"step\"><h3>" BADGE " %s <small>%.1fs"
-		    "</small></h3>\n", stname[k], stname[k], s[0], atof(s[4]));
+		s = REC(&r->st, i);
+		pr(o, HTM, "S\t%s\t%s\t%.1f\n", stname[stidx(s[2])], s[0],
+		    atof(s[4]));
 		for (j = 0; j < r->cmd.n; j++) {
-			if (strcmp((v = REC(&r->cmd, j))[0], s[0]))
+			if (strcmp((s = REC(&r->cmd, j))[0], REC(&r->st, i)[0]))
 				continue;
-			nl = readlog(r, v[0], v[1], HEAD, HEAD);
-			c = stidx(v[2]);
-			pr(o, XML, "<details%s><summary>" BADGE " <code>%s</code> "
-			    "rc %s, %.3fs, %ld line%s</summary><pre>", c != ST_PASS
-			    && nl <= 20 ? " open" : "", stname[c], stname[c],
-			    v[7], v[3], atof(v[5]), nl, nl == 1 ? "" : "s");
-			putlog(r, "", XML);
-			fputs("</pre></details>\n", o);
+			pr(o, HTM, "C\t%s\t%s\t%s\t%.3f\t%ld\n", stname[stidx(s[2])],
+			    s[7], s[3], atof(s[5]), readlog(r, s[0], s[1], HEAD, HEAD));
+			putlog(r, "L\t", XML);
 		}
-		fputs("</div>\n", o);
 	}
-	htmltests(r, u);
-	if (r->met.n)
-		thead(o, "Metrics", "step key value unit verdict");
+	for (i = 0; i < r->test.n; i++) {
+		s = REC(&r->test, i);
+		pr(o, HTM, "T\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", s[0], s[1], s[2],
+		    tstname[tidx(s[3])], s[4], s[5], s[6]);
+		for (n = c; *s[6] && r->base[n]; n++)
+			fputs(r->base[n] == '/' ? "../" : "", o);
+		if (*s[6])
+			url(o, d + c), url(o, s[6]);
+		putc('\n', o);
+	}
+	for (i = 0; i < r->ver.n; i++) {
+		s = REC(&r->ver, i);
+		pr(o, HTM, "V\t%s\t%s\t%s\t%s\n", s[0], s[1],
+		    vername[idx(vername, 3, s[4], 1)], s[3]);
+	}
 	for (i = 0; i < r->met.n; i++) {
 		s = REC(&r->met, i);
-		pr(o, XML, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		    s[0], s[1], s[2], s[3]);
-		for (j = 0; j < r->ver.n; j++)
-			if (!strcmp((v = REC(&r->ver, j))[0], s[0]) &&
-			    !strcmp(v[1], s[1])) {
-				k = idx(vername, 3, v[4], 1);
-				pr(o, XML, BADGE " %s ", vername[k], vername[k], v[3]);
-			}
-		fputs("</td></tr>\n", o);
+		pr(o, HTM, "M\t%s\t%s\t%s\t%s\n", s[0], s[1], s[2], s[3]);
 	}
-	fputs(r->met.n ? "</table></div>\n" : "", o);
-	bars(r);
-	track(r);
-	fputs("</section>\n", o);
+	fputs("E\n", o);
+	free(d);
 }
 
-/* html: the document's head and style. */
-static void htmlhead(struct rep *r)
+/* html: r->o a pipe to joe-report-html, which writes to what r->o was,
+ * its links from the directory of out (else the current one); its pid. */
+static pid_t htmlstart(struct rep *r, const char *out)
 {
-	char *o = r->base;
+	const char *p = out ? strrchr(out, '/') : NULL;
+	pid_t pid;
+	int fd;
 
-	r->base = rdir(o && strrchr(o, '/') ? fmt("%.*s", (int)(strrchr(o, '/')
-	    - o + 1), o) : ".");	/* what fmt takes is left */
-	pr(r->o, XML, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\""
-	    "width=device-width, initial-scale=1\">\n<title>joe report: %s"
-	    "</title>\n", r->nrun > 1 ? fmt("%d runs", r->nrun) : r->run[0].name);
-	fputs("<style>\n"
-	    "body{font:15px/1.4 sans-serif;color:#222;max-width:72em;"
-	    "margin:0 auto;padding:0 .6em}\n"
-	    "main{display:flex;flex-direction:column}main>*{min-width:0}"
-	    "#sum{order:-1}\n"
-	    "h1{font-size:1.4em}h2{font-size:1.2em;border-bottom:1px solid #ccc}"
-	    "h2,h3{overflow-wrap:anywhere}h3{font-size:1em;margin:.8em 0 .2em}\n"
-	    ".b{display:inline-block;min-width:4em;text-align:center;color:#fff;"
-	    "font:bold 11px monospace;padding:1px 3px;border-radius:3px}\n"
-	    ".pass{background:#2e7d32}.fail,.missing{background:#c62828}"
-	    ".error,.timeout,.interrupted{background:#e65100}"
-	    ".skip,.todo{background:#757575}\n"
-	    ".w{overflow-x:auto}table{border-collapse:collapse;font-size:13px}"
-	    "th,td{text-align:left;padding:2px 8px;border-bottom:1px solid #ddd}\n"
-	    "details{margin:.2em 0 .2em 1em}code{white-space:pre-wrap;"
-	    "overflow-wrap:anywhere}\npre{background:#f5f5f5;padding:.4em;"
-	    "margin:.2em 0;overflow-x:auto;font-size:12px}\n"
-	    "figure{margin:0}svg{width:100%;max-width:640px;height:auto}"
-	    "svg text{font:12px sans-serif}svg .tt{font-size:14px;"
-	    "text-anchor:middle}\n"
-	    "svg .yl,svg .xl{text-anchor:end}svg .g{stroke:#e0e0e0}"
-	    "svg .ax{stroke:#333;fill:none}polyline{fill:none;stroke-width:2}\n"
-	    "@media print{body{max-width:none}pre{white-space:pre-wrap}"
-	    ".b{color:#000;background:none;border:1px solid #000}"
-	    "details>*{display:block}}\n"
-	    "@media print{details::details-content{content-visibility:visible;"
-	    "display:block}}\n"
-	    "</style>\n</head>\n<body>\n<h1>joe report</h1>\n<main>\n", r->o);
+	r->base = rdir(p ? fmt("%.*s", (int)(p - out + 1), out) : ".");
+	if (!(pid = filter((char *[]){ sibling("joe-report-html"), NULL },
+	    fileno(r->o), &fd)))
+		exit(1);	/* said why */
+	if (!(r->o = fdopen(fd, "w")))
+		die(1, "fdopen:");
+	setvbuf(r->o, NULL, _IOFBF, 1 << 16);
+	pr(r->o, HTM, "H\t%s\n", r->nrun > 1 ? fmt("%d runs", r->nrun) :
+	    r->run[0].name);
+	return pid;
 }
 
-/* html: a summary of the runs (shown first), trend charts, the end. */
-static void htmltail(struct rep *r)
-{
-	struct run *u;
-
-	fputs("<section id=\"sum\">\n<h2>Summary</h2>\n", r->o);
-	thead(r->o, "Runs", "run start passed failed skipped tests&nbsp;failed "
-	    "seconds");
-	for (u = r->run; u < r->run + r->nrun; u++)
-		pr(r->o, XML, "<tr><td><a href=\"#r%d\">%s</a></td><td>%s</td>"
-		    "<td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%.1f</td>"
-		    "</tr>\n", (int)(u - r->run) + 1, u->name, u->start,
-		    u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP], u->t[1] + u->t[4], u->sec);
-	fputs("</table></div>\n", r->o);
-	trends(r);
-	if (r->lostbar)
-		fprintf(r->o, "<p>%d more bar charts not drawn: only the first %d "
-		    "are.</p>\n", r->lostbar, MAXPLOT);
-	if (r->lostser)
-		fprintf(r->o, "<p>%d metrics not charted: only the first %d "
-		    "step and key pairs are.</p>\n", r->lostser, MAXSER);
-	fputs("</section>\n</main>\n</body>\n</html>\n", r->o);
-}
-
-/* The end of the report: the JUnit end, TAP plan, HTML summary, text total. */
+/* The end of the report: the JUnit end, TAP plan, text total. */
 static void finish(struct rep *r)
 {
-	if (r->fmt == HTML)
-		htmltail(r);
 	fputs(r->fmt == JUNIT ? "</testsuites>\n" : "", r->o);
 	if (r->fmt == TAP)
 		fprintf(r->o, "1..%ld\n", r->tap);
@@ -972,7 +639,9 @@ int main(int argc, char **argv)
 		"encoding=\"UTF-8\"?>\n<testsuites>\n", "TAP version 13\n", "" };
 	struct rep r = { 0 };
 	char *out = NULL, *t = NULL;
+	FILE *dst = NULL;
 	int c, f = -1;
+	pid_t pid = 0;
 
 	argv0 = "joe-report";
 	while ((c = getopt(argc, argv, "f:ho:")) != -1)
@@ -992,10 +661,9 @@ int main(int argc, char **argv)
 	atexit(rmtmp);
 	setvbuf(r.o, NULL, _IOFBF, 1 << 20);
 	r.tty = isatty(fileno(r.o));
-	r.base = out;
 	fputs(head[r.fmt], r.o);
 	if (r.fmt == HTML)
-		htmlhead(&r);
+		dst = r.o, pid = htmlstart(&r, out);
 	for (r.cur = 0; r.cur < r.nrun; r.cur++) {
 		readrun(&r, &r.run[r.cur]);
 		fn[r.fmt](&r, &r.run[r.cur]);
@@ -1003,6 +671,10 @@ int main(int argc, char **argv)
 		unload(&r.met), unload(&r.ver);
 	}
 	finish(&r);
+	if (r.fmt == HTML && (c = filter_end(pid, r.o)))
+		die(1, c < 0 ? "cannot write to joe-report-html:" :
+		    "joe-report-html failed (exit status %d)", c);
+	r.o = dst ? dst : r.o;
 	if (out ? wclose(r.o, out, t) : fflush(r.o) || ferror(r.o))
 		out ? exit(1) : die(1, "cannot write standard output:");
 	tmp = NULL;

@@ -10,6 +10,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define JOE_VERSION "0.1.0"
 #define JOE_GRACE 2.0	/* seconds between TERM and KILL */
@@ -111,6 +112,8 @@ struct sess *sess_new(char **argv, const char *tok);
 #define FDID 48
 char *fdid(int fd, char b[FDID]);	/* "DEV:INO" of what fd is, or "" */
 void sess_quit(void);
+pid_t filter(char **argv, int out, int *in);	/* we write, it goes on */
+int filter_end(pid_t pid, FILE *f);	/* f closed; its status, -1: f's */
 
 /* transport.c: a target, built once from the config */
 enum { TP_RUN, TP_DATA, TP_TTY };

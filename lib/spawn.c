@@ -344,6 +344,34 @@ static pid_t launch(struct job *j, char **argv, int in, int out, int err)
 	return pid;
 }
 
+/* Start argv reading what we write to *in, writing to out, its stderr
+ * ours, while we go on (a filter of our output); 0 if it cannot start. */
+pid_t filter(char **argv, int out, int *in)
+{
+	struct job j = { .log = -1 };
+	int p[2];
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		die(1, "pipe:");
+	signal(SIGPIPE, SIG_IGN);	/* if it ends early, we hear EPIPE */
+	pid = launch(&j, argv, p[0], out, 2);
+	close(p[0]);
+	*in = p[1];
+	return pid;
+}
+
+/* The end of the filter pid: f, what we wrote to it, closed; its exit
+ * status as a shell has it, -1 if we could not write it all. */
+int filter_end(pid_t pid, FILE *f)
+{
+	int e = fclose(f), st = 127 << 8;
+
+	if (pid)
+		waitpid(pid, &st, 0);
+	return e ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 /* Start argv with its output on pipes into s[0] and s[1] (or only s[0]
  * unless j->split; stdout to j->out instead if given) and its stdin
  * j->in if given, for a session a pipe from *in; its pid, or 0. */

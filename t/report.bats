@@ -356,6 +356,25 @@ tests: 1 passed, 1 failed, 0 skipped, 0 todo" ]
 	[ ! -e out2/report.html ]
 }
 
+@test "html: joe-report-html draws the page; without it, or when it fails, no page and exit 1" {
+	good
+	mkdir bin
+	cp "$TOP/joe-report" bin/
+	PATH=$PWD/bin:/usr/bin:/bin run --separate-stderr bin/joe-report -f html -o r.html r0
+	[ "$status" = 1 ]
+	[ "$stderr" = "joe-report: cannot run joe-report-html: No such file or directory" ]
+	[ ! -e r.html ] && [ ! -e r.html.tmp ]
+	printf '#!/bin/sh\ncat >/dev/null; echo broken; exit 3\n' > bin/joe-report-html
+	chmod +x bin/joe-report-html
+	PATH=$PWD/bin:/usr/bin:/bin run --separate-stderr bin/joe-report -f html -o r.html r0
+	[ "$status" = 1 ]
+	[ "$stderr" = "joe-report: joe-report-html failed (exit status 3)" ]
+	[ ! -e r.html ] && [ ! -e r.html.tmp ]
+	cp "$TOP/joe-report-html" bin/
+	PATH=$PWD/bin:/usr/bin:/bin bin/joe-report -f html -o r.html r0
+	grep -q '^</html>$' r.html
+}
+
 @test "-o names the format when -f does not: .html .xml .tap, else text" {
 	runs
 	joe report -o r.html r1 && grep -q '^<!DOCTYPE html>' r.html
