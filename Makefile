@@ -48,6 +48,13 @@ lib/libjoe.a: $(LIBOBJ)
 $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
 joe-extract: LDLIBS += -lexpat
+# The dispatcher only execs: linked statically, it does not pay for a
+# second dynamic load (joe run -h: 4.4 ms dynamic, 3.8 static, joe-run -h
+# alone 2.7). ASan cannot link statically.
+ifneq ($(SANITIZE),1)
+joe: LDFLAGS += -static
+joe: LDLIBS =
+endif
 
 # joe finish, help, selftest, put, get and -s are sh scripts that need to know where
 # commands and packages install.
