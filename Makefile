@@ -21,7 +21,8 @@ ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
 
-CMDS = joe joe-run joe-config joe-extract joe-analyse joe-report joe-qemu
+CMDS = joe joe-run joe-config joe-extract joe-junit joe-analyse joe-report \
+	joe-qemu
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 # perl for prove, which t/report.bats reads joe report -f tap with
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db \
@@ -47,7 +48,7 @@ lib/libjoe.a: $(LIBOBJ)
 
 $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
-joe-extract: LDLIBS += -lexpat
+joe-junit: LDLIBS += -lexpat
 # The dispatcher only execs: linked statically, it does not pay for a
 # second dynamic load (joe run -h: 4.4 ms dynamic, 3.8 static, joe-run -h
 # alone 2.7). ASan cannot link statically.

@@ -2,21 +2,22 @@
  * joe-extract: numbers and test results out of a run's logs and result
  * files, into RUN/metrics.tsv (step key value unit) and RUN/tests.tsv
  * (step suite name status seconds message log), the metrics also on
- * stdout as "run step key value unit". Built in: fio's JSON, TAP, JUnit
- * XML (expat), key-value lines; any executable pkgs/PKG/extract-NAME too
- * (the log on stdin, "key value unit" or "test<TAB>..." lines out).
+ * stdout as "run step key value unit". Built in: fio's JSON and
+ * key-value lines; TAP and JUnit XML through the plug-ins that come with
+ * joe (pkgs/core/extract-tap, awk; joe-junit, expat); any executable
+ * pkgs/PKG/extract-NAME too (the log on stdin, "key value unit" or
+ * "test<TAB>..." lines out).
  */
 #define _GNU_SOURCE	/* tdestroy */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
-#include <expat.h>
 #include <zlib.h>
 
 #include "joe.h"
@@ -48,17 +49,6 @@ static void test(struct ctx *c, const char *suite, const char *name,
 {
 	record(c->t, (const char *[]){ c->step, suite, name, st, sec ? sec : "",
 	    msg ? msg : "", c->log + strlen(c->run) + 1, NULL });
-}
-
-/* The first line of s that is not blank, trimmed (a new string). */
-static char *line1(const char *s)
-{
-	size_t n;
-
-	s += strspn(s, " \t\r\n");
-	for (n = strcspn(s, "\r\n"); n && (s[n - 1] == ' ' || s[n - 1] == '\t');)
-		n--;
-	return fmt("%.*s", (int)n, s);
 }
 
 struct key { int n; char s[]; };	/* a key and its count */
@@ -100,18 +90,6 @@ static void metric(struct ctx *c, double v, const char *unit, char *key)
 		record(stdout, (const char *[]){ c->run, c->step, k, val, unit,
 		    NULL });
 	free(k);
-}
-
-/* Whether s is a number and nothing else, that number in *v. */
-static int num(const char *s, double *v)
-{
-	char *e;
-
-	if (!s || !*s || isspace((unsigned char)*s))
-		return 0;
-	errno = 0;
-	*v = strtod(s, &e);
-	return !*e && !errno;
 }
 
 /*
@@ -222,7 +200,7 @@ static struct node *kid(struct node *n, const char *key)
 static int jnum(struct node *n, const char *key, double *v)
 {
 	n = kid(n, key);
-	return n && n->type == 's' && num(n->val, v);
+	return n && n->type == 's' && number(n->val, v);
 }
 
 /* The number n has at key, divided by div, as the metric name (freed);
@@ -336,165 +314,6 @@ static void fio_log(struct ctx *c, struct lines *l)
 	free(b.s);
 }
 
-/*
- * TAP 13 and 14: test points with SKIP and TODO, plans (a count that does
- * not match is bad input), Bail out!, YAML blocks, subtests (indented by
- * 4, named by "# Subtest: name"), and bats --timing's "name in Nms".
- */
-struct tap {
-	long plan, count, planline;
-	char *suite;
-};
-
-/* The test read last, written once what follows it is read. TAP's
- * message is the message: of its YAML block, else (not ok) its first
- * "# " line, else its directive's reason; JUnit's testcase uses it too. */
-struct pend {
-	char *suite, *name, *sec, *msg, *why;
-	const char *st;
-};
-
-static void flush(struct ctx *c, struct pend *p)
-{
-	if (p->name)
-		test(c, p->suite, p->name, p->st, p->sec, p->msg ? p->msg : p->why);
-	free(p->suite), free(p->name), free(p->sec), free(p->msg), free(p->why);
-	memset(p, 0, sizeof *p);
-}
-
-static void tap_end(struct ctx *c, struct tap *t, long line)
-{
-	if (t->plan < 0 && t->count)
-		warn_at(c->log, line, 0, "%s: %ld tests and no plan", t->suite,
-		    t->count), c->bad = 1;
-	else if (t->plan >= 0 && t->plan != t->count)
-		warn_at(c->log, t->planline, 0, "%s: planned %ld tests, ran %ld",
-		    t->suite, t->plan, t->count), c->bad = 1;
-	free(t->suite);
-}
-
-static void point(struct ctx *c, struct tap *t, char *s, struct pend *p)
-{
-	const char *st = *s == 'n' ? "fail" : "pass";
-	char *d, *sec = NULL, *why = NULL;
-	size_t n;
-	double v;
-
-	s += *s == 'n' ? 6 : 2;
-	if (*s && *s != ' ')
-		return;			/* "okay": not a test point */
-	s += strspn(s, " ");
-	s += strspn(s, "0123456789");
-	s += strspn(s, " ");
-	if (*s == '-' && (s[1] == ' ' || !s[1]))
-		s += 1 + !!s[1];
-	if (*s == '#')			/* a directive and no description */
-		d = s, s += strlen(s);
-	else if ((d = strstr(s, " # ")) || (d = strstr(s, "\t# ")))
-		*d++ = 0;
-	if (d && !strncasecmp(d += 2, "skip", 4))
-		st = "skip";
-	else if (d && !strncasecmp(d, "todo", 4) && *st == 'f')
-		st = "todo";
-	if (*st == 's' || *st == 't')	/* SKIP reason, SKIPPED: reason */
-		d += 4, d += strcspn(d, " \t:"), why = line1(d + strspn(d, ": \t"));
-	n = strlen(s);
-	if ((d = strrchr(s, ' ')) && d - s > 3 && !strncmp(d - 3, " in ", 4) &&
-	    n > 2 && !strcmp(s + n - 2, "ms") && (s[n - 2] = 0, 1)) {
-		if (num(d + 1, &v))
-			sec = fmt("%.3f", v / 1000), d[-3] = 0;
-		else
-			s[n - 2] = 'm';
-	}
-	flush(c, p);
-	p->suite = xstrdup(t->suite), p->name = xstrdup(s), p->st = st;
-	p->sec = sec, p->why = why;
-	t->count++;
-}
-
-static int tapline(const char *s)
-{
-	return !strncmp(s, "ok", 2) || !strncmp(s, "not ok", 6) ||
-	    !strncmp(s, "1..", 3) || !strncmp(s, "Bail out!", 9);
-}
-
-/* A line of a YAML block (s), *yaml 0 after its end, 2 when a message:
- * | or > is to come on the next line. */
-static void yamlline(struct pend *p, char *s, int *yaml)
-{
-	size_t n;
-
-	s += strspn(s, " ");
-	if (!strcmp(s, "..."))
-		*yaml = 0;
-	else if (p->name && (*yaml == 2 || !strncmp(s, "message:", 8))) {
-		free(p->msg);
-		p->msg = line1(s + (*yaml == 2 ? 0 : 8));
-		n = strlen(p->msg);
-		if (n > 1 && strchr("'\"", *p->msg) && p->msg[n - 1] == *p->msg)
-			memmove(p->msg, p->msg + 1, n - 2), p->msg[n - 2] = 0;
-		*yaml = *yaml == 1 && (!n || strchr("|>", *p->msg)) ? 2 : 1;
-	}
-}
-
-/* A plan 1..N of t on line s. */
-static void tap_plan(struct ctx *c, struct tap *t, const char *s, long line)
-{
-	char *e;
-
-	errno = 0, t->planline = line;
-	t->plan = strtol(s + 3, &e, 10);
-	if (!isdigit((unsigned char)s[3]) || errno || !strchr(" #", *e))
-		warn_at(c->log, line, 4, errno ? "plan out of range" :
-		    "a plan must be 1..N"), c->bad = 1, t->plan = -1;
-}
-
-static void tap_log(struct ctx *c, struct lines *l, char *suite)
-{
-	struct tap t[8];
-	struct pend p = { 0 };
-	char *s, *sub = NULL;
-	int depth = 0, ind, yaml = 0;
-
-	t[0] = (struct tap){ -1, 0, 0, suite };
-	while ((s = ln_get(l, NULL))) {
-		if (yaml) {
-			yamlline(&p, s, &yaml);
-			continue;
-		}
-		for (ind = 0; ind < 7 && !strncmp(s, "    ", 4); ind++)
-			s += 4;
-		if (!strncmp(s, "  ---", 5) && (yaml = 1))
-			continue;
-		if (!strncmp(s, "# Subtest", 9))
-			free(sub), sub = xstrdup(s + 9 + strspn(s + 9, ": "));
-		else if (!strncmp(s, "# ", 2) && p.name && !p.msg && *p.st != 'p'
-		    && *p.st != 's')
-			p.msg = line1(s + 2);
-		for (; ind > depth && (tapline(s) || sub); depth++) {
-			t[depth + 1] = (struct tap){ -1, 0, 0, fmt("%s/%s",
-			    t[depth].suite, sub && *sub ? sub : "subtest") };
-		}
-		if (sub && tapline(s))
-			free(sub), sub = NULL;
-		for (; ind < depth && *s; depth--)
-			tap_end(c, &t[depth], l->line);
-		if (ind != depth)
-			continue;
-		if (!strncmp(s, "1..", 3))
-			tap_plan(c, &t[depth], s, l->line);
-		else if (!strncmp(s, "Bail out!", 9)) {
-			flush(c, &p), test(c, t[depth].suite, s, "fail", NULL,
-			    sub = line1(s + 9));
-			break;
-		} else if (!strncmp(s, "ok", 2) || !strncmp(s, "not ok", 6))
-			point(c, &t[depth], s, &p);
-	}
-	for (flush(c, &p); depth >= 0; depth--)
-		s ? free(t[depth].suite) : tap_end(c, &t[depth], l->line);
-	free(sub);
-}
-
 /* "key: value [unit]" and "key=value [unit]", blanks allowed around the
  * : or =: a number is a metric. */
 static void kv_line(struct ctx *c, char *s)
@@ -508,7 +327,7 @@ static void kv_line(struct ctx *c, char *s)
 	*v = 0;			/* strtok skips the blanks after : or = */
 	v = strtok(s + 1, " \t"), u = strtok(NULL, " \t");
 	e = strtok(NULL, " \t");
-	if (num(v, &x) && !e)
+	if (number(v, &x) && !e)
 		metric(c, x, u ? u : "", xstrdup(k));
 }
 
@@ -557,7 +376,7 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 		s[strcspn(s, "\n")] = 0;
 		n = tsv_split(s, f, 6);
 		if (n >= 4 && n <= 6 && status(f[3]) &&
-		    (!f[4] || !*f[4] || num(f[4], &x)))
+		    (!f[4] || !*f[4] || number(f[4], &x)))
 			test(c, f[1], f[2], f[3], f[4], f[5]);
 		else
 			warn_at(c->log, 0, 0, "%s printed a test line that is "
@@ -565,7 +384,7 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 			    exe), c->bad = 1;
 	} else if ((k = strtok(s, " \t\n"))) {
 		v = strtok(NULL, " \t\n"), u = strtok(NULL, " \t\n");
-		if (num(v, &x))
+		if (number(v, &x))
 			metric(c, x, u ? u : "", xstrdup(k));
 		else
 			warn_at(c->log, 0, 0, "%s printed '%s', not 'key value "
@@ -573,155 +392,44 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 	}
 }
 
-/* Run the plugin exe with the log on its stdin (decompressed), its
- * stderr ours. */
-static void run_plugin(struct ctx *c, const char *exe, struct lines *l)
+/* Run the plugin exe with the log on its stdin (decompressed into a
+ * file first if it is gzip), its stderr ours, the log's path in JOE_LOG
+ * and the suite its tests are in by default (its name without .log) in
+ * JOE_SUITE; read what it prints as it goes. Its exit status 2: bad
+ * input, which it said. */
+static void run_plugin(struct ctx *c, const char *exe, struct lines *l,
+    const char *suite)
 {
-	FILE *in = tmpfile(), *out = tmpfile();
-	struct job j = { 0 };
-	char *s;
-	size_t n;
+	FILE *in = NULL, *out;
+	size_t n = strlen(l->path);
+	char *s = NULL;
+	pid_t pid;
+	int fd, rc;
 
-	if (!in || !out)
+	if (n > 3 && !strcmp(l->path + n - 3, ".gz"))
+		fd = -1;
+	else
+		fd = open(l->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && (in = tmpfile())) {
+		while ((s = ln_get(l, &n)))
+			fwrite(s, 1, n, in), fputc('\n', in);
+		fd = fflush(in) || fseek(in, 0, SEEK_SET) ? -1 : fileno(in);
+	}
+	setenv("JOE_LOG", c->log, 1);
+	setenv("JOE_SUITE", suite, 1);
+	if (fd < 0)
 		die(1, "cannot run %s:", exe);
-	while ((s = ln_get(l, &n)))
-		fwrite(s, 1, n, in), fputc('\n', in);
-	if (fflush(in))
+	pid = filter((char *[]){ (char *)exe, NULL }, fd, -1, &rc);
+	if (!(out = fdopen(rc, "r")))
 		die(1, "cannot run %s:", exe);
-	rewind(in);
-	j.argv = (char *[]){ (char *)exe, NULL };
-	j.in = fileno(in), j.out = fileno(out);
-	j.log = -1, j.echo = 1, j.split = 1;
-	if (spawn(&j) == ST_INTR)
-		exit(128 + sig_last());
-	rewind(out);
-	s = NULL, n = 0;
-	while (getline(&s, &n, out) > 0)
+	setvbuf(out, NULL, _IOFBF, 1 << 16);
+	for (s = NULL, n = 0; getline(&s, &n, out) > 0;)
 		plugline(c, exe, s);
-	fclose(out), fclose(in), free(s);
-	if (j.rc)
-		warn_at(c->log, 0, 0, "%s failed (exit status %d)", exe, j.rc),
-		    c->bad = 1;
-}
-
-/*
- * JUnit XML, streamed through expat: testsuites, testsuite (nested; its
- * name the suite of testcases without file or classname), testcase with
- * failure, error or skipped (the first of failure or error counts, over a
- * skipped); their message attribute, else the first line of their text.
- */
-struct jx {
-	struct ctx *c;
-	XML_Parser p;
-	struct str msg;		/* of the testcase's result so far */
-	char **ts;		/* testsuite names */
-	struct pend t;		/* the testcase; t.st NULL outside one */
-	char *why;		/* why the parser was stopped, where: */
-	long line, col;
-	int nts, depth, text;	/* text: msg wants the text */
-};
-
-static const char *attr(const char **a, const char *k)
-{
-	for (; *a; a += 2)
-		if (!strcmp(*a, k))
-			return a[1];
-	return NULL;
-}
-
-static void XMLCALL jstart(void *u, const char *el, const char **a)
-{
-	struct jx *j = u;
-	const char *v;
-	double x;
-
-	if (!j->depth++ && strcmp(el, "testsuites") && strcmp(el, "testsuite")) {
-		j->why = fmt("<%s> is not JUnit's <testsuites> or <testsuite>", el);
-		j->line = XML_GetCurrentLineNumber(j->p);
-		j->col = XML_GetCurrentColumnNumber(j->p) + 1;
-		XML_StopParser(j->p, XML_FALSE);
-	} else if (!strcmp(el, "testsuite")) {
-		j->ts = xrealloc(j->ts, (j->nts + 1) * sizeof *j->ts);
-		j->ts[j->nts++] = xstrdup((v = attr(a, "name")) ? v : "");
-	} else if (!strcmp(el, "testcase")) {
-		v = attr(a, "file") ? attr(a, "file") : attr(a, "classname");
-		j->t.suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
-		j->t.name = xstrdup((v = attr(a, "name")) ? v : "");
-		v = attr(a, "time");
-		j->t.sec = num(v, &x) ? xstrdup(v) : NULL;
-		j->t.st = "pass", j->msg.n = 0, sputs(&j->msg, "");
-	} else if (j->t.st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
-	    !strcmp(el, "skipped")) && (*j->t.st == 'p' || (*j->t.st == 's' &&
-	    *el != 's'))) {
-		j->t.st = *el == 'f' ? "fail" : *el == 'e' ? "error" : "skip";
-		j->msg.n = 0, sputs(&j->msg, (v = attr(a, "message")) ? v : "");
-		j->text = !j->msg.s[strspn(j->msg.s, " \t\r\n")];
-	}
-}
-
-static void XMLCALL jend(void *u, const char *el)
-{
-	struct jx *j = u;
-
-	j->depth--, j->text = 0;
-	if (!strcmp(el, "testsuite") && j->nts)
-		free(j->ts[--j->nts]);
-	else if (!strcmp(el, "testcase") && j->t.st) {
-		j->t.msg = line1(j->msg.s);
-		flush(j->c, &j->t);
-	}
-}
-
-static void XMLCALL jtext(void *u, const char *s, int n)
-{
-	struct jx *j = u;
-
-	if (j->text && j->msg.n < 4096)		/* enough for a first line */
-		sadd(&j->msg, s, n);
-}
-
-/* The JUnit XML file c->log, plain or gzip; bad XML is bad input, and a
- * test of status error named after the file. */
-static void junit(struct ctx *c)
-{
-	struct jx j = { .c = c };
-	gzFile z = gzopen(c->log, "rb");
-	const char *b = strrchr(c->log, '/') + 1;
-	char *m;
-	int n, e, ok = 1;
-
-	if (!z) {
-		warn("%s:", c->log), c->bad = 1;
-		return;
-	}
-	if (!(j.p = XML_ParserCreate(NULL)))
-		die(1, "out of memory");
-	XML_SetUserData(j.p, &j);
-	XML_SetElementHandler(j.p, jstart, jend);
-	XML_SetCharacterDataHandler(j.p, jtext);
-	do {
-		if ((n = gzread(z, XML_GetBuffer(j.p, 1 << 16), 1 << 16)) <= 0 &&
-		    (gzerror(z, &e), e != Z_OK))
-			warn("%s", gzerror(z, &e)), c->bad = 1, n = 0;
-		ok = XML_ParseBuffer(j.p, n, !n);
-	} while (ok && n);
-	if (!ok) {
-		if (!(m = j.why)) {
-			m = xstrdup(XML_ErrorString(XML_GetErrorCode(j.p)));
-			j.line = XML_GetCurrentLineNumber(j.p);
-			j.col = XML_GetCurrentColumnNumber(j.p) + 1;
-		}
-		warn_at(c->log, j.line, j.col, "%s", m), c->bad = 1;
-		test(c, b, b, "error", NULL, j.why = fmt("%ld:%ld: %s", j.line,
-		    j.col, m));
-		free(m), free(j.why);
-	}
-	while (j.nts)
-		free(j.ts[--j.nts]);
-	free(j.t.suite), free(j.t.name), free(j.t.sec);
-	free(j.ts), free(j.msg.s);
-	XML_ParserFree(j.p);
-	gzclose(z);
+	free(s);
+	if ((rc = filter_end(pid, out)) && rc != 2)
+		warn_at(c->log, 0, 0, "%s failed (exit status %d)", exe, rc);
+	c->bad |= rc != 0;
+	in ? fclose(in) : close(fd);
 }
 
 /* Whether the line at s (n bytes there, NUL after) begins TAP or fio's
@@ -817,24 +525,28 @@ static int isresult(const struct dirent *e)
  * NULL, then TAP and JUnit left out with results set); exe a plug-in. */
 static void file(struct ctx *c, const char *how, const char *exe, int results)
 {
+	static char *tap, *junit;	/* built-in extractors, plug-ins */
 	const char *b = strrchr(c->log, '/') + 1;
 	struct lines *l;
 	char *s;
 
 	if (!how && (how = sniff(c->log)) && results && strcmp(how, "fio"))
 		how = NULL;
-	if (!how || !strcmp(how, "none") || !strcmp(how, "junit")) {
-		if (how && *how == 'j')
-			junit(c);
+	if (how && !strcmp(how, "junit"))
+		exe = junit ? junit : (junit = sibling("joe-junit"));
+	if (!how || !strcmp(how, "none")) {
+		/* nothing to read */
 	} else if (!(l = ln_open(c->log))) {
 		warn("%s:", c->log), c->bad = 1;
 	} else {
-		if (exe)
-			run_plugin(c, exe, l);
+		if (!exe && !strcmp(how, "tap") && !(exe = tap) &&
+		    !(exe = tap = pkgfind("core", "extract-tap")))
+			die(1, "no pkgs/core/extract-tap (along JOE_PATH, beside "
+			    "joe, or installed)");
+		if (exe)	/* its suite: cmd-01, x.sh */
+			run_plugin(c, exe, l, s = fmt("%.*s", stem(b), b)), free(s);
 		else if (!strcmp(how, "fio"))
 			fio_log(c, l);
-		else if (!strcmp(how, "tap"))	/* its suite: cmd-01, x.sh */
-			tap_log(c, l, fmt("%.*s", stem(b), b));
 		else
 			while ((s = ln_get(l, NULL)))
 				kv_line(c, s);

@@ -596,7 +596,7 @@ static pid_t htmlstart(struct rep *r, const char *out)
 	int fd;
 
 	r->base = rdir(p ? fmt("%.*s", (int)(p - out + 1), out) : ".");
-	if (!(pid = filter((char *[]){ sibling("joe-report-html"), NULL },
+	if (!(pid = filter((char *[]){ sibling("joe-report-html"), NULL }, -1,
 	    fileno(r->o), &fd)))
 		exit(1);	/* said why */
 	if (!(r->o = fdopen(fd, "w")))

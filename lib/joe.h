@@ -33,6 +33,7 @@ char *xstrdup(const char *s);
 char *fmt(const char *fmt, ...);		/* printf into a new string */
 double now(void);				/* monotonic seconds */
 double seconds(const char *s);	/* from 0.001 to 2592000 (30 days), or 0 */
+int number(const char *s, double *v);	/* s all a number (strtod), in *v */
 int boolean(const struct node *at, const char *key, const char *v);
 			/* true, yes: 1; false, no, NULL: 0; else fdie */
 char *stamp(void);				/* UTC now, ISO 8601 */
@@ -112,7 +113,7 @@ struct sess *sess_new(char **argv, const char *tok);
 #define FDID 48
 char *fdid(int fd, char b[FDID]);	/* "DEV:INO" of what fd is, or "" */
 void sess_quit(void);
-pid_t filter(char **argv, int out, int *in);	/* we write, it goes on */
+pid_t filter(char **argv, int in, int out, int *fd);	/* it goes on */
 int filter_end(pid_t pid, FILE *f);	/* f closed; its status, -1: f's */
 
 /* transport.c: a target, built once from the config */

@@ -344,9 +344,10 @@ static pid_t launch(struct job *j, char **argv, int in, int out, int err)
 	return pid;
 }
 
-/* Start argv reading what we write to *in, writing to out, its stderr
- * ours, while we go on (a filter of our output); 0 if it cannot start. */
-pid_t filter(char **argv, int out, int *in)
+/* Start argv while we go on, its stderr ours: its stdin in, or if -1 a
+ * pipe we write to, its stdout out, or if -1 a pipe we read; *fd gets our
+ * end of the pipe. 0 if it cannot start. */
+pid_t filter(char **argv, int in, int out, int *fd)
 {
 	struct job j = { .log = -1 };
 	int p[2];
@@ -355,9 +356,9 @@ pid_t filter(char **argv, int out, int *in)
 	if (pipe2(p, O_CLOEXEC))
 		die(1, "pipe:");
 	signal(SIGPIPE, SIG_IGN);	/* if it ends early, we hear EPIPE */
-	pid = launch(&j, argv, p[0], out, 2);
-	close(p[0]);
-	*in = p[1];
+	pid = launch(&j, argv, in < 0 ? p[0] : in, out < 0 ? p[1] : out, 2);
+	close(p[in < 0 ? 0 : 1]);
+	*fd = p[in < 0];
 	return pid;
 }
 

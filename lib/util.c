@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -116,6 +117,19 @@ double seconds(const char *s)
 	double d = strtod(s, &e);
 
 	return e > s && !*e && d >= 0.001 && d <= 2592000 ? d : 0;
+}
+
+/* Whether s is a number and nothing else, as strtod reads it and in its
+ * range; that number in *v. */
+int number(const char *s, double *v)
+{
+	char *e;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return 0;
+	errno = 0;
+	*v = strtod(s, &e);
+	return !*e && !errno;
 }
 
 int boolean(const struct node *at, const char *key, const char *v)

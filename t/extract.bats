@@ -264,6 +264,46 @@ out/01-a/cmd-01.log: $PWD/pk/mine/extract-cases printed a test line that is $m" 
 	[ ! -s out/tests.tsv ]
 }
 
+@test "a plug-in gets JOE_LOG and JOE_SUITE; its exit 2 is bad input it said itself" {
+	mkdir -p pk/mine
+	cat > pk/mine/extract-said <<-'EOF'
+	#!/bin/sh
+	printf 'test\t%s\tt\tpass\n' "$JOE_SUITE"
+	read -r l
+	echo "$JOE_LOG:1: not what I read: $l" >&2
+	exit 2
+	EOF
+	chmod +x pk/mine/extract-said
+	export JOE_PATH=$PWD/pk
+	echo 'steps: [{name: a, extract: said, run: "echo hello"}]' > w.workflow
+	joe run -o out >/dev/null 2>&1 || true
+	run --separate-stderr joe extract -q out
+	[ "$status" = 2 ]
+	[ "$stderr" = "out/01-a/cmd-01.log:1: not what I read: hello" ]
+	[ "$(cat out/tests.tsv)" = "01-a	cmd-01	t	pass			01-a/cmd-01.log" ]
+	gzip out/01-a/cmd-01.log
+	run --separate-stderr joe extract -q out
+	[ "$stderr" = "out/01-a/cmd-01.log.gz:1: not what I read: hello" ]
+	[ "$(cat out/tests.tsv)" = "01-a	cmd-01	t	pass			01-a/cmd-01.log.gz" ]
+}
+
+@test "joe junit: JUnit XML on stdin as test lines; bad XML said, an error test, exit 2" {
+	run --separate-stderr joe junit < "$TOP/t/fixtures/junit/nested.xml"
+	[ "$status" = 0 ]
+	[ "$stderr" = "" ]
+	[ "$(grep -c '^test	' <<< "$output")" = "$(grep -c '<testcase' "$TOP/t/fixtures/junit/nested.xml")" ]
+	# an attribute's tab is a blank to XML
+	printf '<testsuite name="s">\n<testcase name="a\tb" time="1.5"><failure message="m"/></testcase>\n<oops' > bad.xml
+	JOE_LOG=dir/bad.xml run --separate-stderr joe junit < bad.xml
+	[ "$status" = 2 ]
+	[ "$stderr" = "dir/bad.xml:3:1: unclosed token" ]
+	[ "$output" = "test	s	a b	fail	1.5	m
+test	bad.xml	bad.xml	error		3:1: unclosed token" ]
+	run joe junit -x
+	[ "$status" = 2 ]
+	[ "$output" = "usage: joe junit < file.xml" ]
+}
+
 @test "an unknown extractor, and a directory that is not a run: exit 2" {
 	echo 'steps: [{name: a, extract: nosuch, run: "echo 1..1; echo ok 1"}]' > w.workflow
 	joe run -o out >/dev/null
