@@ -145,7 +145,8 @@ int job_here(struct job *j, const char *tname, const char *text);
 
 /* lines.c: logs and records, plain or gzip */
 struct lines {
-	void *z;		/* gzFile */
+	void *z;		/* gzFile, or NULL: fd, plain */
+	int fd;
 	char *buf;
 	size_t cap, n, off;	/* buf[off..n) not yet returned */
 	int eof, err;		/* err: a read error was reported */

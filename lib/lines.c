@@ -15,26 +15,54 @@
 
 #include "joe.h"
 
-/* Open path, or path.gz when path is not there; NULL (errno set) if
- * neither can be opened. */
+/* Read more of l into buf[n..cap): plain files with read(2), where a
+ * short read is the end (the files are regular: what a file being written
+ * still lacks is not there yet), so a small log costs open, read, close. */
+static int more(struct lines *l)
+{
+	const char *m;
+	int r, e;
+
+	if (l->z && (r = gzread((gzFile)l->z, l->buf + l->n, l->cap - l->n)) <= 0
+	    && (m = gzerror((gzFile)l->z, &e), e != Z_OK)) {
+		m = strstr(m, ": ") ? strstr(m, ": ") + 2 : m;	/* <fd:N>: */
+		warn("%s: %s", l->path, m);
+		l->err = 1;
+		r = 0;
+	} else if (!l->z && (r = read(l->fd, l->buf + l->n, l->cap - l->n)) < 0) {
+		warn("%s:", l->path);
+		l->err = 1;
+		r = 0;
+	}
+	l->eof = r == 0 || (!l->z && (size_t)r < l->cap - l->n);
+	return r;
+}
+
+/* Open path, or path.gz when path is not there, gzip by its first bytes
+ * whatever its name; NULL (errno set) if neither can be opened. */
 struct lines *ln_open(const char *path)
 {
 	struct lines *l;
-	gzFile z = gzopen(path, "rb");
 	char *gz = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (!z && errno == ENOENT && (gz = fmt("%s.gz", path)))
-		z = gzopen(gz, "rb");
-	if (!z) {
+	if (fd < 0 && errno == ENOENT)
+		fd = open(gz = fmt("%s.gz", path), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		free(gz);
 		return NULL;
 	}
-	l = xmalloc(sizeof *l);
-	memset(l, 0, sizeof *l);
-	l->z = (void *)z;
+	l = memset(xmalloc(sizeof *l), 0, sizeof *l);
+	l->fd = fd;
 	l->cap = 1 << 13;	/* doubled as a log proves long, up to 128 KiB */
 	l->buf = xmalloc(l->cap + 1);
 	l->path = gz ? gz : xstrdup(path);
+	l->n = more(l);
+	if (l->n >= 2 && !memcmp(l->buf, "\x1f\x8b", 2)) {
+		l->n = l->eof = 0;
+		if (lseek(fd, 0, SEEK_SET) || !(l->z = gzdopen(fd, "rb")))
+			die(1, "%s:", l->path);
+	}
 	return l;
 }
 
@@ -48,7 +76,6 @@ struct lines *ln_open(const char *path)
 char *ln_get(struct lines *l, size_t *len)
 {
 	char *p, *s;
-	int r, e;
 
 	for (;;) {
 		s = l->buf + l->off;
@@ -70,15 +97,7 @@ char *ln_get(struct lines *l, size_t *len)
 		l->off = 0;
 		if (l->n == l->cap || (l->cap < 1 << 17 && l->line > 0))
 			l->buf = xrealloc(l->buf, (l->cap *= 2) + 1);
-		r = gzread((gzFile)l->z, l->buf + l->n, l->cap - l->n);
-		if (r <= 0 && (gzerror((gzFile)l->z, &e), e != Z_OK)) {
-			warn("%s", gzerror((gzFile)l->z, &e));
-			l->err = 1;
-			r = 0;
-		}
-		if (r == 0)
-			l->eof = 1;
-		l->n += r;
+		l->n += more(l);
 	}
 }
 
@@ -86,7 +105,10 @@ void ln_close(struct lines *l)
 {
 	if (!l)
 		return;
-	gzclose((gzFile)l->z);
+	if (l->z)
+		gzclose((gzFile)l->z);
+	else
+		close(l->fd);
 	free(l->buf);
 	free((char *)l->path);
 	free(l);
