@@ -23,13 +23,16 @@ static int more(struct lines *l)
 	const char *m;
 	int r, e;
 
-	if (l->z && (r = gzread((gzFile)l->z, l->buf + l->n, l->cap - l->n)) <= 0
-	    && (m = gzerror((gzFile)l->z, &e), e != Z_OK)) {
+	if (l->z)
+		r = gzread((gzFile)l->z, l->buf + l->n, l->cap - l->n);
+	else
+		r = read(l->fd, l->buf + l->n, l->cap - l->n);
+	if (l->z && r <= 0 && (m = gzerror((gzFile)l->z, &e), e != Z_OK)) {
 		m = strstr(m, ": ") ? strstr(m, ": ") + 2 : m;	/* <fd:N>: */
 		warn("%s: %s", l->path, m);
 		l->err = 1;
 		r = 0;
-	} else if (!l->z && (r = read(l->fd, l->buf + l->n, l->cap - l->n)) < 0) {
+	} else if (r < 0) {
 		warn("%s:", l->path);
 		l->err = 1;
 		r = 0;
