@@ -1,6 +1,6 @@
 /*
  * joe-config: print the merged configuration as key.path=value lines, one
- * value, or the transports.
+ * value, the transports, or for programs every node with its place.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -9,13 +9,16 @@
 
 static void usage(int rc)
 {
-	fprintf(rc ? stderr : stdout, "usage: joe config [-t] [-c config]... "
+	fprintf(rc ? stderr : stdout, "usage: joe config [-pt] [-c config]... "
 	    "[-D key=value]... [key]\n");
 	exit(rc);
 }
 
+static int pflag;
+
 /* n as key.path=value lines, each value escaped as in records and its
- * secrets as *** */
+ * secrets as ***; with -p each node as "FILE:LINE:COL TYPE key.path
+ * value", tab-separated, the value as it is but escaped. */
 static void print(struct node *n, const char *prefix)
 {
 	struct node *k;
@@ -23,11 +26,14 @@ static void print(struct node *n, const char *prefix)
 	int i = 0;
 	char *p;
 
-	if (n->type == 's') {
-		sesc(&b, sec_mask(n->val));
+	if (n->type == 's')
+		sesc(&b, pflag ? n->val : sec_mask(n->val));
+	if (pflag && prefix)
+		printf("%s:%d:%d\t%c\t%s\t%s\n", n->file, n->line, n->col,
+		    n->type, prefix, b.s ? b.s : "");
+	else if (n->type == 's')
 		printf("%s=%s\n", prefix, b.s ? b.s : "");
-		free(b.s);
-	}
+	free(b.s);
 	for (k = n->kid; k; k = k->next, i++) {
 		if (n->type == 'l')
 			p = fmt("%s.%d", prefix, i);
@@ -44,15 +50,16 @@ int main(int argc, char **argv)
 	struct node *cfg, *n;
 
 	argv0 = "joe-config";
-	while ((c = getopt(argc, argv, "c:D:ht")) != -1) {
+	while ((c = getopt(argc, argv, "c:D:hpt")) != -1) {
 		switch (c) {
 		case 'c': case 'D': conf_opt(c, optarg); break;
 		case 'h': usage(0); break;
+		case 'p': pflag = 1; break;
 		case 't': tflag = 1; break;
 		default: usage(2);
 		}
 	}
-	if (argc - optind > 1 || (tflag && optind < argc))
+	if (argc - optind > 1 || (tflag && (optind < argc || pflag)))
 		usage(2);
 	sec_init(cfg = conf_config());
 	tp_open(cfg, NULL, NULL);	/* checks every transport */
@@ -63,7 +70,7 @@ int main(int argc, char **argv)
 		print(cfg, NULL);
 	else if (!(n = conf_get(cfg, argv[optind])))
 		die(1, "no key %s", argv[optind]);
-	else if (n->type == 's')
+	else if (n->type == 's' && !pflag)
 		puts(n->val);
 	else
 		print(n, argv[optind]);

@@ -55,7 +55,8 @@ static void usage(int rc)
 	    "       joe run [-c config]... [-D key=value]... [-t transport] "
 	    "[-T seconds] [-l text]\n"
 	    "               -- command [arg...]\n"
-	    "       joe run -i [-c config]... [-D key=value]... [-t transport]\n");
+	    "       joe run -i [-c config]... [-D key=value]... [-t transport] "
+	    "[-- command [arg...]]\n");
 	exit(rc);
 }
 
@@ -565,19 +566,24 @@ static void options(int argc, char **argv)
 		}
 	}
 	opt.one = !strcmp(argv[optind - 1], "--");
-	if ((opt.shell && (optind < argc || opt.tmo || opt.verbose)) ||
+	if ((opt.shell && ((optind < argc && !opt.one) || opt.tmo ||
+	    opt.verbose || opt.label)) ||
 	    ((opt.shell || opt.one) && (opt.dry || opt.keep || opt.out ||
 	    opt.gz || opt.post_r)) || (opt.label && !opt.one))
 		usage(2);
 }
 
 /* -i: an interactive shell on the transport, the config's env set (what
- * CIJOE's ssh.shell did). */
-static int run_shell(void)
+ * CIJOE's ssh.shell did), or a shell reading stdin if that is no terminal;
+ * with a command, that command, its stdin ours (one word is a command
+ * line, more each quoted). */
+static int run_shell(int argc, char **argv)
 {
 	struct tp *t = tp_open(opt.cfg, opt.tname, NULL);
-	char **v = tp_argv(t, tp_script(t, NULL, NULL,
-	    "exec \"${SHELL:-/bin/sh}\" -i"), TP_TTY);
+	int tty = !argc && isatty(0);
+	char **v = tp_argv(t, tp_script(t, NULL, NULL, argc ?
+	    tp_words(argc, argv) : tty ? "exec \"${SHELL:-/bin/sh}\" -i" :
+	    "exec \"${SHELL:-/bin/sh}\""), tty ? TP_TTY : TP_DATA);
 
 	execvp(v[0], v);
 	die(1, "cannot run %s:", v[0]);
@@ -636,7 +642,7 @@ int main(int argc, char **argv)
 	opt.tname = tp_open(opt.cfg, opt.tname && *opt.tname ? opt.tname : NULL,
 	    NULL)->name;
 	if (opt.shell)
-		return run_shell();
+		return run_shell(argc - optind, argv + optind);
 	if (opt.one)
 		return run_one(argc - optind, argv + optind);
 	workflows(argc - optind, argv + optind);

@@ -65,6 +65,22 @@ env.B=b' ]
 	[[ "$output" == *"no key env.C"* ]]
 }
 
+@test "-p: every node with its place and type, values as they are but escaped" {
+	printf 'a:\n  b: "x\\ty"\n  l: [1, {k: v}]\nmy_secret: s3cr3t\n' > p.config
+	run joe config -p -c p.config -D a.d=2 a
+	[ "$status" = 0 ]
+	[ "$output" = "$(printf '%s\t%s\t%s\t%s\n' \
+		p.config:1:1 m a '' p.config:2:3 s a.b 'x\ty' \
+		p.config:3:3 l a.l '' p.config:3:7 s a.l.0 1 \
+		p.config:3:10 m a.l.1 '' p.config:3:11 s a.l.1.k v \
+		-D:1:5 s a.d 2)" ]
+	run joe config -p -c p.config my_secret
+	[ "$output" = "$(printf 'p.config:4:1\ts\tmy_secret\ts3cr3t')" ]
+	run joe config -c p.config
+	[[ "$output" == *"my_secret=***"* ]]
+	run -2 joe config -p -t
+}
+
 @test "values with newlines stay one line each in the listing" {
 	printf 'a: |\n  one\n  two\n' > c.config
 	run joe config -c c.config

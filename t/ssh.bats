@@ -221,6 +221,21 @@ l2]" ]
 	[[ "$output" == *"[from-config] [$SSH_USER]"* ]]
 }
 
+@test "-i -- command: its stdin, output and status are ours; no terminal: a shell reads stdin" {
+	printf 'env:\n  JOE_X: "a b"\n' > e.config
+	j() { joe run -i -c "$FIX/ssh.config" -c e.config "$@"; }
+	[ "$(echo piped | j -- 'read -r l; echo "[$l] [$JOE_X]"')" = "[piped] [a b]" ]
+	[ "$(j -- printf '%s|' 'a b' "c'd")" = "a b|c'd|" ]
+	run -3 j -- sh -c 'exit 3'
+	run -4 j <<< 'echo "hi $(id -un)"; exit 4'
+	[ "$output" = "hi $SSH_USER" ]
+	head -c 300000 /dev/urandom > data
+	j -- cat < data > back
+	cmp data back
+	run -2 joe run -i -c "$FIX/ssh.config" -l x -- true
+	run -2 joe run -i -c "$FIX/ssh.config" true
+}
+
 @test "the command sees no positional parameters, as locally" {
 	run joe run -c "$FIX/ssh.config" -- 'echo "$#"'
 	[ "$output" = 0 ]
