@@ -21,8 +21,7 @@ ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
 
-CMDS = joe joe-run joe-config joe-extract joe-junit joe-analyse joe-report \
-	joe-qemu
+CMDS = joe joe-run joe-config joe-extract joe-junit joe-analyse joe-report
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 # perl for prove, which t/report.bats reads joe report -f tap with
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db \
@@ -31,7 +30,7 @@ DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-d
 	python3-pytest
 
 SCRIPTS = joe-finish joe-help joe-selftest joe-starter joe-put joe-get \
-	joe-report-html
+	joe-report-html joe-qemu
 
 all: $(CMDS) $(SCRIPTS)
 
@@ -57,9 +56,9 @@ joe: LDFLAGS += -static
 joe: LDLIBS =
 endif
 
-# joe finish, help, selftest, put, get and -s are sh scripts that need to know where
-# commands and packages install.
-joe-finish joe-help joe-selftest joe-starter joe-report-html: %: cmd/%
+# joe finish, help, selftest, put, get, qemu and -s are sh scripts that need to
+# know where commands and packages install.
+joe-finish joe-help joe-selftest joe-starter joe-report-html joe-qemu: %: cmd/%
 joe-put joe-get: cmd/joe-copy
 $(SCRIPTS): .flags
 	sed 's|@PKGDIR@|$(PKGDIR)|; s|@LIBEXECDIR@|$(LIBEXECDIR)|' \

@@ -129,7 +129,6 @@ struct tp {
 	struct tp *next;
 };
 struct tp *tp_open(struct node *cfg, const char *name, const struct node *at);
-struct tp *tp_guest(struct node *cfg, const char *name);	/* qemu.guests' */
 char *tp_script(struct tp *t, struct node *env, const char *cwd,
     const char *cmd);
 char **tp_argv(struct tp *t, const char *script, int how);

@@ -215,15 +215,6 @@ struct tp *tp_open(struct node *cfg, const char *name, const struct node *at)
 	return p;
 }
 
-/* A transport to the guest called name of cfg's qemu.guests. */
-struct tp *tp_guest(struct node *cfg, const char *name)
-{
-	struct node *t = conf_add(NULL, "guest", (char *)name, cfg);
-
-	t->key = (char *)name;
-	return tp_new(cfg, t);
-}
-
 /* The NAME=value strings of env a, then b, checked. */
 static char **envs(struct node *a, struct node *b)
 {
