@@ -277,6 +277,59 @@ nothing_left() {
 	q kill g
 }
 
+@test "nvme topology: block size, metadata and PI, zone limits, mdts, one subsystem of two controllers; a key this QEMU lacks is refused first" {
+	cfg
+	more '- image: b.qcow2' '  size: 64M' '  mdts: 4' '  namespaces:' \
+		'  - {size: 16M, lbads: 12}' '  - {ms: 8, pi: 1}' \
+		'  - {zoned: true, zone_size: 4M, max_open: 2, max_active: 3}' \
+		'- {image: c.qcow2, size: 32M, subsys: s1, namespaces: 2}' \
+		'- {image: d.qcow2, size: 32M, subsys: s1, zoned: true}'
+	# QEMU 7.2 (Debian 12) has no fdp: refused at its place, nothing made
+	sed 's/subsys: s1, zoned/subsys: s1, fdp: true, zoned/' g.config > f.config
+	run -2 joe qemu -c f.config start g
+	echo "$output"
+	[[ "$output" == "f.config:22:49: fdp needs the nvme-subsys property fdp, which qemu-system-x86_64 does not have (QEMU emulator version "* ]]
+	[ ! -e "$(dir)" ]
+	q start g
+	q wait g
+	run q ssh g 'cd /sys/block; for b in nvme1n1 nvme1n2 nvme1n3; do
+		echo $(cat $b/size $b/queue/logical_block_size $b/integrity/format \
+		    $b/queue/zoned $b/queue/chunk_sectors $b/queue/max_hw_sectors_kb)
+	done; cat nvme1n3/queue/max_open_zones nvme1n3/queue/max_active_zones
+	for s in /sys/class/nvme-subsystem/*; do
+		[ "$(cat $s/subsysnqn)" = nqn.2019-08.org.qemu:s1 ] &&
+		echo $(cat $s/serial) $(ls -d $s/nvme[0-9] | wc -l) $(ls -d $s/nvme*n* | wc -l)
+	done'
+	echo "$output"
+	# 24 MiB of 512-byte blocks with 8 bytes of metadata each: 48395 blocks
+	[ "$output" = "32768 4096 none none 0 64
+48395 512 T10-DIF-TYPE1-CRC none 0 64
+49152 512 none host-managed 8192 64
+2
+3
+joe0003 2 3" ]
+	q kill g
+}
+
+@test "bus: on q35 each controller behind a root port of its own, or a downstream port of a named switch" {
+	cfg
+	more '- {image: b.qcow2, size: 32M, bus: s0, serial: b}' \
+		'- {image: c.qcow2, size: 32M, bus: s0, serial: c}' 'machine: q35'
+	q start g
+	q wait g
+	# serial, PCI devices on the way from the root complex, the first
+	run q ssh g 'for c in /sys/class/nvme/nvme*; do
+		p=$(readlink -f $c/device | tr / "\n" | grep "^0000:")
+		echo $(cat $c/serial) $(echo "$p" | wc -l) $(echo "$p" | head -n 1)
+	done | sort'
+	echo "$output"
+	set -- $output
+	[ "$1 $2 $4 $5 $7 $8" = "b 4 c 4 joe0001 2" ]
+	[ "$3" = "$6" ] && [ "$3" != "$9" ]	# b and c: one switch
+	grep -q 'x3130-upstream,id=sw-s0,bus=rp2 ' "$(dir)/cmdline"
+	q kill g
+}
+
 @test "not running: status 1, kill 0, wait 2, ssh and console 1; a stale pidfile is removed" {
 	cfg
 	run -1 q status g
@@ -334,6 +387,36 @@ $k
 	bad "6:7: initrd is for a kernel" "      path: /x
       boot: disk.qcow2
       initrd: /i"
+	bad "7:34: lbads must be a whole number from 9 to 21, not '4096'" "      path: /x
+$k
+      nvme:
+      - {image: a, namespaces: [{lbads: 4096}]}"
+	bad "7:41: zone_size is for a zoned namespace" "      path: /x
+$k
+      nvme:
+      - {image: a, namespaces: [{ms: 8, zone_size: 1M}]}"
+	bad "7:34: unknown namespace key 'pi_type'" "      path: /x
+$k
+      nvme:
+      - {image: a, namespaces: [{pi_type: 1}]}"
+	bad "8:9: namespaces must be a plain value or a list" "      path: /x
+$k
+      nvme:
+      - image: a
+        namespaces: {a: 1}"
+	bad "8:32: the controllers of subsys s1 have one serial, joe0001" "      path: /x
+$k
+      nvme:
+      - {image: a, subsys: s1}
+      - {image: b, subsys: s1, serial: x}"
+	bad "7:20: bus is for a PCIe machine, such as q35" "      path: /x
+$k
+      nvme:
+      - {image: a, bus: s0}"
+	bad "7:20: fdp is for a controller with a subsys" "      path: /x
+$k
+      nvme:
+      - {image: a, fdp: true}"
 	long=/tmp/$(printf '%095d' 0)
 	bad "4:7: path $long is too long: $long/console.sock would pass the 107 bytes of a unix socket's path" "      path: $long
 $k"
