@@ -219,6 +219,35 @@ nothing_left() {
 	[ "$output" = "joe-qemu: g is not running" ]
 }
 
+@test "a kernel that panics: wait says so at once (exit 2), status says panicked (exit 1), kill does not wait for a power-off" {
+	# no init: the kernel panics and hangs (panic=0), no pvpanic driver
+	# loaded; the serial log tells
+	APPEND='console=ttyS0 quiet rdinit=/bin/false' cfg
+	q start g
+	SECONDS=0
+	run -2 q wait -T 60 g
+	[ "$SECONDS" -le 30 ]
+	[[ "$output" == *"joe-qemu: g: its kernel panicked"* ]]
+	[[ "$output" == *"Attempted to kill init"* ]]
+	run -1 q status g
+	[[ "${lines[0]}" =~ ^panicked\ pid\ [0-9]+\ accel\ tcg\ ssh\ port\ [0-9]+$ ]]
+	[[ "$output" == *"end Kernel panic"* ]]
+	run q kill g
+	[[ "$output" =~ ^g:\ killed\ after\ [0-9.]+\ s\ \(SIGTERM\;\ its\ kernel\ had\ panicked\)$ ]]
+	nothing_left g
+	# the test guest's init loads pvpanic: QEMU pauses a kernel that
+	# says it panicked, and QMP tells
+	cfg
+	q start g
+	q wait g
+	grep -q -- '-device pvpanic .*-action panic=pause' "$(dir)/cmdline"
+	q ssh g 'sleep 1; echo c > /proc/sysrq-trigger' > /dev/null 2>&1 &
+	waitfor eval 'q status g 2>/dev/null | grep -q ^panicked'
+	kill %1 2>/dev/null || true
+	run q kill g
+	[[ "$output" == *"(SIGTERM; its kernel had panicked)" ]]
+}
+
 @test "console: stdin to the serial port, its output to stdout, Ctrl-] leaves, on a terminal too" {
 	APPEND='console=ttyS0 quiet rdinit=/bin/sh' cfg
 	q start g
@@ -449,6 +478,45 @@ $k"
 	run joe qemu status guest1
 	[ "$status" = 1 ]
 	! pgrep -f "$HOME/.cache/joe/guest1"
+}
+
+@test "pkgs/qemu starters: xNVMe's NVMe topology and four drives behind a PCIe switch reach the guest" {
+	joe -s qemu
+	export JOE_GUEST=$TOP/t/fixtures/guest/cache
+	j() {	# j CONFIG COMMAND GUEST...
+		joe qemu -c default.config -c "$1" \
+		    -D qemu.guests.guest1.path="$(dir)" "${@:2}"
+	}
+	j xnvme.config start guest1
+	j xnvme.config wait guest1
+	run j xnvme.config ssh guest1 'cd /sys/block; for b in nvme*n*; do
+		echo $b $(cat $b/queue/logical_block_size $b/queue/zoned \
+		    $b/queue/chunk_sectors $b/queue/max_hw_sectors_kb \
+		    $b/integrity/format)
+	done'
+	j xnvme.config kill guest1
+	echo "$output"
+	# nvm and zns (32 MiB zones), no transfer limit (mdts 0), PI 1,
+	# PI 2 with 64-bit guards (Linux uses its type 1 profile for type 2),
+	# PI 3 with extended LBAs (Linux gives it no integrity profile)
+	[ "$output" = "nvme0n1 4096 none 0 512 none
+nvme0n2 4096 host-managed 65536 512 none
+nvme1n1 4096 none 0 512 none
+nvme2n1 4096 none 0 4096 none
+nvme3n1 4096 none 0 512 T10-DIF-TYPE1-CRC
+nvme3n2 4096 none 0 512 EXT-DIF-TYPE1-CRC64
+nvme3n3 4096 none 0 512 none" ]
+	j switch.config start guest1
+	j switch.config wait guest1
+	run j switch.config ssh guest1 'for c in /sys/class/nvme/nvme*; do
+		readlink -f $c/device | cut -d/ -f5-
+	done'
+	j switch.config kill guest1
+	echo "$output"
+	[ "${#lines[@]}" = 4 ]
+	for l in "${lines[@]}"; do	# root port, upstream, downstream, drive
+		[[ "$l" == "${lines[0]%%/*}"/*/*/* ]]
+	done
 }
 
 @test "joe run on a guest transport (dropbear): exact status, a timeout ends the command there, a new session after" {

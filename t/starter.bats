@@ -45,7 +45,7 @@ usage='usage: joe -s [-f] [package]
 @test "joe -s fio: its starter's files come too; then joe run passes" {
 	command -v fio || skip "fio is not installed"
 	grep -qx limits.txt "$TOP/pkgs/fio/starter"
-	[ ! -e "$TOP/pkgs/qemu/starter" ]
+	[ ! -e "$TOP/pkgs/core/starter" ]
 	run --separate-stderr joe -s fio
 	[ "$status" = 0 ]
 	[ "$output" = $'default.config\nexample.workflow\n'"$fio_starter" ]
@@ -223,8 +223,8 @@ $usage" ]
 @test "joe -s finds joe-starter beside joe with no PATH set-up" {
 	PATH=/usr/bin:/bin run "$TOP/joe" -s qemu
 	[ "$status" = 0 ]
-	[ "$output" = $'default.config\nexample.workflow' ]
-	same qemu default.config example.workflow
+	[ "$output" = $'default.config\nexample.workflow\nxnvme.config\nswitch.config' ]
+	same qemu default.config example.workflow xnvme.config switch.config
 }
 
 @test "make install: joe -s and joe -s -l use the installed packages" {
