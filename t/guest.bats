@@ -359,6 +359,52 @@ joe0003 2 3" ]
 	q kill g
 }
 
+@test "boot_base: the boot disk a layer over it; seed: a cloud-init NoCloud seed the guest sees as a disk labelled cidata" {
+	cfg
+	printf 'joe-base-marker' > base.raw
+	truncate -s 1M base.raw
+	more "boot: disk.qcow2" "boot_base: $PWD/base.raw" 'seed:' \
+		'  hostname: seeded' '  packages: [fio, nvme-cli]' \
+		'  commands: [echo "a \\ b", "touch /ok"]'
+	run q start g
+	[ "${lines[0]}" = "g: made $(dir)/disk.qcow2" ]
+	qemu-img info -U "$(dir)/disk.qcow2" | grep -q "backing file: $PWD/base.raw"
+	grep -q -- '-drive file=.*/disk.qcow2,if=virtio,format=qcow2 ' "$(dir)/cmdline"
+	grep -q -- "file.driver=vvfat,file.dir=$(dir)/seed,file.label=cidata" "$(dir)/cmdline"
+	q wait g
+	# the boot disk reads the base and writes to its layer
+	# the seed: vdb, its first partition FAT16 labelled cidata (the
+	# label at byte 43 of its boot sector: the guest has no blkid)
+	run q ssh g 'head -c 15 /dev/vda; echo; echo changed | dd of=/dev/vda conv=notrunc 2>/dev/null
+		dd if=/dev/vdb1 bs=1 skip=43 count=11 2>/dev/null; echo
+		mkdir /seed; mount -t vfat -o ro /dev/vdb1 /seed &&
+		cat /seed/meta-data /seed/user-data'
+	q kill g
+	echo "$output"
+	[ "${lines[0]}" = joe-base-marker ]
+	[ "${lines[1]}" = "cidata     " ]
+	[ "$(head -c 15 base.raw)" = joe-base-marker ]
+	ud=$(cat "$(dir)/seed/user-data")
+	[ "${lines[2]}" = "instance-id: joe-g-$(cksum < "$(dir)/seed/user-data" | cut -d' ' -f1)" ]
+	[ "${lines[3]}" = "local-hostname: seeded" ]
+	[ "$(printf '%s\n' "${lines[@]:4}")" = "$ud" ]
+	[ "$ud" = '#cloud-config
+hostname: "seeded"
+disable_root: false
+ssh_pwauth: false
+users:
+- name: "root"
+  lock_passwd: true
+  ssh_authorized_keys: ["'"$(cat "$G/id.pub")"'"]
+package_update: true
+packages:
+- "fio"
+- "nvme-cli"
+runcmd:
+- "echo \"a \\\\ b\""
+- "touch /ok"' ]
+}
+
 @test "not running: status 1, kill 0, wait 2, ssh and console 1; a stale pidfile is removed" {
 	cfg
 	run -1 q status g
@@ -438,6 +484,16 @@ $k
       nvme:
       - {image: a, subsys: s1}
       - {image: b, subsys: s1, serial: x}"
+	bad "6:7: seed needs an identity: its public key goes to the guest" "      path: /x
+$k
+      seed: {hostname: h}"
+	bad "7:9: unknown seed key 'package'" "      path: /x
+$k
+      seed:
+        package: [fio]"
+	bad "6:7: boot_base is for a boot disk" "      path: /x
+$k
+      boot_base: /b.qcow2"
 	bad "7:20: bus is for a PCIe machine, such as q35" "      path: /x
 $k
       nvme:
