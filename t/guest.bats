@@ -340,6 +340,23 @@ joe0003 2 3" ]
 	q kill g
 }
 
+@test "nvme format raw and discard: a raw image, and what the guest discards the image gives back" {
+	cfg
+	more '- {image: r.raw, size: 64M, format: raw, discard: true, namespaces: 2}'
+	q start g
+	qemu-img info -U "$(dir)/r.raw" | grep -q '^file format: raw$'
+	grep -q 'driver=raw,node-name=nvm1,discard=unmap,file.driver=file,file.filename=.*/r.raw ' "$(dir)/cmdline"
+	grep -q 'driver=raw,node-name=nvm1n2,file=nvm1,offset=33554432,size=33554432,discard=unmap ' "$(dir)/cmdline"
+	q wait g
+	q ssh g 'head -c 16777216 /dev/urandom | dd of=/dev/nvme1n2 bs=65536 conv=fsync 2>/dev/null'
+	before=$(du -k "$(dir)/r.raw" | cut -f1)
+	q ssh g 'blkdiscard /dev/nvme1n2'
+	after=$(du -k "$(dir)/r.raw" | cut -f1)
+	q kill g
+	echo "$before $after"
+	[ "$before" -ge 16384 ] && [ "$after" -lt 1024 ]
+}
+
 @test "bus: on q35 each controller behind a root port of its own, or a downstream port of a named switch" {
 	cfg
 	more '- {image: b.qcow2, size: 32M, bus: s0, serial: b}' \
@@ -491,6 +508,14 @@ $k
 $k
       seed:
         package: [fio]"
+	bad "7:20: format must be qcow2 or raw" "      path: /x
+$k
+      nvme:
+      - {image: a, format: vmdk}"
+	bad "7:33: base is for a qcow2 image" "      path: /x
+$k
+      nvme:
+      - {image: a, format: raw, base: /b}"
 	bad "6:7: boot_base is for a boot disk" "      path: /x
 $k
       boot_base: /b.qcow2"
