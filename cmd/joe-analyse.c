@@ -13,8 +13,10 @@
 
 #include "joe.h"
 
-enum { LT, LE, GT, GE, EQ, NE, NEAR, NOP };
-static const char *const opname[] = { "<", "<=", ">", ">=", "==", "!=", "~" };
+/* NEAR and after: N% of the baseline, both ways, down or up */
+enum { LT, LE, GT, GE, EQ, NE, NEAR, DROP, RISE, NOP };
+static const char *const opname[] = { "<", "<=", ">", ">=", "==", "!=", "~",
+	"drop", "rise" };
 enum { PASS, FAIL, MISSING };
 static const char *const vname[] = { "pass", "fail", "missing" };
 
@@ -102,7 +104,7 @@ static int rule_parse(const char *line, const char *file, long ln, int base,
     struct rule *r)
 {
 	char *s = xstrdup(line), *w[5];
-	int c[5], n, i, near;
+	int c[5], n, i, near, vi, max;
 	struct str t = { 0 };
 	double f;
 
@@ -117,22 +119,24 @@ static int rule_parse(const char *line, const char *file, long ln, int base,
 		;
 	if (r->op == NOP)
 		return ferr(file, ln, c[1], "unknown operator: %s", w[1]);
-	if ((near = r->op == NEAR) && !base)
-		return ferr(file, ln, c[1], "~ needs a baseline run (-b)");
-	if (n < 3)
-		return ferr(file, ln, c[1] + strlen(w[1]), "expected %s",
-		    near ? "N%" : "a value");
-	if (near && (isnum(w[2], "%", &r->v) != 1 || r->v < 0))
-		return ferr(file, ln, c[2], "N%% not a number: %s", w[2]);
+	if ((near = r->op >= NEAR) && !base)
+		return ferr(file, ln, c[1], "%s needs a baseline run (-b)", w[1]);
+	vi = 2 + (r->op > NEAR), max = near ? vi + 1 : 4;	/* N% or value */
+	if (vi == 3 && n > 2 && strcmp(w[2], "<="))
+		return ferr(file, ln, c[2], "expected <= after %s", w[1]);
+	if (n <= vi)
+		return ferr(file, ln, c[n - 1] + strlen(w[n - 1]), "expected %s",
+		    vi == 3 && n == 2 ? "<=" : near ? "N%" : "a value");
+	if (near && (isnum(w[vi], "%", &r->v) != 1 || r->v < 0))
+		return ferr(file, ln, c[vi], "N%% not a number: %s", w[vi]);
 	if (!near && isnum(w[2], "", &r->v) != 1)
 		return ferr(file, ln, c[2], "value not a number: %s", w[2]);
 	if (!near && n > 3 && !unit(w[3], &f))
 		return ferr(file, ln, c[3], "unknown unit: %s", w[3]);
-	if (n > 4 - near)
-		return ferr(file, ln, c[4 - near], "trailing garbage: %s",
-		    w[4 - near]);
+	if (n > max)
+		return ferr(file, ln, c[max], "trailing garbage: %s", w[max]);
 	r->glob = w[0];
-	r->unit = n > 3 ? w[3] : NULL;
+	r->unit = !near && n > 3 ? w[3] : NULL;
 	for (i = 0; i < n; i++)
 		sputs(&t, i ? " " : ""), sputs(&t, w[i]);
 	r->text = t.s;
@@ -244,7 +248,7 @@ static int judge(const struct rule *r, const struct met *m,
 	double a = m->v, b = r->v, d;
 	int i, ok[NOP];
 
-	if (r->op == NEAR) {
+	if (r->op >= NEAR) {
 		for (i = 0; i < base->n && strcmp(base->m[i].sk, m->sk); i++)
 			;
 		if (i == base->n)
@@ -256,13 +260,13 @@ static int judge(const struct rule *r, const struct met *m,
 	if (ub && scale(&a, m->unit, &b, ub)) {
 		warn("%s: %s: cannot compare %s with %s%s", name, m->sk,
 		    *m->unit ? m->unit : "no unit", *ub ? ub : "no unit",
-		    r->op == NEAR ? " of the baseline" : "");
+		    r->op >= NEAR ? " of the baseline" : "");
 		return FAIL;
 	}
-	d = a > b ? a - b : b - a;
+	d = (b < 0 ? -b : b) * r->v / 100;	/* N% of the baseline */
 	ok[0] = a < b, ok[1] = a <= b, ok[2] = a > b, ok[3] = a >= b;
 	ok[4] = a == b, ok[5] = a != b;
-	ok[6] = d <= (b < 0 ? -b : b) * r->v / 100;
+	ok[6] = a >= b - d && a <= b + d, ok[7] = a >= b - d, ok[8] = a <= b + d;
 	return ok[r->op] ? PASS : FAIL;
 }
 

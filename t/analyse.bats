@@ -161,6 +161,24 @@ same() {
 	[ "$(tail -1 r1/verdicts.tsv | tr '\t' '|')" = "02-b|k|104|* ~ 5%|fail" ]
 }
 
+@test "drop <= N% and rise <= N%: one way only, so a faster run passes" {
+	mkdir b r1
+	: > b/steps.tsv
+	: > r1/steps.tsv
+	printf '01-a\tiops\t100\tIOPS\n01-a\tlat\t2\tms\n' > b/metrics.tsv
+	printf '01-a\tiops\t%s\tIOPS\n01-a\tlat\t%s\tms\n' 95 2.1 > r1/metrics.tsv
+	printf 'iops drop <= 5%%\nlat rise <= 10%%\niops ~ 5%%\n' > rules.txt
+	run -0 joe analyse -b b rules.txt r1
+	printf '01-a\tiops\t200\tIOPS\n01-a\tlat\t1000\tus\n' > r1/metrics.tsv
+	run -1 --separate-stderr joe analyse -b b rules.txt r1
+	[ "$(echo "$output" | tr '\t' '|')" = "r1|01-a|iops|200|iops drop <= 5%|pass
+r1|01-a|lat|1000|lat rise <= 10%|pass
+r1|01-a|iops|200|iops ~ 5%|fail" ]
+	printf '01-a\tiops\t94.9\tIOPS\n01-a\tlat\t2.3\tms\n' > r1/metrics.tsv
+	run -1 --separate-stderr joe analyse -b b rules.txt r1
+	[ "$(echo "$output" | cut -f3,6 | tr '\t\n' ': ')" = "iops:fail lat:fail iops:fail " ]
+}
+
 @test "~ within the limit passes; a baseline must be a run directory" {
 	mkrun base '01-a|bw|100|MiB/s'
 	mkrun r1 '01-a|bw|97|MiB/s'
@@ -342,6 +360,9 @@ verdicts.tsv" ]
 	k ~ x%
 	k ~ -5%
 	k ~ 5% ms
+	k drop 5%
+	k rise <=
+	k drop <= 5% ms
 	k < 1e
 	k ~
 	k < 4
@@ -361,9 +382,12 @@ verdicts.tsv" ]
 	bad.txt:9:5: N% not a number: x%
 	bad.txt:10:5: N% not a number: -5%
 	bad.txt:11:8: trailing garbage: ms
-	bad.txt:12:5: value not a number: 1e
-	bad.txt:13:4: expected N%
-	bad.txt:15:8: value not a number: nan
+	bad.txt:12:8: expected <= after drop
+	bad.txt:13:10: expected N%
+	bad.txt:14:14: trailing garbage: ms
+	bad.txt:15:5: value not a number: 1e
+	bad.txt:16:4: expected N%
+	bad.txt:18:8: value not a number: nan
 	EOF
 	[ ! -e r1/verdicts.tsv ]
 }
@@ -376,6 +400,9 @@ verdicts.tsv" ]
 	[ -z "$output" ]
 	[ "$stderr" = "rules.txt:2:5: ~ needs a baseline run (-b)" ]
 	[ ! -e r1/verdicts.tsv ]
+	printf 'k rise <= 5%%\n' > rules.txt
+	run -2 --separate-stderr joe analyse rules.txt r1
+	[ "$stderr" = "rules.txt:1:3: rise needs a baseline run (-b)" ]
 }
 
 @test "bad metrics lines: file:line, left out, the rest checked, exit 2" {
