@@ -451,7 +451,18 @@ static void junittest(struct rep *r, struct run *u, char **s)
 	fputs(k && !tbad(k) ? "/></testcase>\n" : "</testcase>\n", r->o);
 }
 
-/* junit: a testsuite of the steps, then the tests, of a run. */
+/* The verdicts of the run being written that did not pass. */
+static int vbad(struct rep *r)
+{
+	int i, n = 0;
+
+	for (i = 0; i < r->ver.n; i++)
+		n += idx(vername, 3, REC(&r->ver, i)[4], 1) != 0;
+	return n;
+}
+
+/* junit: a testsuite of the steps, the tests, then the verdicts (class
+ * run.verdict.step, name "key rule"), of a run. */
 static void junitrun(struct rep *r, struct run *u)
 {
 	FILE *o = r->o;
@@ -460,7 +471,7 @@ static void junitrun(struct rep *r, struct run *u)
 
 	pr(o, XML, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" "
 	    "errors=\"%d\" skipped=\"%d\" time=\"%.3f\"", u->name,
-	    r->st.n + r->test.n, u->n[ST_FAIL] + u->t[1],
+	    r->st.n + r->test.n + r->ver.n, u->n[ST_FAIL] + u->t[1] + vbad(r),
 	    nfail(u->n) - u->n[ST_FAIL] + u->t[4], u->n[ST_SKIP] + u->t[2] + u->t[3],
 	    u->sec);
 	pr(o, XML, *u->start ? " timestamp=\"%s\">\n" : ">\n", u->start);
@@ -480,6 +491,15 @@ static void junitrun(struct rep *r, struct run *u)
 	}
 	for (i = 0; i < r->test.n; i++)
 		junittest(r, u, REC(&r->test, i));
+	for (i = 0; i < r->ver.n; i++) {
+		s = REC(&r->ver, i);
+		pr(o, XML, "<testcase classname=\"%s.verdict.%s\" name=\"%s: %s\" "
+		    "time=\"0.000\">", u->name, s[0], s[1], s[3]);
+		if (idx(vername, 3, s[4], 1))
+			pr(o, XML, "<failure message=\"%s\">%s = %s, %s</failure>",
+			    s[4], s[1], s[2], s[4]);
+		fputs("</testcase>\n", o);
+	}
 	pr(o, XML, "<system-out>run directory: %s</system-out>\n</testsuite>\n",
 	    u->dir);
 }
@@ -511,6 +531,11 @@ static void taprun(struct rep *r, struct run *u)
 		    s[6]);
 		pr(r->o, PLAIN, *s[4] ? "  seconds: %.3f\n  ...\n" : "  ...\n",
 		    atof(s[4]));
+	}
+	for (i = 0; i < r->ver.n; i++) {
+		k = idx(vername, 3, (s = REC(&r->ver, i))[4], 1);
+		pr(r->o, TAPD, "%sok %ld - %s verdict %s %s = %s (%s)\n", k ?
+		    "not " : "", ++r->tap, u->name, s[0], s[1], s[2], s[3]);
 	}
 }
 

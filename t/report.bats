@@ -105,9 +105,15 @@ r0
 	x() { xmllint --xpath "$1" out.xml; }
 	[ "$(x 'count(//testsuite)')" = 2 ]
 	[ "$(x 'string(//testsuite[1]/@name)')" = r1 ]
-	[ "$(x 'string(//testsuite[1]/@tests)')" = 10 ]
-	[ "$(x 'count(//testsuite[1]/testcase)')" = 10 ]
-	[ "$(x 'string(//testsuite[1]/@failures)')" = 2 ]
+	[ "$(x 'string(//testsuite[1]/@tests)')" = 12 ]
+	[ "$(x 'count(//testsuite[1]/testcase)')" = 12 ]
+	[ "$(x 'string(//testsuite[1]/@failures)')" = 3 ]
+	# the verdicts: test cases, a failed one a failure
+	v='//testcase[@classname="r1.verdict.02-io[bs=4k]"]'
+	[ "$(x "string($v/@name)")" = "fio.j.read.iops: fio.*.read.iops >= 1500" ]
+	[ "$(x "string($v/failure/@message)")" = fail ]
+	[ "$(x "string($v/failure)")" = "fio.j.read.iops = 1000, fail" ]
+	[ "$(x 'count(//testcase[@classname="r1.verdict.03-io[bs=8k]"]/*)')" = 0 ]
 	[ "$(x 'string(//testsuite[1]/@errors)')" = 0 ]
 	[ "$(x 'string(//testsuite[1]/@skipped)')" = 3 ]
 	[ "$(x 'string(//testsuite[2]/@tests)')" = 5 ]
@@ -135,7 +141,7 @@ x <&\"> red $(printf '\357\277\275') y"* ]]
 	xmllint --noout --schema "$TOP/t/junit.xsd" out.xml
 	[ "$(xmllint --xpath 'string(//testcase[@name="04-bad"]/error/@message)' out.xml)" = timeout ]
 	[ "$(xmllint --xpath 'string(//testsuite/@errors)' out.xml)" = 1 ]
-	[ "$(xmllint --xpath 'string(//testsuite/@failures)' out.xml)" = 1 ]
+	[ "$(xmllint --xpath 'string(//testsuite/@failures)' out.xml)" = 2 ]
 	sed 's/ name="04-bad"//' out.xml > bad.xml
 	run xmllint --noout --schema "$TOP/t/junit.xsd" bad.xml
 	[ "$status" != 0 ]
@@ -165,11 +171,13 @@ ok 2 - r0 02-b
 	grep -qx 'ok 8 - r1 01-info bats later # SKIP' report.tap
 	grep -qx 'not ok 9 - r1 01-info bats someday # TODO' report.tap
 	grep -qx 'ok 10 - r1 01-info bats odd \\# SKIP name' report.tap
-	[ "$(tail -1 report.tap)" = 1..10 ]
+	grep -qFx 'not ok 11 - r1 verdict 02-io[bs=4k] fio.j.read.iops = 1000 (fio.*.read.iops >= 1500)' report.tap
+	grep -qFx 'ok 12 - r1 verdict 03-io[bs=8k] fio.j.read.iops = 1800 (fio.*.read.iops >= 1500)' report.tap
+	[ "$(tail -1 report.tap)" = 1..12 ]
 	run prove -e cat report.tap
 	[ "$status" != 0 ]
-	[[ "$output" == *"Failed tests:  4, 7"* ]]
-	[[ "$output" == *"Tests=10"* ]]
+	[[ "$output" == *"Failed tests:  4, 7, 11"* ]]
+	[[ "$output" == *"Tests=12"* ]]
 }
 
 @test "html: one file fetching nothing, with steps, logs, tests, metrics and charts" {
