@@ -27,7 +27,7 @@ LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db \
 	time git procps passwd openssh-client openssh-server util-linux tar bc fio \
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
-	python3-pytest
+	python3-pytest mmdebstrap e2fsprogs
 
 SCRIPTS = joe-finish joe-help joe-selftest joe-starter joe-put joe-get \
 	joe-report-html joe-qemu
@@ -69,7 +69,7 @@ $(SCRIPTS): .flags
 check: all
 	mandoc -Tlint -Wwarning man/*.[0-9]
 	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
-		UBSAN_OPTIONS=print_stacktrace=1 t/run $(filter-out t/guest%,$(wildcard t/*.bats))
+		UBSAN_OPTIONS=print_stacktrace=1 t/run $(filter-out t/guest% t/distro%,$(wildcard t/*.bats))
 
 # The QEMU guest tests: the test guest is built once (Debian packages,
 # cached in t/fixtures/guest/cache), then booted under TCG.
@@ -79,6 +79,12 @@ guest:
 check-guest: all guest
 	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 t/run $(wildcard t/guest*.bats)
+
+# A Debian guest built by joe qemu image (mmdebstrap, as root; cached in
+# t/fixtures/distro-cache), booted under TCG with xNVMe's NVMe topology.
+check-distro: all guest
+	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
+		UBSAN_OPTIONS=print_stacktrace=1 t/run t/distro.bats
 
 bench: all guest
 	bench/run
@@ -134,5 +140,5 @@ clean:
 	rm -f $(CMDS) $(SCRIPTS) cmd/*.o lib/*.o lib/libjoe.a .flags
 
 FORCE:
-.PHONY: all bench check check-guest guest run install deps clean FORCE \
+.PHONY: all bench check check-guest check-distro guest run install deps clean FORCE \
 	fuzz fuzz-deps valgrind analyze

@@ -394,7 +394,7 @@ static int runstep(struct step *s, const char *out)
 {
 	struct job j = { 0 };
 	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
-	char **env;
+	char **env, *why;
 	struct node *k;
 	int i = 0, st = ST_PASS;
 
@@ -423,6 +423,8 @@ static int runstep(struct step *s, const char *out)
 			printf("+ %s\n", sec_mask(s->cmd[i])), fflush(stdout);
 		tp_job(&j, s->tp, s->env, s->cwd, s->cmd[i]);
 		st = job_rec(&j, out, s->dir, s->tp->name, s->cmd[i]);
+		if (st == ST_ERROR && (why = tp_dead(s->tp)))
+			warn("%s: transport %s: %s", s->dir, s->tp->name, why);
 		free(j.argv);
 		free(j.line);
 	}
@@ -519,6 +521,8 @@ static int run_one(int argc, char **argv)
 	}
 	j.deadline = opt.tmo ? now() + opt.tmo : 0;
 	job_here(&j, opt.tname, opt.label ? opt.label : cmd);
+	if (j.rc == 255 && (cmd = tp_dead(t)))
+		warn("transport %s: %s", t->name, cmd);
 	return sig_count() ? 128 + sig_last() : j.rc ? j.rc : rec_lost;
 }
 

@@ -129,6 +129,7 @@ struct tp {
 	struct tp *next;
 };
 struct tp *tp_open(struct node *cfg, const char *name, const struct node *at);
+char *tp_dead(struct tp *t);
 char *tp_script(struct tp *t, struct node *env, const char *cwd,
     const char *cmd);
 char **tp_argv(struct tp *t, const char *script, int how);

@@ -196,6 +196,27 @@ static struct tp *tp_new(struct node *cfg, struct node *t)
 	return p;
 }
 
+/* Why guest transport t gives no answer, when its serial log tells: the
+ * line its kernel panicked with; else NULL. */
+char *tp_dead(struct tp *t)
+{
+	char b[4097], *p;
+	int fd, n = 0;
+
+	if (!t->guest || (fd = open(p = fmt("%.*s/serial.log",
+	    (int)strlen(t->guest) - 11, t->guest), O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	free(p);
+	if (lseek(fd, -4096, SEEK_END) >= 0 || errno == EINVAL)
+		n = read(fd, b, 4096);
+	close(fd);
+	b[n > 0 ? n : 0] = '\0';
+	if (!(p = strstr(b, "Kernel panic - not syncing")))
+		return NULL;
+	return fmt("its guest's kernel panicked: %.*s", (int)strcspn(p, "\r\n"),
+	    p);
+}
+
 /* The transport called name, the default (first) one when name is NULL;
  * the first call checks every one of cfg's (the same cfg each time). */
 struct tp *tp_open(struct node *cfg, const char *name, const struct node *at)

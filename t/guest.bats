@@ -219,7 +219,7 @@ nothing_left() {
 	[ "$output" = "joe-qemu: g is not running" ]
 }
 
-@test "a kernel that panics: wait says so at once (exit 2), status says panicked (exit 1), kill does not wait for a power-off" {
+@test "a kernel that panics: wait says so at once (exit 2), status says panicked (exit 1), a step on its transport says so, kill does not wait for a power-off" {
 	# no init: the kernel panics and hangs (panic=0), no pvpanic driver
 	# loaded; the serial log tells
 	APPEND='console=ttyS0 quiet rdinit=/bin/false' cfg
@@ -244,6 +244,11 @@ nothing_left() {
 	q ssh g 'sleep 1; echo c > /proc/sysrq-trigger' > /dev/null 2>&1 &
 	waitfor eval 'q status g 2>/dev/null | grep -q ^panicked'
 	kill %1 2>/dev/null || true
+	# a step on its transport fails with the reason, not ssh's alone
+	printf 'transport:\n  g: {guest: g}\n' >> g.config
+	run -255 joe run -c g.config -t g -- true
+	echo "$output"
+	[[ "$output" == *"transport g: its guest's kernel panicked: Kernel panic - not syncing: sysrq triggered crash"* ]]
 	run q kill g
 	[[ "$output" == *"(SIGTERM; its kernel had panicked)" ]]
 }
@@ -306,20 +311,22 @@ nothing_left() {
 	q kill g
 }
 
-@test "nvme topology: block size, metadata and PI, zone limits, mdts, one subsystem of two controllers; a key this QEMU lacks is refused first" {
+@test "nvme topology: block size, metadata and PI, zone limits and ZRWA, mdts, one subsystem of two controllers; a key this QEMU lacks is refused first" {
 	cfg
 	more '- image: b.qcow2' '  size: 64M' '  mdts: 4' '  namespaces:' \
 		'  - {size: 16M, lbads: 12}' '  - {ms: 8, pi: 1}' \
-		'  - {zoned: true, zone_size: 4M, max_open: 2, max_active: 3}' \
+		'  - {zoned: true, zone_size: 4M, max_open: 2, max_active: 3,' \
+		'     zrwa: 2, zrwa_size: 64K, zrwa_flush: 16K}' \
 		'- {image: c.qcow2, size: 32M, subsys: s1, namespaces: 2}' \
 		'- {image: d.qcow2, size: 32M, subsys: s1, zoned: true}'
 	# QEMU 7.2 (Debian 12) has no fdp: refused at its place, nothing made
 	sed 's/subsys: s1, zoned/subsys: s1, fdp: true, zoned/' g.config > f.config
 	run -2 joe qemu -c f.config start g
 	echo "$output"
-	[[ "$output" == "f.config:22:49: fdp needs the nvme-subsys property fdp, which qemu-system-x86_64 does not have (QEMU emulator version "* ]]
+	[[ "$output" == "f.config:23:49: fdp needs the nvme-subsys property fdp, which qemu-system-x86_64 does not have (QEMU emulator version "* ]]
 	[ ! -e "$(dir)" ]
 	q start g
+	grep -q 'zoned.zone_size=4194304,zoned.zrwas=65536,zoned.zrwafg=16384,zoned.max_open=2,zoned.max_active=3,zoned.numzrwa=2,logical_block_size=512,physical_block_size=512,zoned=true ' "$(dir)/cmdline"
 	q wait g
 	run q ssh g 'cd /sys/block; for b in nvme1n1 nvme1n2 nvme1n3; do
 		echo $(cat $b/size $b/queue/logical_block_size $b/integrity/format \
@@ -453,7 +460,7 @@ runcmd:
 	}
 	k="      kernel: /k"
 	bad "3:5: guest g needs a path" "$k"
-	bad "3:5: guest g needs a kernel or a boot disk" "      path: /tmp/x"
+	bad "3:5: guest g needs a kernel, a boot disk or an image" "      path: /tmp/x"
 	bad "6:7: unknown guest key 'kernal'" "      path: /x
 $k
       kernal: /k"
@@ -508,6 +515,28 @@ $k
 $k
       seed:
         package: [fio]"
+	bad "5:7: image needs an identity: its public key goes to the image" "      path: /x
+      image: {}"
+	bad "7:9: unknown image key 'package'" "      path: /x
+      identity: /id
+      image:
+        package: [fio]"
+	bad "6:31: not a Debian package name: 'Fio!'" "      path: /x
+      identity: /id
+      image: {packages: [fio, 'Fio!']}"
+	bad "6:15: suite must be a name such as bookworm, not '12 (bookworm)'" "      path: /x
+      identity: /id
+      image: {suite: 12 (bookworm)}"
+	bad "6:15: mirror must be an http, https or file URL" "      path: /x
+      identity: /id
+      image: {mirror: deb.debian.org}"
+	bad "7:7: image is for x86_64 and aarch64 guests" "      path: /x
+      identity: /id
+      system: riscv64
+      image: {}"
+	bad "6:7: share_tag is for a share" "      path: /x
+$k
+      share_tag: t"
 	bad "7:20: format must be qcow2 or raw" "      path: /x
 $k
       nvme:

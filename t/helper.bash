@@ -75,9 +75,7 @@ guest_up() {
 	local vm='  vm: {guest: g}' local='  local: {}'
 	{
 		printf 'qemu:\n  guests:\n    g:\n'
-		printf '      %s\n' "path: $D/g" "kernel: $G/vmlinuz" \
-			"initrd: $G/initrd.img" "memory: $1" "identity: $G/id" \
-			"known_hosts: $G/known_hosts" "options: [HostKeyAlias=joe-guest]"
+		guest_keys "$D/g" "$1"
 		[ -z "${3-}" ] || printf '      nvme: [%s]\n' "$3"
 		echo transport:
 		if [ "$2" = vm ]; then echo "$vm"; echo "$local"; else echo "$local"; echo "$vm"; fi
@@ -85,6 +83,14 @@ guest_up() {
 	[ -z "${3-}" ] || "$TOP/joe" qemu -c "$D/g.config" init g >/dev/null
 	"$TOP/joe" qemu -c "$D/g.config" start g >/dev/null
 	"$TOP/joe" qemu -c "$D/g.config" wait -T 120 g >/dev/null
+}
+
+# guest_keys PATH MEMORY: the keys of a test guest in PATH (under
+# qemu.guests.NAME), booting $G's kernel and initrd.
+guest_keys() {
+	printf '      %s\n' "path: $1" "kernel: $G/vmlinuz" \
+		"initrd: $G/initrd.img" "memory: $2" "identity: $G/id" \
+		"known_hosts: $G/known_hosts" "options: [HostKeyAlias=joe-guest]"
 }
 
 guest_down() {
