@@ -460,7 +460,7 @@ static int runwf(struct wf *w)
 	    *const up[] = { "PASS", "FAIL", "ERROR", "TIMEOUT", "SKIP",
 	    "INTERRUPTED" };
 	char *out = mkrun(w), *start, *sec;
-	int st, n[6] = { 0 }, tty = isatty(1), bad;
+	int st, n[6] = { 0 }, tty = colour(1), bad;
 	double t, t0 = now();
 	struct step *s;
 

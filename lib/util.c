@@ -140,6 +140,15 @@ int boolean(const struct node *at, const char *key, const char *v)
 	return v && (*v == 't' || *v == 'y');
 }
 
+/* Whether output to fd is in colour: a terminal, NO_COLOR unset or empty
+ * (no-color.org), TERM not dumb. */
+int colour(int fd)
+{
+	const char *n = getenv("NO_COLOR"), *t = getenv("TERM");
+
+	return isatty(fd) && !(n && *n) && !(t && !strcmp(t, "dumb"));
+}
+
 char *stamp(void)
 {
 	struct timespec t;

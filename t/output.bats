@@ -69,3 +69,28 @@ load helper
 y" ]
 	gone yes
 }
+
+@test "colour only on a terminal, and not with NO_COLOR (not empty) or TERM=dumb" {
+	echo 'steps: [{name: a, run: "true"}, {name: b, run: "false"}]' > w.workflow
+	# tty ENV...: joe run and joe report -f text on a pty (script(1)), with ENV
+	tty() {
+		env "$@" script -qec 'joe run -o out; joe report -f text out' /dev/null |
+		    tr -d '\r'
+	}
+	esc=$(printf '\033')
+	run tty TERM=xterm
+	[[ "$output" == *"${esc}[32mPASS${esc}[m 01-a "* ]]
+	[[ "$output" == *"${esc}[31mFAIL${esc}[m 02-b "* ]]
+	[ "$(grep -c "$esc" <<< "$output")" -ge 3 ]	# the report's too
+	rm -rf out
+	run tty TERM=xterm NO_COLOR=
+	[[ "$output" == *"${esc}[32mPASS"* ]]
+	for e in NO_COLOR=1 TERM=dumb; do
+		rm -rf out
+		run tty TERM=xterm "$e"
+		[[ "$output" == *"PASS 01-a "*"FAIL 02-b "* ]]
+		[[ "$output" != *"$esc"* ]]
+	done
+	joe run -o out2 > piped || true	# not a terminal
+	! grep -q "$esc" piped
+}
