@@ -6,11 +6,16 @@ BINDIR = $(PREFIX)/bin
 LIBEXECDIR = $(PREFIX)/libexec/joe
 PKGDIR = $(PREFIX)/share/joe/pkgs
 MANDIR = $(PREFIX)/share/man
+COMPDIR = $(PREFIX)/share/bash-completion/completions
+MANIFEST = $(PREFIX)/share/joe/installed
+# The version: VERSION, and the commit when built from a git work tree.
+VERSION := $(shell cat VERSION 2>/dev/null || echo unknown)$(shell git rev-parse --short HEAD 2>/dev/null | \
+	sed 's/^/+g/')
 
 CC = cc
 CFLAGS = -std=c99 -Wall -Wextra -Werror -O2
 CPPFLAGS = -D_XOPEN_SOURCE=700 -Ilib -DJOE_PKGS='"$(PKGDIR)"' \
-	-DJOE_LIBEXEC='"$(LIBEXECDIR)"'
+	-DJOE_LIBEXEC='"$(LIBEXECDIR)"' -DJOE_VERSION='"$(VERSION)"'
 LDLIBS = -lyaml -lz
 ifeq ($(SANITIZE),1)
 CFLAGS += -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -93,16 +98,27 @@ run: all
 	mkdir -p run && cd run && ../joe run -c ../pkgs/core/default.config \
 		../pkgs/core/example.workflow
 
+# install lists every file it puts in MANIFEST (itself last), which
+# uninstall removes, and then the directories that are left empty of ours.
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(PKGDIR) \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man7
-	cp joe $(DESTDIR)$(BINDIR)/
-	cp $(filter-out joe,$(CMDS)) $(SCRIPTS) $(DESTDIR)$(LIBEXECDIR)/
-	cp -R pkgs/. $(DESTDIR)$(PKGDIR)/
-	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
-	cp man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	set -e; m=$(DESTDIR)$(MANIFEST); mkdir -p "$${m%/*}"; : > "$$m.tmp"; \
+	put() { mkdir -p "$(DESTDIR)$${2%/*}"; cp "$$1" "$(DESTDIR)$$2"; \
+		echo "$$2" >> "$$m.tmp"; }; \
+	put joe $(BINDIR)/joe; \
+	for f in $(filter-out joe,$(CMDS)) $(SCRIPTS); do \
+		put $$f $(LIBEXECDIR)/$$f; done; \
+	for f in $$(cd pkgs && find . -type f | sort); do \
+		put pkgs/$$f $(PKGDIR)/$${f#./}; done; \
+	for f in man/*.[0-9]; do put $$f $(MANDIR)/man$${f##*.}/$${f#man/}; done; \
+	put completion/joe.bash $(COMPDIR)/joe; \
+	echo $(MANIFEST) >> "$$m.tmp"; mv "$$m.tmp" "$$m"
+
+uninstall:
+	m=$(DESTDIR)$(MANIFEST); [ -f "$$m" ] || { echo "no $$m" >&2; exit 1; }; \
+	sed 's|^|$(DESTDIR)|' "$$m" | xargs rm -f && \
+	for d in $(PKGDIR) $(LIBEXECDIR) $(dir $(MANIFEST)); do \
+		[ ! -d "$(DESTDIR)$$d" ] || find "$(DESTDIR)$$d" -depth -type d \
+			-empty -delete; done
 
 deps:
 	$(if $(filter 0,$(shell id -u)),,sudo) sh -c \
@@ -140,5 +156,5 @@ clean:
 	rm -f $(CMDS) $(SCRIPTS) cmd/*.o lib/*.o lib/libjoe.a .flags
 
 FORCE:
-.PHONY: all bench check check-guest check-distro guest run install deps clean FORCE \
+.PHONY: all bench check check-guest check-distro guest run install uninstall deps clean FORCE \
 	fuzz fuzz-deps valgrind analyze

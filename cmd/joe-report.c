@@ -31,7 +31,7 @@ struct tab { char **f; int nf, n, cap; };	/* record i: f[i * nf ...] */
 #define REC(t, i) ((t)->f + (size_t)(i) * (t)->nf)
 
 struct run {
-	char *dir, *name, *start;
+	char *dir, *name, *start, *real;	/* real: realpath of dir */
 	int n[6], t[5];		/* steps by stname[], tests by tstname[] */
 	double sec;		/* of its steps */
 };
@@ -251,8 +251,9 @@ static void unload(struct tab *t)
 		free(REC(t, --t->n)[0]);	/* the line all fields are in */
 }
 
-/* Check that dir is a run directory, and name it. */
-static void runinit(struct run *u, char *dir)
+/* Check that dir is a run directory, and name it; 0 if it is one of the
+ * n runs before u already (joe-output/latest among joe-output/x/). */
+static int runinit(struct run *u, char *dir, int n)
 {
 	char *p = fmt("%s/steps.tsv", dir), *rp = realpath(dir, NULL);
 	struct lines *l = ln_open(p);
@@ -262,10 +263,13 @@ static void runinit(struct run *u, char *dir)
 		    : "%s/steps.tsv:", dir);
 	ln_close(l);
 	free(p);
+	while (rp && n--)
+		if (u[-1 - n].real && !strcmp(u[-1 - n].real, rp))
+			return free(rp), 0;
 	memset(u, 0, sizeof *u);
-	u->dir = dir;
+	u->dir = dir, u->real = rp;
 	u->name = xstrdup(rp && strcmp(rp, "/") ? strrchr(rp, '/') + 1 : dir);
-	free(rp);
+	return 1;
 }
 
 /* Read the records of run u, with each step and command that started
@@ -678,8 +682,8 @@ int main(int argc, char **argv)
 		usage(2);
 	r.fmt = f < 0 ? byext(out) : f;
 	r.run = xmalloc((r.nrun = argc - optind) * sizeof *r.run);
-	for (c = 0; c < r.nrun; c++)
-		runinit(&r.run[c], argv[optind + c]);
+	for (c = 0, f = r.nrun, r.nrun = 0; c < f; c++)
+		r.nrun += runinit(&r.run[r.nrun], argv[optind + c], r.nrun);
 	if (out && !(r.o = wopen(out, 1, &t)))
 		errno ? die(1, "cannot create %s:", t ? t : out) : exit(2);
 	r.o = out ? (tmp = t, r.o) : stdout;

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define JOE_VERSION "0.1.0"
 #define JOE_GRACE 2.0	/* seconds between TERM and KILL */
 #ifndef JOE_LIBEXEC
 #define JOE_LIBEXEC "/usr/local/libexec/joe"

@@ -4,7 +4,8 @@ load helper
 
 @test "make install PREFIX=...: joe finds libexec and the packages" {
 	mkdir src
-	cp -R "$TOP/Makefile" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" "$TOP/man" src/
+	cp -R "$TOP/Makefile" "$TOP/VERSION" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" \
+	    "$TOP/man" "$TOP/completion" src/
 	make -s -C src install PREFIX="$PWD/p" SANITIZE="${SANITIZE:-}" >/dev/null
 	[ -x p/bin/joe ]
 	[ -x p/libexec/joe/joe-run ]
@@ -53,8 +54,36 @@ load helper
 
 @test "make install DESTDIR=... stages under DESTDIR" {
 	mkdir src
-	cp -R "$TOP/Makefile" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" "$TOP/man" src/
+	cp -R "$TOP/Makefile" "$TOP/VERSION" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" \
+	    "$TOP/man" "$TOP/completion" src/
 	make -s -C src install PREFIX=/usr DESTDIR="$PWD/stage" >/dev/null
 	[ -x stage/usr/bin/joe ]
 	[ -x stage/usr/libexec/joe/joe-config ]
+	# the manifest names the installed paths, not the staged ones
+	grep -qx /usr/bin/joe stage/usr/share/joe/installed
+}
+
+@test "make uninstall removes exactly what make install put; joe --version" {
+	mkdir src
+	cp -R "$TOP/Makefile" "$TOP/VERSION" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" \
+	    "$TOP/man" "$TOP/completion" src/
+	mkdir -p p/bin p/share/man/man1
+	echo mine > p/bin/other
+	echo mine > p/share/man/man1/other.1
+	make -s -C src install PREFIX="$PWD/p" SANITIZE="${SANITIZE:-}" >/dev/null
+	run p/bin/joe --version
+	[[ "$output" == "joe $(cat "$TOP/VERSION")"* ]]
+	[ -s p/share/bash-completion/completions/joe ]
+	m=p/share/joe/installed
+	[ "$(tail -n 1 $m)" = "$PWD/$m" ]
+	# the manifest lists every file install put, and only those
+	diff <(find p -type f ! -name other ! -name other.1 | sort) \
+	    <(sed "s|^$PWD/||" $m | sort)
+	make -s -C src uninstall PREFIX="$PWD/p" >/dev/null
+	[ "$(find p -type f | sort)" = "p/bin/other
+p/share/man/man1/other.1" ]
+	[ ! -e p/libexec/joe ] && [ ! -e p/share/joe ]
+	run make -s -C src uninstall PREFIX="$PWD/p"
+	[ "$status" = 2 ]
+	[[ "$output" == *"no $PWD/p/share/joe/installed"* ]]
 }

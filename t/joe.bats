@@ -5,7 +5,9 @@ load helper
 @test "joe --version prints the version" {
 	run joe --version
 	[ "$status" = 0 ]
-	[[ "$output" =~ ^joe\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	# VERSION's, and the commit when built in a git work tree
+	[[ "$output" =~ ^joe\ [0-9]+\.[0-9]+\.[0-9]+(\+g[0-9a-f]+)?$ ]]
+	[[ "$output" == "joe $(cat "$TOP/VERSION")"* ]]
 }
 
 @test "joe -h prints usage on stdout, exit 0" {

@@ -488,3 +488,18 @@ not ok 6 - r 01-t s some # TODO fix it
 	joe report -o r/in.html r
 	grep -q '<a href="01-t/cmd-01.log">' r/in.html
 }
+
+@test "a run named twice (joe-output/*/ has latest too) is reported once" {
+	echo 'steps: [{name: a, run: "true"}]' > w.workflow
+	joe run > /dev/null
+	sleep 1
+	joe run > /dev/null
+	[ "$(ls -d joe-output/*/ | wc -l)" = 3 ]
+	run joe report -f text joe-output/*/
+	[ "$status" = 0 ]
+	[ "$(grep -cx '[0-9]\{8\}T[0-9]\{6\}Z-w' <<< "$output")" = 2 ]
+	[ "${lines[-1]}" = "2 runs: 2 passed, 0 failed, 0 skipped" ]
+	run joe report -f text joe-output/latest joe-output/latest/
+	[ "$(grep -cx '[0-9]\{8\}T[0-9]\{6\}Z-w' <<< "$output")" = 1 ]
+	[[ "${lines[-1]}" == *"-w: 1 passed, 0 failed, 0 skipped" ]]
+}

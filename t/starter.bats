@@ -230,7 +230,8 @@ $usage" ]
 @test "make install: joe -s and joe -s -l use the installed packages" {
 	command -v fio || skip "fio is not installed"
 	mkdir src
-	cp -R "$TOP/Makefile" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" "$TOP/man" src/
+	cp -R "$TOP/Makefile" "$TOP/VERSION" "$TOP/cmd" "$TOP/lib" "$TOP/pkgs" \
+	    "$TOP/man" "$TOP/completion" src/
 	make -s -C src install PREFIX="$PWD/p" SANITIZE="${SANITIZE:-}" >/dev/null
 	make -s -C src install PREFIX=/usr DESTDIR="$PWD/stage" \
 	    SANITIZE="${SANITIZE:-}" >/dev/null
