@@ -36,7 +36,7 @@ static struct {
 	char *out, *tname, **sel;	/* sel: steps named on the command line */
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
-	int keep, verbose, gz, post_r, dry, shell, one;	/* one: -- cmd */
+	int keep, verbose, gz, post_r, dry, shell, one, quiet; /* one: -- */
 	char *label;			/* -l */
 } opt;
 
@@ -49,7 +49,7 @@ static const char *const keys[] = { "sname", "srun", "suses", "mwith",
 
 static void usage(int rc)
 {
-	fprintf(rc ? stderr : stdout, "usage: joe run [-knrvz] [-c config]... "
+	fprintf(rc ? stderr : stdout, "usage: joe run [-knqrvz] [-c config]... "
 	    "[-D key=value]... [-o dir] [-t transport]\n"
 	    "               [-T seconds] [workflow | dir]... [step]...\n"
 	    "       joe run [-c config]... [-D key=value]... [-t transport] "
@@ -478,8 +478,9 @@ static int runwf(struct wf *w)
 		sec = fmt("%.3f", now() - t);
 		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,
 		    st == ST_SKIP ? "0.000" : sec, (char *)NULL);
-		printf(tty ? "\033[%sm%s\033[m %s %.1fs\n" : "%.0s%s %s %.1fs\n",
-		    col[st], up[st], s->dir, atof(sec));
+		if (!opt.quiet)
+			printf(tty ? "\033[%sm%s\033[m %s %.1fs\n" :
+			    "%.0s%s %s %.1fs\n", col[st], up[st], s->dir, atof(sec));
 		fflush(stdout);
 		free(sec), free(start);
 	}
@@ -548,12 +549,13 @@ static void options(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "+c:D:hikl:nro:t:T:vz")) != -1) {
+	while ((c = getopt(argc, argv, "+c:D:hikl:nqro:t:T:vz")) != -1) {
 		switch (c) {
 		case 'c': case 'D': conf_opt(c, optarg); break;
 		case 'h': usage(0); break;
 		case 'i': opt.shell = 1; break;
 		case 'k': opt.keep = 1; break;
+		case 'q': opt.quiet = 1; break;
 		case 'l': opt.label = optarg; break;
 		case 'n': opt.dry = 1; break;
 		case 'o': opt.out = optarg; break;
@@ -573,7 +575,7 @@ static void options(int argc, char **argv)
 	if ((opt.shell && ((optind < argc && !opt.one) || opt.tmo ||
 	    opt.verbose || opt.label)) ||
 	    ((opt.shell || opt.one) && (opt.dry || opt.keep || opt.out ||
-	    opt.gz || opt.post_r)) || (opt.label && !opt.one))
+	    opt.gz || opt.post_r || opt.quiet)) || (opt.label && !opt.one))
 		usage(2);
 }
 

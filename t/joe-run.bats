@@ -486,3 +486,16 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	[ "$status" = 1 ]
 	[[ "$stderr" == *"joe finish: nosuch: joe-report failed" ]]
 }
+
+@test "-q: no line as each step ends; the steps that failed and the summary still" {
+	echo 'steps: [{name: a, run: "true"}, {name: b, run: "false"}]' > w.workflow
+	run joe run -q -o out
+	echo "$output"
+	[ "$status" = 1 ]
+	[[ "$output" != *"PASS"* ]]
+	[ "$(grep -c '^FAIL 02-b ' <<< "$output")" = 1 ]	# the report's
+	[ "${lines[-1]}" = "out: 1 passed, 1 failed, 0 skipped" ]
+	run joe run -o out2
+	[ "$(grep -c '^FAIL 02-b ' <<< "$output")" = 2 ]	# its own and the report's
+	run -2 joe run -q -- true
+}
