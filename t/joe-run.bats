@@ -477,6 +477,7 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 	[ ! -e out/metrics.tsv ]
 	run joe finish -r out
 	[ "$status" = 0 ]
+	[ "${lines[0]}" = "report: out/report.html" ]
 	[ "${lines[-1]}" = "out: 1 passed, 0 failed, 0 skipped" ]
 	[ -s out/report.html ]
 	run joe finish

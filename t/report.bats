@@ -348,7 +348,8 @@ chromium_() {
 	    '- {name: bad, run: "echo why; exit 3"}' '- {name: after, run: "true"}' > w.workflow
 	run joe run -r -o out
 	[ "$status" = 1 ]
-	[ "$(sed -n 4,9p <<< "$output" | sed 's/ [0-9.]*s$//')" = "out
+	[ "${lines[3]}" = "report: $PWD/out/report.html" ]
+	[ "$(sed -n 5,10p <<< "$output" | sed 's/ [0-9.]*s$//')" = "out
 FAIL 02-bad
   \$ echo why; exit 3 (fail, rc 3)
     why
