@@ -34,7 +34,7 @@ DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-d
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
 	python3-pytest mmdebstrap e2fsprogs
 
-SCRIPTS = joe-finish joe-help joe-selftest joe-starter joe-put joe-get \
+SCRIPTS = joe-finish joe-fanout joe-help joe-selftest joe-starter joe-put joe-get \
 	joe-report-html joe-qemu
 
 all: $(CMDS) $(SCRIPTS)
@@ -63,7 +63,7 @@ endif
 
 # joe finish, help, selftest, put, get, qemu and -s are sh scripts that need to
 # know where commands and packages install.
-joe-finish joe-help joe-selftest joe-starter joe-report-html joe-qemu: %: cmd/%
+joe-finish joe-fanout joe-help joe-selftest joe-starter joe-report-html joe-qemu: %: cmd/%
 joe-put joe-get: cmd/joe-copy
 $(SCRIPTS): .flags
 	sed 's|@PKGDIR@|$(PKGDIR)|; s|@LIBEXECDIR@|$(LIBEXECDIR)|' \

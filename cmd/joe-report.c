@@ -376,7 +376,12 @@ static void textrun(struct rep *r, struct run *u)
 	int i, k, nv[3] = { 0 };
 	char **s;
 
-	pr(o, PLAIN, r->cur ? "\n%s\n" : "%s\n", u->name);
+	for (i = k = 0; i < r->st.n; i++)
+		k |= stidx(REC(&r->st, i)[2]);
+	if (k || r->test.n || r->ver.n)	/* a clean run: named once, last */
+		pr(o, PLAIN, r->cur ? "\n%s\n" : "%s\n", u->name);
+	else
+		fputs(r->cur ? "\n" : "", o);
 	for (i = 0; i < r->st.n; i++) {
 		if ((k = stidx((s = REC(&r->st, i))[2])) == 0)
 			continue;	/* passed: the counts say it */

@@ -9,6 +9,7 @@
 #include <glob.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,6 +38,7 @@ static struct {
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
 	int keep, verbose, gz, post_r, dry, shell, one, quiet; /* one: -- */
+	int fan;			/* -t twice, -t PATTERN, -j */
 	char *label;			/* -l */
 } opt;
 
@@ -50,11 +52,12 @@ static const char *const keys[] = { "sname", "srun", "suses", "mwith",
 static void usage(int rc)
 {
 	fprintf(rc ? stderr : stdout, "usage: joe run [-knqrvz] [-c config]... "
-	    "[-D key=value]... [-o dir] [-t transport]\n"
-	    "               [-T seconds] [workflow | dir]... [step]...\n"
-	    "       joe run [-c config]... [-D key=value]... [-t transport] "
-	    "[-T seconds] [-l text]\n"
-	    "               -- command [arg...]\n"
+	    "[-D key=value]... [-o dir]\n"
+	    "               [-t transport]... [-j n] [-T seconds] "
+	    "[workflow | dir]... [step]...\n"
+	    "       joe run [-c config]... [-D key=value]... [-t transport]... "
+	    "[-j n]\n"
+	    "               [-T seconds] [-l text] -- command [arg...]\n"
 	    "       joe run -i [-c config]... [-D key=value]... [-t transport] "
 	    "[-- command [arg...]]\n");
 	exit(rc);
@@ -549,7 +552,7 @@ static void options(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "+c:D:hikl:nqro:t:T:vz")) != -1) {
+	while ((c = getopt(argc, argv, "+c:D:hij:kl:nqro:t:T:vz")) != -1) {
 		switch (c) {
 		case 'c': case 'D': conf_opt(c, optarg); break;
 		case 'h': usage(0); break;
@@ -560,7 +563,11 @@ static void options(int argc, char **argv)
 		case 'n': opt.dry = 1; break;
 		case 'o': opt.out = optarg; break;
 		case 'r': opt.post_r = 1; break;
-		case 't': opt.tname = optarg; break;
+		case 't':
+			opt.fan |= opt.tname || strpbrk(optarg, "*?[");
+			opt.tname = optarg;
+			break;
+		case 'j': opt.fan = 1; break;
 		case 'T':
 			if (!(opt.tmo = seconds(optarg)))
 				die(2, "-T %s: expected seconds from 0.001 to "
@@ -575,8 +582,16 @@ static void options(int argc, char **argv)
 	if ((opt.shell && ((optind < argc && !opt.one) || opt.tmo ||
 	    opt.verbose || opt.label)) ||
 	    ((opt.shell || opt.one) && (opt.dry || opt.keep || opt.out ||
-	    opt.gz || opt.post_r || opt.quiet)) || (opt.label && !opt.one))
+	    opt.gz || opt.post_r || opt.quiet)) || (opt.label && !opt.one) ||
+	    (opt.fan && (opt.shell || opt.label)))
 		usage(2);
+	if (opt.fan) {	/* several targets: joe-fanout runs us on each; it
+			 * passes signals on, so it must get them (sh cannot
+			 * trap what it was started ignoring) */
+		signal(SIGINT, SIG_DFL), signal(SIGHUP, SIG_DFL);
+		execvp(argv[0] = sibling("joe-fanout"), argv);
+		die(1, "cannot run %s:", argv[0]);
+	}
 }
 
 /* -i: an interactive shell on the transport, the config's env set (what

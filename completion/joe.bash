@@ -50,12 +50,13 @@ _joe() {
 		return ;;
 	-t) COMPREPLY=($(compgen -W "$(_joe_names transport)" -- "$cur"))
 		return ;;
+	-j|-T) return ;;	# a number
 	-s) [ "$cmd" = -s ] && COMPREPLY=($(compgen -W \
 		"$(joe -s -l 2>/dev/null | cut -f 1 | cut -d ' ' -f 1)" -- "$cur"))
 		return ;;
 	esac
 	case $cmd in
-	run) opts='-k -n -r -v -z -i -c -D -o -t -T -l --' ;;
+	run) opts='-k -n -q -r -v -z -i -j -c -D -o -t -T -l --' ;;
 	put|get) opts='-c -D -t -T' ;;
 	config) opts='-c -D -p' ;;
 	qemu) opts='-c -D -T' ;;
