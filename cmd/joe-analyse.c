@@ -1,7 +1,7 @@
 /*
  * joe-analyse: check the metrics of runs against the rules of an EXPECT
  * file; print a verdict for each metric a rule matches, and keep them in
- * RUN/verdicts.tsv (step key value rule verdict).
+ * RUN/verdicts.tsv (step key value rule verdict baseline change).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -240,6 +240,12 @@ static void loadrun(struct run *u)
 	free(p);
 }
 
+/* For the next emit(): the baseline's value that judge() compared with
+ * and the metric's change from it, else "-". */
+static char *bv;
+static const char *bval = "-";
+static char chg[32] = "-";
+
 /* The verdict of rule r on metric m of run name; base: the baseline. */
 static int judge(const struct rule *r, const struct met *m,
     const struct run *base, const char *name)
@@ -254,6 +260,9 @@ static int judge(const struct rule *r, const struct met *m,
 		if (i == base->n)
 			return MISSING;
 		b = base->m[i].v, ub = base->m[i].unit;
+		free(bv);	/* its unit when not the metric's */
+		bval = bv = fmt("%s%s%s", base->m[i].val, strcmp(ub, m->unit) ?
+		    " " : "", strcmp(ub, m->unit) ? ub : "");
 	}
 	if (!isfinite(a) || !isfinite(b))
 		return FAIL;	/* nan, inf: no value passes */
@@ -264,6 +273,8 @@ static int judge(const struct rule *r, const struct met *m,
 		return FAIL;
 	}
 	d = (b < 0 ? -b : b) * r->v / 100;	/* N% of the baseline */
+	if (r->op >= NEAR && b != 0)
+		snprintf(chg, sizeof chg, "%+.1f%%", (a - b) / (b < 0 ? -b : b) * 100);
 	ok[0] = a < b, ok[1] = a <= b, ok[2] = a > b, ok[3] = a >= b;
 	ok[4] = a == b, ok[5] = a != b;
 	ok[6] = a >= b - d && a <= b + d, ok[7] = a >= b - d, ok[8] = a <= b + d;
@@ -274,13 +285,14 @@ static int judge(const struct rule *r, const struct met *m,
 static void emit(struct run *u, struct str *out, const char *step,
     const char *key, const char *val, const char *rule, int v)
 {
-	const char *f[] = { step, key, val, rule, vname[v] };
+	const char *f[] = { step, key, val, rule, vname[v], bval, chg };
 	struct str line = { 0 };
 	int i;
 
 	sesc(&line, u->name);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 7; i++)
 		sputs(&line, "\t"), sesc(&line, f[i]);
+	bval = "-", strcpy(chg, "-");
 	puts(line.s);
 	sputs(out, strchr(line.s, '\t') + 1), sputs(out, "\n");
 	free(line.s);

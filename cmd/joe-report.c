@@ -208,10 +208,11 @@ static void pr(FILE *o, int m, const char *f, ...)
 	va_end(ap);
 }
 
-/* Write "N passed, N failed, N skipped" of steps counted by status. */
+/* Write "N passed, N failed, N skipped" of steps counted by status, a
+ * line's end. */
 static void counts(FILE *o, const int *n)
 {
-	fprintf(o, "%d passed, %d failed, %d skipped", n[ST_PASS], nfail(n),
+	fprintf(o, "%d passed, %d failed, %d skipped\n", n[ST_PASS], nfail(n),
 	    n[ST_SKIP]);
 }
 
@@ -236,7 +237,7 @@ static void load_tab(struct rep *r, struct tab *t, const char *dir,
 	if (!l && errno != ENOENT)
 		die(2, "cannot open %s:", path);
 	if (l && nf == 7)
-		l->old = 5;	/* tests.tsv of joe 0.1 */
+		l->old = 5;	/* tests.tsv, verdicts.tsv of joe 0.1 */
 	while (l && ln_rec(l, f, nf, 0))
 		addf(t, f);
 	r->bad |= l && (l->err || l->bad);
@@ -283,7 +284,7 @@ static void readrun(struct rep *r, struct run *u)
 	load_tab(r, &r->cmd, u->dir, "commands.tsv", 8);
 	load_tab(r, &r->test, u->dir, "tests.tsv", 7);
 	load_tab(r, &r->met, u->dir, "metrics.tsv", 4);
-	load_tab(r, &r->ver, u->dir, "verdicts.tsv", 5);
+	load_tab(r, &r->ver, u->dir, "verdicts.tsv", 7);
 	for (x = unfinished(u->dir, &n), i = 0; i < n; free(x[i++])) {
 		if ((p = strchr(x[i], '/')))	/* NN-name/cmd-N.log */
 			*p = 0, p += 5;
@@ -298,8 +299,7 @@ static void readrun(struct rep *r, struct run *u)
 	}
 	free(x);
 	for (i = 0; i < r->st.n; i++) {
-		k = stidx(REC(&r->st, i)[2]);
-		u->n[k]++;
+		u->n[k = stidx(REC(&r->st, i)[2])]++;
 		r->all[k]++;
 		u->sec += atof(REC(&r->st, i)[4]);
 	}
@@ -368,6 +368,16 @@ static void failed(struct rep *r, const char *step, const char *hpre,
 		}
 }
 
+/* Verdict s's baseline and change, as " (baseline B, C)", or "". */
+static char *was(char **s)
+{
+	static char *b;
+
+	free(b);
+	return *s[5] && strcmp(s[5], "-") ? (b = fmt(" (baseline %s, %s)",
+	    s[5], s[6])) : (b = NULL, "");
+}
+
 /* text: steps, ends of failed logs, failed tests and verdicts, counts. */
 static void textrun(struct rep *r, struct run *u)
 {
@@ -376,12 +386,9 @@ static void textrun(struct rep *r, struct run *u)
 	int i, k, nv[3] = { 0 };
 	char **s;
 
-	for (i = k = 0; i < r->st.n; i++)
-		k |= stidx(REC(&r->st, i)[2]);
-	if (k || r->test.n || r->ver.n)	/* a clean run: named once, last */
-		pr(o, PLAIN, r->cur ? "\n%s\n" : "%s\n", u->name);
-	else
-		fputs(r->cur ? "\n" : "", o);
+	fputs(r->cur ? "\n" : "", o);
+	if (u->n[ST_PASS] < r->st.n || r->test.n || r->ver.n)
+		pr(o, PLAIN, "%s\n", u->name);	/* a clean run: named once, last */
 	for (i = 0; i < r->st.n; i++) {
 		if ((k = stidx((s = REC(&r->st, i))[2])) == 0)
 			continue;	/* passed: the counts say it */
@@ -405,11 +412,10 @@ static void textrun(struct rep *r, struct run *u)
 		    nv[1], nv[2]);
 	for (i = 0; i < r->ver.n; i++)
 		if ((k = idx(vername, 3, (s = REC(&r->ver, i))[4], 1)))
-			pr(o, PLAIN, "  %S %s %s %s %s\n", vername[k], s[0],
-			    s[1], s[2], s[3]);
+			pr(o, PLAIN, "  %S %s %s %s %s%s\n", vername[k], s[0],
+			    s[1], s[2], s[3], was(s));
 	pr(o, PLAIN, "%s: ", u->name);
 	counts(o, u->n);
-	putc('\n', o);
 }
 
 /* The last TAILMAX bytes of the file log of the run being written (a
@@ -505,8 +511,8 @@ static void junitrun(struct rep *r, struct run *u)
 		pr(o, XML, "<testcase classname=\"%s.verdict.%s\" name=\"%s: %s\" "
 		    "time=\"0.000\">", u->name, s[0], s[1], s[3]);
 		if (idx(vername, 3, s[4], 1))
-			pr(o, XML, "<failure message=\"%s\">%s = %s, %s</failure>",
-			    s[4], s[1], s[2], s[4]);
+			pr(o, XML, "<failure message=\"%s\">%s = %s, %s%s</failure>",
+			    s[4], s[1], s[2], s[4], was(s));
 		fputs("</testcase>\n", o);
 	}
 	pr(o, XML, "<system-out>run directory: %s</system-out>\n</testsuite>\n",
@@ -543,8 +549,8 @@ static void taprun(struct rep *r, struct run *u)
 	}
 	for (i = 0; i < r->ver.n; i++) {
 		k = idx(vername, 3, (s = REC(&r->ver, i))[4], 1);
-		pr(r->o, TAPD, "%sok %ld - %s verdict %s %s = %s (%s)\n", k ?
-		    "not " : "", ++r->tap, u->name, s[0], s[1], s[2], s[3]);
+		pr(r->o, TAPD, "%sok %ld - %s verdict %s %s = %s (%s)%s\n", k ?
+		    "not " : "", ++r->tap, u->name, s[0], s[1], s[2], s[3], was(s));
 	}
 }
 
@@ -583,9 +589,9 @@ static void htmlrun(struct rep *r, struct run *u)
 
 	for (c = n = 0; r->base[n] && r->base[n] == d[n]; n++)
 		c = r->base[n] == '/' ? n + 1 : c;	/* the same to d[c] */
-	pr(o, HTM, "R\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.1f\n", u->name, u->start,
-	    r->st.n, u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP],
-	    u->t[1] + u->t[4], u->sec);
+	pr(o, HTM, "R\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%d\t%d\n", u->name,
+	    u->start, r->st.n, u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP],
+	    u->t[1] + u->t[4], u->sec, vbad(r), r->ver.n);
 	for (i = 0; i < r->st.n; i++) {
 		s = REC(&r->st, i);
 		pr(o, HTM, "S\t%s\t%s\t%.1f\n", stname[stidx(s[2])], s[0],
@@ -610,8 +616,8 @@ static void htmlrun(struct rep *r, struct run *u)
 	}
 	for (i = 0; i < r->ver.n; i++) {
 		s = REC(&r->ver, i);
-		pr(o, HTM, "V\t%s\t%s\t%s\t%s\n", s[0], s[1],
-		    vername[idx(vername, 3, s[4], 1)], s[3]);
+		pr(o, HTM, "V\t%s\t%s\t%s\t%s%s\n", s[0], s[1],
+		    vername[idx(vername, 3, s[4], 1)], s[3], was(s));
 	}
 	for (i = 0; i < r->met.n; i++) {
 		s = REC(&r->met, i);
@@ -651,7 +657,6 @@ static void finish(struct rep *r)
 		return;
 	fprintf(r->o, "\n%d runs: ", r->nrun);
 	counts(r->o, r->all);
-	putc('\n', r->o);
 }
 
 /* The format that -o's file name says (report.html: html), text if none. */

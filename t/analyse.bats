@@ -35,18 +35,18 @@ same() {
 	run --separate-stderr joe analyse rules.txt r1
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|01-a|k|10|k < 11|pass
-	r1|01-a|k|10|k < 10|fail
-	r1|01-a|k|10|k <= 10|pass
-	r1|01-a|k|10|k <= 9.5|fail
-	r1|01-a|k|10|k > -1|pass
-	r1|01-a|k|10|k > 10|fail
-	r1|01-a|k|10|k >= 10|pass
-	r1|01-a|k|10|k >= 10.5|fail
-	r1|01-a|k|10|k == 1e1|pass
-	r1|01-a|k|10|k == 11|fail
-	r1|01-a|k|10|k != 11|pass
-	r1|01-a|k|10|k != 10|fail
+	r1|01-a|k|10|k < 11|pass|-|-
+	r1|01-a|k|10|k < 10|fail|-|-
+	r1|01-a|k|10|k <= 10|pass|-|-
+	r1|01-a|k|10|k <= 9.5|fail|-|-
+	r1|01-a|k|10|k > -1|pass|-|-
+	r1|01-a|k|10|k > 10|fail|-|-
+	r1|01-a|k|10|k >= 10|pass|-|-
+	r1|01-a|k|10|k >= 10.5|fail|-|-
+	r1|01-a|k|10|k == 1e1|pass|-|-
+	r1|01-a|k|10|k == 11|fail|-|-
+	r1|01-a|k|10|k != 11|pass|-|-
+	r1|01-a|k|10|k != 10|fail|-|-
 	EOF
 	[ "$stderr" = "12 rules, 12 checks: 6 passed, 6 failed" ]
 }
@@ -57,9 +57,9 @@ same() {
 	run --separate-stderr joe analyse rules.txt r1
 	[ "$status" = 0 ]
 	same <<-'EOF'
-	r1|01-a|k|10|k < 11|pass
-	r1|02-b|k|3e-05|k < 11|pass
-	r1|02-b|j|1.50|j == 1.5|pass
+	r1|01-a|k|10|k < 11|pass|-|-
+	r1|02-b|k|3e-05|k < 11|pass|-|-
+	r1|02-b|j|1.50|j == 1.5|pass|-|-
 	EOF
 	[ "$stderr" = "2 rules, 3 checks: 3 passed, 0 failed" ]
 }
@@ -83,18 +83,18 @@ same() {
 	run --separate-stderr joe analyse rules.txt r1
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|01-a|lat|1500|lat < 2 ms|pass
-	r1|01-a|lat|1500|lat < 1.5 ms|fail
-	r1|01-a|lat|1500|lat <= 1.5 ms|pass
-	r1|01-a|lat|1500|lat == 1500000 ns|pass
-	r1|01-a|lat|1500|lat > 0.002 s|fail
-	r1|01-a|bw|100|bw == 102400 KiB/s|pass
-	r1|01-a|bw|100|bw >= 0.1 GiB/s|fail
-	r1|01-a|bw|100|bw > 104857 KB/s|pass
-	r1|01-a|bw|100|bw < 104858 KB/s|pass
-	r1|01-a|sz|1|sz == 1024 MiB|pass
-	r1|01-a|sz|1|sz == 1073741824 B|pass
-	r1|01-a|sz|1|sz > 1 GB|pass
+	r1|01-a|lat|1500|lat < 2 ms|pass|-|-
+	r1|01-a|lat|1500|lat < 1.5 ms|fail|-|-
+	r1|01-a|lat|1500|lat <= 1.5 ms|pass|-|-
+	r1|01-a|lat|1500|lat == 1500000 ns|pass|-|-
+	r1|01-a|lat|1500|lat > 0.002 s|fail|-|-
+	r1|01-a|bw|100|bw == 102400 KiB/s|pass|-|-
+	r1|01-a|bw|100|bw >= 0.1 GiB/s|fail|-|-
+	r1|01-a|bw|100|bw > 104857 KB/s|pass|-|-
+	r1|01-a|bw|100|bw < 104858 KB/s|pass|-|-
+	r1|01-a|sz|1|sz == 1024 MiB|pass|-|-
+	r1|01-a|sz|1|sz == 1073741824 B|pass|-|-
+	r1|01-a|sz|1|sz > 1 GB|pass|-|-
 	EOF
 	[ "$stderr" = "12 rules, 12 checks: 9 passed, 3 failed" ]
 }
@@ -114,13 +114,13 @@ same() {
 	run --separate-stderr joe analyse rules.txt r1
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|01-a|bw|100|bw < 3 us|fail
-	r1|01-a|bw|100|bw < 3 MiB|fail
-	r1|01-a|lat|5|lat < 1 ms|fail
-	r1|01-a|n|3|n < 1 ms|fail
-	r1|01-a|lat|5|lat < 6|pass
-	r1|01-a|io|7|io >= 5 IOPS|pass
-	r1|01-a|io|7|io >= 5 ms|fail
+	r1|01-a|bw|100|bw < 3 us|fail|-|-
+	r1|01-a|bw|100|bw < 3 MiB|fail|-|-
+	r1|01-a|lat|5|lat < 1 ms|fail|-|-
+	r1|01-a|n|3|n < 1 ms|fail|-|-
+	r1|01-a|lat|5|lat < 6|pass|-|-
+	r1|01-a|io|7|io >= 5 IOPS|pass|-|-
+	r1|01-a|io|7|io >= 5 ms|fail|-|-
 	EOF
 	same stderr <<-'EOF'
 	joe-analyse: r1: 01-a/bw: cannot compare MiB/s with us
@@ -143,22 +143,22 @@ same() {
 	run --separate-stderr joe analyse -b base rules.txt r1
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|01-a|k|104|* ~ 5%|pass
-	r1|01-a|m|106|* ~ 5%|fail
-	r1|01-a|n|95|* ~ 5%|pass
-	r1|01-a|e|105|* ~ 5%|pass
-	r1|01-a|t|1.04|* ~ 5%|pass
-	r1|01-a|u|100|* ~ 5%|fail
-	r1|01-a|z|0|* ~ 5%|pass
-	r1|01-a|new|1|* ~ 5%|missing
-	r1|02-b|k|104|* ~ 5%|fail
+	r1|01-a|k|104|* ~ 5%|pass|100|+4.0%
+	r1|01-a|m|106|* ~ 5%|fail|100|+6.0%
+	r1|01-a|n|95|* ~ 5%|pass|100|-5.0%
+	r1|01-a|e|105|* ~ 5%|pass|100|+5.0%
+	r1|01-a|t|1.04|* ~ 5%|pass|1000 us|+4.0%
+	r1|01-a|u|100|* ~ 5%|fail|100 us|-
+	r1|01-a|z|0|* ~ 5%|pass|0|-
+	r1|01-a|new|1|* ~ 5%|missing|-|-
+	r1|02-b|k|104|* ~ 5%|fail|50|+108.0%
 	EOF
 	same stderr <<-'EOF'
 	joe-analyse: r1: 01-a/u: cannot compare MiB/s with us of the baseline
 	1 rules, 9 checks: 5 passed, 4 failed
 	EOF
 	[ ! -e base/verdicts.tsv ]
-	[ "$(tail -1 r1/verdicts.tsv | tr '\t' '|')" = "02-b|k|104|* ~ 5%|fail" ]
+	[ "$(tail -1 r1/verdicts.tsv | tr '\t' '|')" = "02-b|k|104|* ~ 5%|fail|50|+108.0%" ]
 }
 
 @test "drop <= N% and rise <= N%: one way only, so a faster run passes" {
@@ -171,9 +171,9 @@ same() {
 	run -0 joe analyse -b b rules.txt r1
 	printf '01-a\tiops\t200\tIOPS\n01-a\tlat\t1000\tus\n' > r1/metrics.tsv
 	run -1 --separate-stderr joe analyse -b b rules.txt r1
-	[ "$(echo "$output" | tr '\t' '|')" = "r1|01-a|iops|200|iops drop <= 5%|pass
-r1|01-a|lat|1000|lat rise <= 10%|pass
-r1|01-a|iops|200|iops ~ 5%|fail" ]
+	[ "$(echo "$output" | tr '\t' '|')" = "r1|01-a|iops|200|iops drop <= 5%|pass|100|+100.0%
+r1|01-a|lat|1000|lat rise <= 10%|pass|2 ms|-50.0%
+r1|01-a|iops|200|iops ~ 5%|fail|100|+100.0%" ]
 	printf '01-a\tiops\t94.9\tIOPS\n01-a\tlat\t2.3\tms\n' > r1/metrics.tsv
 	run -1 --separate-stderr joe analyse -b b rules.txt r1
 	[ "$(echo "$output" | cut -f3,6 | tr '\t\n' ': ')" = "iops:fail lat:fail iops:fail " ]
@@ -186,8 +186,8 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	run --separate-stderr joe analyse -b base rules.txt r1
 	[ "$status" = 0 ]
 	same <<-'EOF'
-	r1|01-a|bw|97|bw ~ 5%|pass
-	r1|01-a|bw|97|bw > 90 MiB/s|pass
+	r1|01-a|bw|97|bw ~ 5%|pass|100|-3.0%
+	r1|01-a|bw|97|bw > 90 MiB/s|pass|-|-
 	EOF
 	run --separate-stderr joe analyse -b nosuch rules.txt r1
 	[ "$status" = 2 ]
@@ -209,14 +209,14 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	run --separate-stderr joe analyse rules.txt r1
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|02-b|fio.j.read.iops|2000|02-*/fio.*.iops >= 1000|pass
-	r1|01-a|fio.j.read.iops|10|*/fio.*.iops >= 1|pass
-	r1|02-b|fio.j.read.iops|2000|*/fio.*.iops >= 1|pass
-	r1|01-a|fio.j.read.iops|10|fio.*.iops >= 1000|fail
-	r1|02-b|fio.j.read.iops|2000|fio.*.iops >= 1000|pass
-	r1|03-checksum[algo=md5sum]|t|1|03-checksum\\[algo=md5sum\\]/t == 1 s|pass
-	r1|03-checksum[algo=md5sum]|t|1|03-*/t < 2000 ms|pass
-	r1|-|01-*|-|01-* < 1|missing
+	r1|02-b|fio.j.read.iops|2000|02-*/fio.*.iops >= 1000|pass|-|-
+	r1|01-a|fio.j.read.iops|10|*/fio.*.iops >= 1|pass|-|-
+	r1|02-b|fio.j.read.iops|2000|*/fio.*.iops >= 1|pass|-|-
+	r1|01-a|fio.j.read.iops|10|fio.*.iops >= 1000|fail|-|-
+	r1|02-b|fio.j.read.iops|2000|fio.*.iops >= 1000|pass|-|-
+	r1|03-checksum[algo=md5sum]|t|1|03-checksum\\[algo=md5sum\\]/t == 1 s|pass|-|-
+	r1|03-checksum[algo=md5sum]|t|1|03-*/t < 2000 ms|pass|-|-
+	r1|-|01-*|-|01-* < 1|missing|-|-
 	EOF
 	[ "$stderr" = "6 rules, 8 checks: 6 passed, 2 failed" ]
 }
@@ -227,14 +227,14 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	run --separate-stderr joe analyse rules.txt r1
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|01-a|fio.j.read.iops|5000|fio.*.iops > 1000|pass
-	r1|-|fio.*.ipos|-|fio.*.ipos > 1000|missing
+	r1|01-a|fio.j.read.iops|5000|fio.*.iops > 1000|pass|-|-
+	r1|-|fio.*.ipos|-|fio.*.ipos > 1000|missing|-|-
 	EOF
 	[ "$stderr" = "2 rules, 2 checks: 1 passed, 1 failed" ]
 	output=$(cat r1/verdicts.tsv)
 	same <<-'EOF'
-	01-a|fio.j.read.iops|5000|fio.*.iops > 1000|pass
-	-|fio.*.ipos|-|fio.*.ipos > 1000|missing
+	01-a|fio.j.read.iops|5000|fio.*.iops > 1000|pass|-|-
+	-|fio.*.ipos|-|fio.*.ipos > 1000|missing|-|-
 	EOF
 }
 
@@ -246,10 +246,10 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	run --separate-stderr joe analyse rules.txt r1 r2
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|-|k|-|k < 2|missing
-	r1|-|j|-|j < 2|missing
-	r2|01-a|k|1|k < 2|pass
-	r2|-|j|-|j < 2|missing
+	r1|-|k|-|k < 2|missing|-|-
+	r1|-|j|-|j < 2|missing|-|-
+	r2|01-a|k|1|k < 2|pass|-|-
+	r2|-|j|-|j < 2|missing|-|-
 	EOF
 	same stderr <<-'EOF'
 	r1: 2 rules, 2 checks: 0 passed, 2 failed
@@ -268,11 +268,11 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	run --separate-stderr joe analyse rules.txt < in.tsv
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|01-a|k|1|k < 4|pass
-	r1|02-b|k|3|k < 4|pass
-	r2|01-a|k|5|k < 4|fail
-	plain|01-a|k|1|k < 4|pass
-	gone|01-a|k|9|k < 4|fail
+	r1|01-a|k|1|k < 4|pass|-|-
+	r1|02-b|k|3|k < 4|pass|-|-
+	r2|01-a|k|5|k < 4|fail|-|-
+	plain|01-a|k|1|k < 4|pass|-|-
+	gone|01-a|k|9|k < 4|fail|-|-
 	EOF
 	same stderr <<-'EOF'
 	r1: 1 rules, 2 checks: 2 passed, 0 failed
@@ -280,9 +280,9 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	plain: 1 rules, 1 checks: 1 passed, 0 failed
 	gone: 1 rules, 1 checks: 0 passed, 1 failed
 	EOF
-	[ "$(tr '\t' '|' < r1/verdicts.tsv)" = "01-a|k|1|k < 4|pass
-02-b|k|3|k < 4|pass" ]
-	[ "$(tr '\t' '|' < r2/verdicts.tsv)" = "01-a|k|5|k < 4|fail" ]
+	[ "$(tr '\t' '|' < r1/verdicts.tsv)" = "01-a|k|1|k < 4|pass|-|-
+02-b|k|3|k < 4|pass|-|-" ]
+	[ "$(tr '\t' '|' < r2/verdicts.tsv)" = "01-a|k|5|k < 4|fail|-|-" ]
 	[ ! -e plain/verdicts.tsv ]
 	[ ! -e gone ]
 }
@@ -293,7 +293,7 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	run --separate-stderr joe analyse rules.txt < in.tsv
 	[ "$status" = 0 ]
 	same <<-'EOF'
-	joe-output/x|01-a|k|1|k < 4|pass
+	joe-output/x|01-a|k|1|k < 4|pass|-|-
 	EOF
 	[ "$stderr" = "1 rules, 1 checks: 1 passed, 0 failed" ]
 }
@@ -307,8 +307,8 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	run --separate-stderr joe analyse rules.txt r1
 	[ "$status" = 0 ]
 	same <<-'EOF'
-	r1|01-a|a\tb|1|a?b == 1|pass
-	r1|01-a|c\\d|2|c\\\\d == 2|pass
+	r1|01-a|a\tb|1|a?b == 1|pass|-|-
+	r1|01-a|c\\d|2|c\\\\d == 2|pass|-|-
 	EOF
 }
 
@@ -317,13 +317,13 @@ r1|01-a|iops|200|iops ~ 5%|fail" ]
 	echo 'k < 4' > rules.txt
 	run joe analyse rules.txt r1
 	[ "$status" = 0 ]
-	[ "$(tr '\t' '|' < r1/verdicts.tsv)" = "01-a|k|1|k < 4|pass" ]
+	[ "$(tr '\t' '|' < r1/verdicts.tsv)" = "01-a|k|1|k < 4|pass|-|-" ]
 	ln r1/verdicts.tsv old.tsv
 	echo 'k >= 4' > rules.txt
 	run joe analyse rules.txt r1
 	[ "$status" = 1 ]
-	[ "$(tr '\t' '|' < r1/verdicts.tsv)" = "01-a|k|1|k >= 4|fail" ]
-	[ "$(tr '\t' '|' < old.tsv)" = "01-a|k|1|k < 4|pass" ]
+	[ "$(tr '\t' '|' < r1/verdicts.tsv)" = "01-a|k|1|k >= 4|fail|-|-" ]
+	[ "$(tr '\t' '|' < old.tsv)" = "01-a|k|1|k < 4|pass|-|-" ]
 	[ "$(ls r1)" = "metrics.tsv
 steps.tsv
 verdicts.tsv" ]
@@ -336,7 +336,7 @@ verdicts.tsv" ]
 	run --separate-stderr joe analyse rules.txt r1
 	[ "$status" = 1 ]
 	same <<-'EOF'
-	r1|01-a|k|1|k < 4|pass
+	r1|01-a|k|1|k < 4|pass|-|-
 	EOF
 	same stderr <<-'EOF'
 	joe-analyse: cannot write r1/verdicts.tsv: Is a directory
@@ -412,8 +412,8 @@ verdicts.tsv" ]
 	run --separate-stderr joe analyse rules.txt r1 r2
 	[ "$status" = 2 ]
 	same <<-'EOF'
-	r1|01-a|k|1|k < 4|pass
-	r2|01-a|k|1|k < 4|pass
+	r1|01-a|k|1|k < 4|pass|-|-
+	r2|01-a|k|1|k < 4|pass|-|-
 	EOF
 	same stderr <<-'EOF'
 	r2/metrics.tsv:2: malformed record: expected 4 fields

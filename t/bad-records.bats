@@ -76,7 +76,7 @@ r/tests.tsv:1: malformed record: expected 7 fields (or 5)
 r/tests.tsv:3: malformed record: expected 7 fields (or 5)
 r/tests.tsv:4: malformed record: expected 7 fields (or 5)
 r/metrics.tsv:1: malformed record: expected 4 fields
-r/verdicts.tsv:1: malformed record: expected 5 fields" ]
+r/verdicts.tsv:1: malformed record: expected 7 fields (or 5)" ]
 	[ "$output" = "r
 FAIL 02-b 0.2s
   \$ false (fail, rc 1)
@@ -178,7 +178,7 @@ r/03-c/cmd-01.log: did not finish" ]
 	echo 'lat < 10 us' > rules.txt
 	run --separate-stderr joe analyse rules.txt r
 	[ "$status" = 1 ]
-	[ "$output" = "r	03-c	lat	5	lat < 10 us	pass" ]
+	[ "$output" = "r	03-c	lat	5	lat < 10 us	pass	-	-" ]
 	[ "$stderr" = "r/03-c: did not finish
 r/03-c/cmd-01.log: did not finish
 1 rules, 1 checks: 1 passed, 0 failed" ]
@@ -253,11 +253,11 @@ r/02-b/cmd-01.log: did not finish" ]
 	printf 'lat < 10 us\nlat != 1\nbw > 1 MiB/s\nbig > 0\nok < 4 us\n' > rules.txt
 	run --separate-stderr joe analyse rules.txt r
 	[ "$status" = 1 ]
-	[ "$output" = "r	01-a	lat	nan	lat < 10 us	fail
-r	01-a	lat	nan	lat != 1	fail
-r	01-a	bw	inf	bw > 1 MiB/s	fail
-r	01-a	big	1e999	big > 0	fail
-r	01-a	ok	3	ok < 4 us	pass" ]
+	[ "$output" = "r	01-a	lat	nan	lat < 10 us	fail	-	-
+r	01-a	lat	nan	lat != 1	fail	-	-
+r	01-a	bw	inf	bw > 1 MiB/s	fail	-	-
+r	01-a	big	1e999	big > 0	fail	-	-
+r	01-a	ok	3	ok < 4 us	pass	-	-" ]
 	[ "$stderr" = "5 rules, 5 checks: 1 passed, 4 failed" ]
 	printf 'lat nan us\n' | joe extract r >/dev/null || true
 	printf '01-a\tlat\t1\tus\n' > b.tsv
@@ -265,7 +265,7 @@ r	01-a	ok	3	ok < 4 us	pass" ]
 	printf '01-a\tlat\tnan\tus\n' > r/metrics.tsv
 	run --separate-stderr joe analyse -b b <(echo 'lat ~ 10%') r
 	[ "$status" = 1 ]
-	[ "$output" = "r	01-a	lat	nan	lat ~ 10%	fail" ]
+	[ "$output" = "r	01-a	lat	nan	lat ~ 10%	fail	1	-" ]
 }
 
 @test "kv lines with nan and inf are extracted as they are, then fail analysis" {
@@ -279,7 +279,7 @@ r	01-a	bw	inf	MiB/s" ]
 	echo 'lat < 1 ms' > rules.txt
 	run --separate-stderr joe analyse rules.txt r
 	[ "$status" = 1 ]
-	[ "$output" = "r	01-a	lat	nan	lat < 1 ms	fail" ]
+	[ "$output" = "r	01-a	lat	nan	lat < 1 ms	fail	-	-" ]
 }
 
 @test "a rule with a value that is not finite: file:line:col, exit 2" {

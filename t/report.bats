@@ -96,6 +96,34 @@ r0: 2 passed, 0 failed, 0 skipped
 	[ "${lines[${#lines[@]}-1]}" = "3 runs: 8 passed, 2 failed, 2 skipped" ]
 }
 
+@test "verdicts on a baseline: its value and the change in every format; the summary counts them" {
+	runs
+	printf 'fio.*.read.iops drop <= 5%%\nboot.time rise <= 20%%\n' > rules.txt
+	run -1 joe analyse -b r2 rules.txt r1
+	[ "$(cut -f4- r1/verdicts.tsv | tr '\t' '|')" = "fio.*.read.iops drop <= 5%|fail|1100|-9.1%
+fio.*.read.iops drop <= 5%|fail|2000|-10.0%
+boot.time rise <= 20%|pass|3.1|+12.9%" ]
+	run joe report r1
+	[[ "$output" == *"
+  FAIL 02-io[bs=4k] fio.j.read.iops 1000 fio.*.read.iops drop <= 5% (baseline 1100, -9.1%)
+  FAIL 03-io[bs=8k] fio.j.read.iops 1800 fio.*.read.iops drop <= 5% (baseline 2000, -10.0%)
+r1: "* ]]
+	run joe report -f tap r1
+	[[ "$output" == *"
+not ok 11 - r1 verdict 02-io[bs=4k] fio.j.read.iops = 1000 (fio.*.read.iops drop <= 5%) (baseline 1100, -9.1%)
+"* ]]
+	[[ "$output" == *"
+ok 13 - r1 verdict 01-info boot.time = 3.5 (boot.time rise <= 20%) (baseline 3.1, +12.9%)
+"* ]]
+	run joe report -f junit r1
+	[[ "$output" == *'<failure message="fail">fio.j.read.iops = 1000, fail (baseline 1100, -9.1%)</failure>'* ]]
+	run joe report -f html -o r.html r1 r2
+	grep -qF 'fio.*.read.iops drop &lt;= 5% (baseline 1100, -9.1%)' r.html
+	grep -qF '<td><span class="b fail">FAIL</span> 2 of 3</td></tr>' r.html
+	grep -qF '<td>-</td></tr>' r.html	# r2: no verdicts
+	grep -qF '<th>verdicts&nbsp;failed</th>' r.html
+}
+
 @test "junit: valid against t/junit.xsd, counts right, the log's end escaped" {
 	runs
 	run joe report -f junit -o out.xml r1 r2
