@@ -563,10 +563,7 @@ static void options(int argc, char **argv)
 		case 'n': opt.dry = 1; break;
 		case 'o': opt.out = optarg; break;
 		case 'r': opt.post_r = 1; break;
-		case 't':
-			opt.fan |= opt.tname || strpbrk(optarg, "*?[");
-			opt.tname = optarg;
-			break;
+		case 't': opt.fan |= opt.tname != NULL, opt.tname = optarg; break;
 		case 'j': opt.fan = 1; break;
 		case 'T':
 			if (!(opt.tmo = seconds(optarg)))
@@ -582,16 +579,22 @@ static void options(int argc, char **argv)
 	if ((opt.shell && ((optind < argc && !opt.one) || opt.tmo ||
 	    opt.verbose || opt.label)) ||
 	    ((opt.shell || opt.one) && (opt.dry || opt.keep || opt.out ||
-	    opt.gz || opt.post_r || opt.quiet)) || (opt.label && !opt.one) ||
-	    (opt.fan && (opt.shell || opt.label)))
+	    opt.gz || opt.post_r || opt.quiet)) || (opt.label && !opt.one))
 		usage(2);
-	if (opt.fan) {	/* several targets: joe-fanout runs us on each; it
-			 * passes signals on, so it must get them (sh cannot
-			 * trap what it was started ignoring) */
-		signal(SIGINT, SIG_DFL), signal(SIGHUP, SIG_DFL);
-		execvp(argv[0] = sibling("joe-fanout"), argv);
-		die(1, "cannot run %s:", argv[0]);
-	}
+}
+
+/* Several targets (-t twice, -j, or a -t pattern that is no transport's
+ * name: each run joe-fanout makes is given a name): joe-fanout runs us on
+ * each. It passes signals on, so it must get them (sh cannot trap what it
+ * was started ignoring). */
+static void fanout(char **argv)
+{
+	if (opt.shell || opt.label)
+		usage(2);
+	signal(SIGINT, SIG_DFL), signal(SIGHUP, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	execvp(argv[0] = sibling("joe-fanout"), argv);
+	die(1, "cannot run %s:", argv[0]);
 }
 
 /* -i: an interactive shell on the transport, the config's env set (what
@@ -659,6 +662,9 @@ int main(int argc, char **argv)
 	argv0 = "joe-run";
 	options(argc, argv);
 	sec_init(opt.cfg = conf_config());
+	if (opt.fan || (opt.tname && strpbrk(opt.tname, "*?[") &&
+	    !conf_child(conf_get(opt.cfg, "transport"), opt.tname)))
+		fanout(argv);
 	opt.tname = opt.tname ? opt.tname : getenv("JOE_TRANSPORT");
 	opt.tname = tp_open(opt.cfg, opt.tname && *opt.tname ? opt.tname : NULL,
 	    NULL)->name;

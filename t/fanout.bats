@@ -108,6 +108,21 @@ lab3: oops" ]
 	[ ! -e joe-output ]
 }
 
+@test "a -t that names a transport is that one, even with * ? [ in it" {
+	printf 'transport:\n  "l*": {}\n  local: {}\n' > star.config
+	touch lone	# what l* would match here
+	run timeout 60 joe run -c star.config -t 'l*' -- 'echo hi'
+	[ "$status" = 0 ] && [ "$output" = hi ]
+	run timeout 60 joe run -c star.config -t 'l*' -t local -- 'echo hi'
+	[ "$status" = 0 ]
+	[ "$(echo "$output" | sort)" = "l*: hi
+local: hi" ]
+	run timeout 60 joe run -c star.config -t 'l?*' -- 'echo hi'
+	[ "$status" = 0 ]
+	[ "$(echo "$output" | sort)" = "l*: hi
+local: hi" ]
+}
+
 @test "stdout and stderr stay apart, each line whole" {
 	labcfg
 	run --separate-stderr joe run -c lab.config -t 'lab[12]' -- 'seq 1000; echo e >&2'
