@@ -393,9 +393,25 @@ static char *mkrun(struct wf *w)
 	return claim(d, w);
 }
 
+/* On a terminal (not -q, -v or TERM=dumb), the step that runs and its
+ * seconds so far, redrawn on one line as they change; the step's line at
+ * its end is longer, so it covers this one (no escape codes). */
+static const char *ticking;
+static double tick0;
+
+static void tick(void)
+{
+	static int last;
+	int t = now() - tick0;
+
+	if (t != last && t > 0)
+		printf("\rRUN  %s %ds", ticking, t), fflush(stdout);
+	last = t;
+}
+
 static int runstep(struct step *s, const char *out)
 {
-	struct job j = { 0 };
+	struct job j = { .tick = ticking ? tick : NULL };
 	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
 	char **env, *why;
 	struct node *k;
@@ -464,6 +480,9 @@ static int runwf(struct wf *w)
 	    "INTERRUPTED" };
 	char *out = mkrun(w), *start, *sec;
 	int st, n[6] = { 0 }, tty = colour(1), bad;
+	char *term = getenv("TERM");
+	int progress = isatty(1) && !opt.quiet && !opt.verbose &&
+	    !(term && !strcmp(term, "dumb"));
 	double t, t0 = now();
 	struct step *s;
 
@@ -471,7 +490,8 @@ static int runwf(struct wf *w)
 		if (!s->sel)
 			continue;
 		start = stamp();
-		t = now();
+		t = tick0 = now();
+		ticking = progress ? s->dir : NULL;
 		if (sig_count() > 1 || (!s->always && (sig_count() ||
 		    (!opt.keep && n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT]))))
 			st = ST_SKIP;
@@ -482,8 +502,9 @@ static int runwf(struct wf *w)
 		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,
 		    st == ST_SKIP ? "0.000" : sec, (char *)NULL);
 		if (!opt.quiet)
-			printf(tty ? "\033[%sm%s\033[m %s %.1fs\n" :
-			    "%.0s%s %s %.1fs\n", col[st], up[st], s->dir, atof(sec));
+			printf(tty ? "%s\033[%sm%s\033[m %s %.1fs\n" :
+			    "%s%.0s%s %s %.1fs\n", progress ? "\r" : "",
+			    col[st], up[st], s->dir, atof(sec));
 		fflush(stdout);
 		free(sec), free(start);
 	}

@@ -57,7 +57,7 @@ _joe() {
 	esac
 	case $cmd in
 	run) opts='-k -n -q -r -v -z -i -j -c -D -o -t -T -l --' ;;
-	put|get) opts='-c -D -t -T' ;;
+	put|get) opts='-c -D -q -t' ;;
 	config) opts='-c -D -p' ;;
 	qemu) opts='-c -D -T' ;;
 	report) opts='-f -o' ;;

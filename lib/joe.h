@@ -103,6 +103,7 @@ struct job {
 	struct sess *sess;	/* or sent as line to this remote sh */
 	char *line;
 	int remote;		/* put, get: over ssh, so 255 is ssh's */
+	void (*tick)(void);	/* or called 4 times a second while it runs */
 	int rc;			/* out: exit status, 128+N for signal N */
 };
 void sig_init(void);

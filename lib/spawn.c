@@ -524,7 +524,10 @@ static void watch(struct watch *w)
 		}
 		if (w->j->sess && pf[1].fd < 0 && pf[2].fd < 0)
 			return;
+		if (w->j->tick)
+			w->j->tick();
 		t = w->kill_at ? (w->kill_at - t) * 1000 + 1 : -1;
+		t = w->j->tick && (t < 0 || t > 250) ? 250 : t;
 		if ((k = poll(pf, 3, t > 1e9 ? 1e9 : t)) < 0 && errno != EINTR)
 			die(1, "poll:");
 		while (read(sigp[0], &c, 1) == 1)

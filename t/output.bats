@@ -70,6 +70,25 @@ y" ]
 	gone yes
 }
 
+@test "on a terminal the running step and its seconds; not with -q, -v, TERM=dumb or a pipe" {
+	echo 'steps: [{name: a, run: "sleep 1.3"}, {name: b, run: "true"}]' > w.workflow
+	# the step's own line covers the RUN line: no escape codes for it
+	run script -qec 'TERM=xterm NO_COLOR=1 joe run -o o1' /dev/null
+	[[ "$output" == $'\rRUN  01-a 1s\rPASS 01-a 1.'[3-9]$'s\r\n\rPASS 02-b 0.'* ]]
+	[[ "$output" != *$'\033'* ]]
+	run script -qec 'TERM=xterm joe run -o o2' /dev/null
+	[[ "$output" == $'\rRUN  01-a 1s\r\033[32mPASS\033[m 01-a 1.'* ]]
+	for c in 'joe run -q -o o3' 'joe run -v -o o4' 'TERM=dumb joe run -o o5'; do
+		run script -qec "TERM=xterm; $c" /dev/null
+		[ "$status" = 0 ]
+		[[ "$output" != *RUN* ]]
+	done
+	[[ "$output" == $'PASS 01-a 1.'[3-9]$'s\r\nPASS 02-b'* ]]
+	joe run -o o6 > piped
+	! grep -q "RUN" piped
+	! grep -q $'\r' piped
+}
+
 @test "colour only on a terminal, and not with NO_COLOR (not empty) or TERM=dumb" {
 	echo 'steps: [{name: a, run: "true"}, {name: b, run: "false"}]' > w.workflow
 	# tty ENV...: joe run and joe report -f text on a pty (script(1)), with ENV

@@ -146,6 +146,38 @@ for_both() { # run the test body for the local and the ssh transport
 	rm -f big "$FIX/remote/big"
 }
 
+@test "on a terminal a long put or get shows bytes, rate and time left; not with -q or a pipe" {
+	truncate -s 1G big	# sparse: 1 GiB to move, little to read
+	mkdir -p ltmp d && export TMPDIR=$PWD/ltmp
+	truncate -s 400M d/a
+	truncate -s 400M d/b
+	rdir "$FIX/remote/p"
+	# tty CMD: CMD on a pty (script(1)), each \r there a newline here
+	tty() { script -qec "TERM=xterm; $1" /dev/null | tr '\r' '\n'; }
+	m=' [0-9.]+ MiB of' rest=' \([0-9]+%\), [0-9.]+ MiB/s, [0-9]+:[0-9]{2} left *$'
+	run tty "joe put -c $FIX/ssh.config big $FIX/remote/p/"
+	[ "$status" = 0 ]
+	grep -Eq "^put big:$m 1.0 GiB$rest" <<< "$output"
+	cmp big "$FIX/remote/p/big"
+	run tty "joe get -c $FIX/ssh.config $FIX/remote/p/big got"
+	grep -Eq "^get big:$m 1.0 GiB$rest" <<< "$output"
+	[[ "$(tail -n 1 <<< "$output")" =~ ^\ +$ ]]	# blanked at the end
+	cmp big got
+	rm got
+	# directories: the size from du, here and on the target
+	run tty "joe put -c $FIX/ssh.config d $FIX/remote/p/"
+	grep -Eq "^put d:$m 800.0 MiB$rest" <<< "$output"
+	run tty "joe get -c $FIX/ssh.config $FIX/remote/p/d gotd"
+	grep -Eq "^get d:$m 800.0 MiB$rest" <<< "$output"
+	cmp d/b gotd/b
+	run tty "joe get -q -c $FIX/ssh.config $FIX/remote/p/big got"
+	[ -z "$(tr -d '\n' <<< "$output")" ]
+	joe get -c "$FIX/ssh.config" "$FIX/remote/p/big" got2 2> err
+	[ ! -s err ]
+	[ -z "$(ls -A ltmp)" ]	# the meter's files are gone
+	rm -rf "$FIX/remote/p" got got2 gotd
+}
+
 @test "in a worklet: a relative destination is the step's directory, and recorded" {
 	mkdir -p pk/p
 	echo payload > "$FIX/remote/w.txt"
