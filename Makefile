@@ -28,11 +28,12 @@ endif
 
 CMDS = joe joe-run joe-config joe-extract joe-junit joe-analyse joe-report
 LIBOBJ = $(patsubst %.c,%.o,$(wildcard lib/*.c))
-# perl for prove, which t/report.bats reads joe report -f tap with
+# perl for prove, which t/report.bats reads joe report -f tap with;
+# dpkg-dev, debhelper and lintian for make check-deb
 DEBS = gcc make libc6-dev libyaml-dev zlib1g-dev libexpat1-dev bats mandoc man-db \
 	time git procps passwd openssh-client openssh-server util-linux tar bc fio \
 	chromium libxml2-utils perl qemu-system-x86 qemu-utils cpio socat \
-	python3-pytest mmdebstrap e2fsprogs
+	python3-pytest mmdebstrap e2fsprogs dpkg-dev debhelper lintian
 
 SCRIPTS = joe-finish joe-fanout joe-help joe-selftest joe-starter joe-put joe-get \
 	joe-report-html joe-qemu
@@ -74,7 +75,7 @@ $(SCRIPTS): .flags
 check: all
 	mandoc -Tlint -Wwarning man/*.[0-9]
 	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
-		UBSAN_OPTIONS=print_stacktrace=1 t/run $(filter-out t/guest% t/distro%,$(wildcard t/*.bats))
+		UBSAN_OPTIONS=print_stacktrace=1 t/run $(filter-out t/guest% t/distro% t/deb%,$(wildcard t/*.bats))
 
 # The QEMU guest tests: the test guest is built once (Debian packages,
 # cached in t/fixtures/guest/cache), then booted under TCG.
@@ -90,6 +91,11 @@ check-guest: all guest
 check-distro: all guest
 	SANITIZE=$(SANITIZE) ASAN_OPTIONS=detect_leaks=0 \
 		UBSAN_OPTIONS=print_stacktrace=1 t/run t/distro.bats
+
+# The Debian package: built from a copy of the tree, checked by lintian,
+# installed, used and purged (as root; not while a package joe is installed).
+check-deb:
+	t/run t/deb.bats
 
 bench: all guest
 	bench/run
@@ -156,5 +162,5 @@ clean:
 	rm -f $(CMDS) $(SCRIPTS) cmd/*.o lib/*.o lib/libjoe.a .flags
 
 FORCE:
-.PHONY: all bench check check-guest check-distro guest run install uninstall deps clean FORCE \
+.PHONY: all bench check check-deb check-guest check-distro guest run install uninstall deps clean FORCE \
 	fuzz fuzz-deps valgrind analyze
