@@ -51,6 +51,7 @@ all: $(CMDS) $(SCRIPTS)
 lib/libjoe.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
+ifneq ($(STATIC),1)
 $(CMDS): %: cmd/%.o lib/libjoe.a
 	$(CC) $(LDFLAGS) -o $@ $< lib/libjoe.a $(LDLIBS)
 joe-junit: LDLIBS += -lexpat
@@ -60,6 +61,16 @@ joe-junit: LDLIBS += -lexpat
 ifneq ($(SANITIZE),1)
 joe: LDFLAGS += -static
 joe: LDLIBS =
+endif
+else
+# Static: one multi-call executable (cmd/joe-box.c says why), each command
+# a hard link to it; each command's main renamed main_joe_NAME.
+cmd/%.box.o: cmd/%.c lib/joe.h .flags
+	$(CC) $(CFLAGS) $(CPPFLAGS) -Dmain=main_$(subst -,_,$*) -c -o $@ $<
+joe-box: cmd/joe-box.o $(CMDS:%=cmd/%.box.o) lib/libjoe.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lexpat
+$(CMDS): joe-box
+	ln -f joe-box $@
 endif
 
 # joe finish, help, selftest, put, get, qemu and -s are sh scripts that need to
@@ -106,10 +117,15 @@ run: all
 
 # install lists every file it puts in MANIFEST (itself last), which
 # uninstall removes, and then the directories that are left empty of ours.
+# A command that is joe-box, as joe is, is a hard link to the installed joe
+# (a copy across file systems); a file is removed before it is put, so an
+# earlier install's links never take another's contents.
 install: all
 	set -e; m=$(DESTDIR)$(MANIFEST); mkdir -p "$${m%/*}"; : > "$$m.tmp"; \
-	put() { mkdir -p "$(DESTDIR)$${2%/*}"; cp "$$1" "$(DESTDIR)$$2"; \
-		echo "$$2" >> "$$m.tmp"; }; \
+	put() { mkdir -p "$(DESTDIR)$${2%/*}"; rm -f "$(DESTDIR)$$2"; \
+		{ [ "$$1" -ef joe ] && [ "$$1" != joe ] && \
+		ln "$(DESTDIR)$(BINDIR)/joe" "$(DESTDIR)$$2" 2>/dev/null; } || \
+		cp "$$1" "$(DESTDIR)$$2"; echo "$$2" >> "$$m.tmp"; }; \
 	put joe $(BINDIR)/joe; \
 	for f in $(filter-out joe,$(CMDS)) $(SCRIPTS); do \
 		put $$f $(LIBEXECDIR)/$$f; done; \
@@ -159,7 +175,7 @@ analyze:
 		$(ANALYZE) $(CPPFLAGS) -c -o /dev/null $$f || exit 1; done
 
 clean:
-	rm -f $(CMDS) $(SCRIPTS) cmd/*.o lib/*.o lib/libjoe.a .flags
+	rm -f $(CMDS) $(SCRIPTS) joe-box cmd/*.o lib/*.o lib/libjoe.a .flags
 
 FORCE:
 .PHONY: all bench check check-deb check-guest check-distro guest run install uninstall deps clean FORCE \
