@@ -88,30 +88,6 @@ static const char *stepname(const char *step)
 	return *s == '-' && s > step ? s + 1 : step;
 }
 
-/* The code point at s (n > 0 bytes) and its *len; -1 if not UTF-8. */
-static long utf8(const unsigned char *s, size_t n, size_t *len)
-{
-	long c = s[0];
-	size_t i, k = c < 0x80 ? 0 : c < 0xc2 ? 9 : c < 0xe0 ? 1 : c < 0xf0 ? 2 :
-	    c < 0xf5 ? 3 : 9;
-
-	*len = 1;
-	if (k == 0)
-		return c;
-	if (k == 9 || k >= n)
-		return -1;
-	for (c &= 0x3f >> k, i = 1; i <= k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return -1;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((k == 2 && c < 0x800) || (k == 3 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c < 0xe000))
-		return -1;
-	*len = k + 1;
-	return c;
-}
-
 /* The length of the terminal escape sequence (CSI, OSC or other) at s. */
 static size_t ansi(const unsigned char *s, size_t n)
 {
@@ -141,6 +117,7 @@ static void putn(FILE *o, const char *s, size_t n, int mode)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n, *q;
 	size_t len;
+	unsigned u;
 	long c;
 
 	for (; p < e; p += len) {
@@ -152,7 +129,8 @@ static void putn(FILE *o, const char *s, size_t n, int mode)
 			fwrite(p, 1, len = q - p, o);
 			continue;
 		}
-		switch ((c = utf8(p, e - p, &len))) {
+		len = utf8((const char *)p, e - p, &u);
+		switch ((c = len ? (long)u : (len = 1, -1))) {
 		case 033: len = ansi(p, e - p); break;
 		case '\r': break;
 		case '\t': fputs(mode == HTM ? "&#9;" : "\t", o); break;

@@ -85,23 +85,6 @@ void conf_check(struct node *m, const char *const *keys, const char *what)
 	}
 }
 
-/* The length of the UTF-8 character at s, its code in *c; 0: none. */
-static int utf8(const char *s, unsigned *c)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	int i, n = *u < 0x80 ? 1 : *u < 0xc2 ? 0 : *u < 0xe0 ? 2 :
-	    *u < 0xf0 ? 3 : *u < 0xf5 ? 4 : 0;
-
-	*c = n > 1 ? *u & (0x7f >> n) : *u;
-	for (i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return 0;
-		*c = *c << 6 | (u[i] & 0x3f);
-	}
-	return *c < (n == 3 ? 0x800 : n == 4 ? 0x10000 : 0) ||
-	    (*c >= 0xd800 && *c < 0xe000) || *c > 0x10ffff ? 0 : n;
-}
-
 /* A !bytes value, as conf_emit writes one that is not UTF-8: each
  * character, U+0000 to U+00FF, is one byte. */
 static void unbytes(struct node *n)
@@ -475,12 +458,12 @@ static void quote(FILE *f, const char *s, int val)
 	unsigned c;
 	int n, raw;
 
-	for (p = s; *p && (n = utf8(p, &c)); p += n)
+	for (p = s; *p && (n = utf8(p, -1, &c)); p += n)
 		;
 	raw = *p;	/* not UTF-8, as YAML must be */
 	fputs(raw ? "!bytes \"" : "\"", f);
 	for (; *s; s += n) {
-		if (raw || !(n = utf8(s, &c)))
+		if (raw || !(n = utf8(s, -1, &c)))
 			n = 1, c = *s & 0xff;
 		if (val && c == '{' && s[1] == '{')
 			fputs("\\\\{{", f), n = 2;

@@ -47,6 +47,7 @@ void sadd(struct str *b, const char *s, size_t n);
 void sputs(struct str *b, const char *s);
 void squote(struct str *b, const char *s);	/* as one sh word */
 void sesc(struct str *b, const char *s);	/* tab, newline, \ as \t \n \\ */
+int utf8(const char *s, size_t n, unsigned *c);	/* its length, 0: none */
 
 /* conf.c: YAML documents as trees of strings */
 struct node {

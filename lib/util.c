@@ -140,6 +140,24 @@ int boolean(const struct node *at, const char *key, const char *v)
 	return v && (*v == 't' || *v == 'y');
 }
 
+/* The length of the UTF-8 character at s (n bytes at most: a string's NUL
+ * ends it too), its code point in *c; 0 if it is none. */
+int utf8(const char *s, size_t n, unsigned *c)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, k = *u < 0x80 ? 1 : *u < 0xc2 ? 0 : *u < 0xe0 ? 2 :
+	    *u < 0xf0 ? 3 : *u < 0xf5 ? 4 : 0;
+
+	*c = k > 1 ? *u & (0x7f >> k) : *u;
+	for (i = 1; i < k; i++) {
+		if (i >= n || (u[i] & 0xc0) != 0x80)
+			return 0;
+		*c = *c << 6 | (u[i] & 0x3f);
+	}
+	return *c < (k == 3 ? 0x800 : k == 4 ? 0x10000 : 0) ||
+	    (*c >= 0xd800 && *c < 0xe000) || *c > 0x10ffff ? 0 : k;
+}
+
 /* Whether output to fd is in colour: a terminal, NO_COLOR unset or empty
  * (no-color.org), TERM not dumb. */
 int colour(int fd)
