@@ -272,20 +272,6 @@ static void fio(struct ctx *c, struct node *top)
 	}
 }
 
-/* Free the tree n, JSON's or a workflow's: each run's are gone before
- * the next, so memory stays flat however many runs there are. */
-static void drop(struct node *n)
-{
-	struct node *k, *next;
-
-	for (k = n ? n->kid : NULL; k; k = next) {
-		next = k->next;
-		drop(k);
-	}
-	if (n)
-		free(n->key), free(n->val), free(n->idx), free(n);
-}
-
 /* Every JSON object in the log that begins a line and is fio's. */
 static void fio_log(struct ctx *c, struct lines *l)
 {
@@ -309,7 +295,7 @@ static void fio_log(struct ctx *c, struct lines *l)
 			warn_at(c->log, first, 0, "JSON that is not fio's"), c->bad = 1;
 		else if (!j.err)
 			fio(c, n);
-		drop(n);
+		conf_free(n);
 	}
 	free(b.s);
 }
@@ -627,9 +613,7 @@ static void extract_run(struct ctx *c, const char *r)
 	if (wclose(c->m, mt, mtmp) | wclose(c->t, tt, ttmp))
 		exit(1);
 	fflush(stdout);
-	if (wf)
-		free((char *)wf->file);
-	drop(wf);
+	conf_free(wf);
 	free(u), free(p), free(mt), free(tt), free(wp), free(mtmp), free(ttmp);
 }
 

@@ -6,6 +6,7 @@
  * joe-report-html (awk) from lines written for it here, as it reads.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -552,12 +553,40 @@ static void url(FILE *o, const char *s)
 			fprintf(o, "%%%02X", *s & 0xff);
 }
 
+/* html: the workflow's doc (D) and chart patterns (P), as the run's
+ * workflow.yaml has them; the files each step left beside its logs (F,
+ * a link from the run). */
+static void htmlextra(struct rep *r, struct run *u)
+{
+	char *p = fmt("%s/workflow.yaml", u->dir), **s;
+	struct node *w = access(p, F_OK) ? NULL : conf_load(p), *k;
+	struct dirent **e;
+	int i, j, n;
+
+	pr(r->o, HTM, "D\t%s\n", w && conf_str(w, "doc") ? conf_str(w, "doc") : "");
+	for (k = w ? conf_get(w, "charts") : NULL, k = k ? k->kid : NULL; k;
+	    k = k->next)
+		pr(r->o, HTM, "P\t%s\n", k->val ? k->val : "");
+	conf_free(w), free(p);
+	for (i = 0; i < r->st.n; i++) {
+		s = REC(&r->st, i);
+		n = scandir(p = fmt("%s/%s", u->dir, s[0]), &e, NULL, alphasort);
+		for (free(p), j = 0; j < n; free(e[j++]))
+			if (*e[j]->d_name != '.' && strncmp(e[j]->d_name, "cmd-", 4)) {
+				pr(r->o, HTM, "F\t%s\t%s\t", s[0], e[j]->d_name);
+				url(r->o, p = fmt("%s/%s", s[0], e[j]->d_name));
+				free(p), putc('\n', r->o);
+			}
+		free(n > 0 ? e : NULL);
+	}
+}
+
 /*
  * html: run u as lines of tab-separated fields, each text escaped for
- * HTML on one line, for joe-report-html to draw: R the run; S a step, C
+ * HTML on one line, for joe-report-html to draw: R the run and the link
+ * to its directory from the report's; D, P, F (htmlextra); S a step, C
  * each of its commands and L the lines kept of its log; T a test and the
- * link to its log from the report's directory; V a verdict; M a metric;
- * E the end.
+ * link to its log from the run's; V a verdict; M a metric; E the end.
  */
 static void htmlrun(struct rep *r, struct run *u)
 {
@@ -567,9 +596,13 @@ static void htmlrun(struct rep *r, struct run *u)
 
 	for (c = n = 0; r->base[n] && r->base[n] == d[n]; n++)
 		c = r->base[n] == '/' ? n + 1 : c;	/* the same to d[c] */
-	pr(o, HTM, "R\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%d\t%d\n", u->name,
+	pr(o, HTM, "R\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%d\t%d\t", u->name,
 	    u->start, r->st.n, u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP],
 	    u->t[1] + u->t[4], u->sec, vbad(r), r->ver.n);
+	for (n = c; r->base[n]; n++)
+		fputs(r->base[n] == '/' ? "../" : "", o);
+	url(o, d + c), putc('\n', o);
+	htmlextra(r, u);
 	for (i = 0; i < r->st.n; i++) {
 		s = REC(&r->st, i);
 		pr(o, HTM, "S\t%s\t%s\t%.1f\n", stname[stidx(s[2])], s[0],
@@ -586,21 +619,13 @@ static void htmlrun(struct rep *r, struct run *u)
 		s = REC(&r->test, i);
 		pr(o, HTM, "T\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", s[0], s[1], s[2],
 		    tstname[tidx(s[3])], s[4], s[5], s[6]);
-		for (n = c; *s[6] && r->base[n]; n++)
-			fputs(r->base[n] == '/' ? "../" : "", o);
-		if (*s[6])
-			url(o, d + c), url(o, s[6]);
-		putc('\n', o);
+		url(o, s[6]), putc('\n', o);
 	}
-	for (i = 0; i < r->ver.n; i++) {
-		s = REC(&r->ver, i);
+	for (i = 0; i < r->ver.n && (s = REC(&r->ver, i)); i++)
 		pr(o, HTM, "V\t%s\t%s\t%s\t%s%s\n", s[0], s[1],
 		    vername[idx(vername, 3, s[4], 1)], s[3], was(s));
-	}
-	for (i = 0; i < r->met.n; i++) {
-		s = REC(&r->met, i);
+	for (i = 0; i < r->met.n && (s = REC(&r->met, i)); i++)
 		pr(o, HTM, "M\t%s\t%s\t%s\t%s\n", s[0], s[1], s[2], s[3]);
-	}
 	fputs("E\n", o);
 	free(d);
 }

@@ -47,7 +47,7 @@ static int nwf;
 
 static const char *const keys[] = { "sname", "srun", "suses", "mwith",
 	"stransport", "stimeout", "mmatrix", "salways", "menv", "scwd",
-	"sextract", NULL }, *const wkeys[] = { "sdoc", "lsteps", NULL };
+	"sextract", NULL }, *const wkeys[] = { "sdoc", "lsteps", "lcharts", NULL };
 
 static void usage(int rc)
 {

@@ -186,6 +186,22 @@ static struct node *ynode(yaml_parser_t *p, yaml_event_t *ev,
 	return n;
 }
 
+/* Free the tree n, as conf_load() made it: its nodes and the file name
+ * they share (or none: NULL). */
+void conf_free(struct node *n)
+{
+	struct node *k, *next;
+
+	for (k = n ? n->kid : NULL; k; k = next) {
+		next = k->next;
+		k->file = NULL;		/* n's */
+		conf_free(k);
+	}
+	if (n)
+		free(n->key), free(n->val), free(n->idx), free((char *)n->file),
+		    free(n);
+}
+
 struct node *conf_load(const char *path)
 {
 	yaml_parser_t p;

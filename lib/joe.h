@@ -62,6 +62,7 @@ struct node {
 __attribute__((noreturn)) void fdie(const struct node *at,
     const char *fmt, ...);	/* file:line:col, exit 2 */
 struct node *conf_load(const char *path);
+void conf_free(struct node *n);	/* a tree as conf_load() makes */
 void conf_opt(int c, char *arg);	/* -c FILE or -D KEY=VALUE */
 struct node *conf_config(void);		/* of those conf_opt was given */
 struct node *conf_get(struct node *n, const char *path);

@@ -48,9 +48,11 @@ good() {
 	joe run -o r0 g.workflow >/dev/null
 }
 
-# nohttp FILE: nothing in FILE that could make a browser fetch anything.
+# nohttp FILE: nothing in FILE that could make a browser fetch anything:
+# one inline script at most (the status filter), that fetches nothing.
 nohttp() {
-	! grep -Eiq 'http|src=|<script|@import|url\(|<link|<iframe|<object' "$1"
+	! grep -Eiq 'http|src=|@import|url\(|<link|<iframe|<object|fetch|XMLHttp|import\(' "$1"
+	[ "$(grep -c '<script' "$1")" -le 1 ]
 }
 
 @test "text: each step, the end of the failed log, failed tests and verdicts, counts" {
@@ -231,11 +233,13 @@ ok 2 - r0 02-b
 	! grep -q "$(printf '\033')" report.html
 	grep -q '<td>broken &lt;b&gt;</td><td><span class="b fail">FAIL</span>' report.html
 	grep -q '<td>02-io\[bs=4k\]</td><td>fio.j.read.iops</td><td>1000</td><td>IOPS</td><td><span class="b fail">FAIL</span> fio' report.html
-	# a trend over the two runs, two lines (one a matrix instance)
+	# a trend over the two runs, two lines (one a matrix instance); no
+	# boot.time: without charts: in the workflow, the run has iops, and
+	# that is what is charted
 	grep -q '<title>fio.j.read.iops</title>' report.html
-	grep -q '<title>boot.time</title>' report.html
-	[ "$(grep -c '<polyline' report.html)" = 3 ]
-	grep -q '<title>r2: 2000 IOPS</title>' report.html
+	! grep -q '<title>boot.time</title>' report.html
+	[ "$(grep -c '<polyline' report.html)" = 2 ]
+	grep -qF '<title>r2 io[bs=8k]: 2000 IOPS</title>' report.html
 	# a bar chart over the matrix in each run
 	[ "$(grep -c '<title>fio.j.read.iops, io</title>' report.html)" = 2 ]
 	grep -q '<title>bs=8k: 1800 IOPS</title></rect>' report.html
@@ -281,6 +285,122 @@ chromium_() {
 	[ -s report.png ]
 	[ "$(head -c 8 report.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n' ]
 	[ "$(stat -c %s report.png)" -gt 10000 ]
+}
+
+# matrix [CHARTS]: the run m1 of a workflow with a doc, a worklet that
+# leaves files, and a 3 x 2 matrix whose kv metrics are iops and bw
+# (linear), clat.p99 (from 2 to 900: log), errors (all 0) and runtime;
+# CHARTS, if given, is its charts: line.
+matrix() {
+	{
+		printf 'doc: |\n  Random reads <fast>\n  at each size.\n'
+		[ $# = 0 ] || printf '%s\n' "$1"
+		cat <<-'EOF'
+		steps:
+		- name: sys
+		  uses: core.sysinfo
+		- name: rr
+		  matrix:
+		    bs: [4k, 64k, 1m]
+		    iodepth: [1, 16]
+		  extract: kv
+		  run: >-
+		    case {{ matrix.bs }} in 4k) i=20000;; 64k) i=6000;; 1m) i=500;; esac;
+		    [ {{ matrix.iodepth }} = 1 ] && l=2 || l=900;
+		    echo "iops= $((i + {{ matrix.iodepth }})) IOPS";
+		    echo "bw= $((i / 10)) MiB/s";
+		    echo "clat.p99= $l us";
+		    echo "errors= 0";
+		    echo "runtime= 1 s"
+		EOF
+	} > m.workflow
+	joe run -o m1 m.workflow > /dev/null
+}
+
+@test "html: a matrix's charts: x its first key, a bar for each value of the others, values, a log axis when needed; the doc; the files" {
+	matrix
+	joe report -f html -o report.html m1
+	nohttp report.html
+	grep -q '<p class="doc">Random reads &lt;fast&gt;&#10;at each size.&#10;</p>' report.html
+	# files the worklet left, linked from the report's directory
+	grep -q '<p class="files">files: .*<a href="m1/01-sys/uname.txt">uname.txt</a>' report.html
+	for h in $(grep -o 'href="m1/[^"]*"' report.html | cut -d'"' -f2); do
+		[ -e "$h" ]
+	done
+	! grep -q 'cmd-01.log">' report.html	# logs are not "files"
+	# iops, bw and the percentile: the defaults; not errors (an error
+	# counter, all 0) or runtime
+	[ "$(grep -c '<svg' report.html)" = 3 ]
+	grep -q '<title>iops, rr</title>' report.html
+	grep -q '<title>bw, rr</title>' report.html
+	grep -q '>clat.p99, rr (log scale)</text>' report.html
+	! grep -q '>iops, rr (log scale)' report.html	# 40 times: linear
+	! grep -q 'errors, rr\|runtime, rr' report.html
+	# x: bs in the matrix's order; a bar, a legend entry for each iodepth
+	[ "$(grep -o 'class="xl">bs=[0-9a-z]*<' report.html | head -3 | tr -d '\n')" = \
+	    'class="xl">bs=4k<class="xl">bs=64k<class="xl">bs=1m<' ]
+	grep -q '&#9632; iodepth=1</text>' report.html
+	grep -q '&#9632; iodepth=16</text>' report.html
+	grep -q '<title>bs=64k iodepth=16: 6016 IOPS</title></rect>' report.html
+	[ "$(grep -c '</rect>' report.html)" = 18 ]
+	grep -q 'class="bv">20001</text>' report.html	# values on the bars
+	grep -q 'class="bv">2</text>' report.html
+	# 30 metrics: folded
+	grep -q '<details class="m"><summary>Metrics: 30 values</summary>' report.html
+}
+
+@test "html: the workflow's charts: says which metrics are charted" {
+	matrix 'charts: [runtime, "*.p9?", "e*"]'
+	joe report -f html -o report.html m1
+	[ "$(grep -c '<svg' report.html)" = 2 ]	# errors: all 0, never
+	grep -q '<title>runtime, rr</title>' report.html
+	grep -q '<title>clat.p99, rr</title>' report.html
+	joe run -n m.workflow > /dev/null	# charts: is a workflow key
+	echo 'charts: iops' > bad.workflow
+	echo 'steps: [{name: a, run: "true"}]' >> bad.workflow
+	run joe run -n bad.workflow
+	[ "$status" = 2 ]
+	[[ "$output" == *"bad.workflow:1:"*"charts"* ]]
+}
+
+@test "html: a status filter: what passed is marked, a few lines of script hide it" {
+	runs
+	good
+	joe report -f html -o report.html r1 r0
+	grep -q '<section id="r1">' report.html
+	grep -q '<section id="r2" class="ok">' report.html
+	grep -q '<tr class="ok"><td><a href="#r2">r0</a>' report.html
+	grep -q '<div class="step ok"><h3><span class="b pass">PASS</span> 01-info' report.html
+	grep -q '<div class="step"><h3><span class="b fail">FAIL</span> 04-bad' report.html
+	grep -q '<tr><td>01-info</td><td>bats</td><td>broken' report.html
+	grep -q '<tr class="ok"><td>01-info</td><td>bats</td><td>works' report.html
+	grep -q 'body.bad .ok{display:none}' report.html
+	# without script the buttons are hidden; Chromium runs it: shown
+	grep -q '<p id="flt" hidden>' report.html
+	chromium_ --dump-dom "file://$PWD/report.html" > dom.html 2> chromium.log
+	grep -q '<p id="flt">' dom.html
+}
+
+@test "html in headless Chromium: screenshots of a fio matrix, a failing run, a 20-run trend" {
+	matrix
+	joe report -f html -o matrix.html m1
+	runs
+	joe report -f html -o failing.html r1
+	echo 'steps: [{name: t, extract: kv, run: "echo iops= $(cat n) IOPS"}]' > t.workflow
+	for i in $(seq -w 20); do
+		echo $((1000 + 1$i * 37 % 200)) > n
+		joe run -o "20261206T04$i$((1$i % 6))0Z-trend" t.workflow > /dev/null
+	done
+	joe report -f html -o trend.html 2026*-trend
+	[ "$(grep -c '<circle' trend.html)" = 20 ]
+	[ "$(grep -c 'class="xl">12-06 04:' trend.html)" = 7 ]	# 20 / 3, no overlap
+	for p in matrix failing trend; do
+		chromium_ --screenshot="$PWD/$p.png" --window-size=1100,2400 \
+			"file://$PWD/$p.html" 2> chromium.log
+		[ "$(head -c 8 $p.png | od -An -c | tr -d ' ')" = '211PNG\r\n032\n' ]
+		[ "$(stat -c %s $p.png)" -gt 20000 ]
+		[ -z "${JOE_SHOTS:-}" ] || cp $p.png "$JOE_SHOTS/"
+	done
 }
 
 @test "html printed by Chromium: folded logs are unfolded" {
