@@ -357,6 +357,16 @@ static char *was(char **s)
 	    s[5], s[6])) : (b = NULL, "");
 }
 
+/* The verdicts of the run being written that did not pass. */
+static int vbad(struct rep *r)
+{
+	int i, n = 0;
+
+	for (i = 0; i < r->ver.n; i++)
+		n += idx(vername, 3, REC(&r->ver, i)[4], 1) != 0;
+	return n;
+}
+
 /* text: steps, ends of failed logs, failed tests and verdicts, counts. */
 static void textrun(struct rep *r, struct run *u)
 {
@@ -366,8 +376,8 @@ static void textrun(struct rep *r, struct run *u)
 	char **s;
 
 	fputs(r->cur ? "\n" : "", o);
-	if (u->n[ST_PASS] < r->st.n || r->test.n || r->ver.n)
-		pr(o, PLAIN, "%s\n", u->name);	/* a clean run: named once, last */
+	if (u->n[ST_PASS] < r->st.n || u->t[1] + u->t[4] || vbad(r))
+		pr(o, PLAIN, "%s\n", u->name);	/* heads what failed; else once */
 	for (i = 0; i < r->st.n; i++) {
 		if ((k = stidx((s = REC(&r->st, i))[2])) == 0)
 			continue;	/* passed: the counts say it */
@@ -443,16 +453,6 @@ static void junittest(struct rep *r, struct run *u, char **s)
 		fputs("</system-out>", r->o);
 	}
 	fputs(k && !tbad(k) ? "/></testcase>\n" : "</testcase>\n", r->o);
-}
-
-/* The verdicts of the run being written that did not pass. */
-static int vbad(struct rep *r)
-{
-	int i, n = 0;
-
-	for (i = 0; i < r->ver.n; i++)
-		n += idx(vername, 3, REC(&r->ver, i)[4], 1) != 0;
-	return n;
 }
 
 /* junit: a testsuite of the steps, the tests, then the verdicts (class

@@ -83,6 +83,21 @@ verdicts: 1 passed, 1 failed, 0 missing
 r1: 3 passed, 1 failed, 1 skipped" ]
 }
 
+@test "text: a run where nothing failed is named once, on its last line" {
+	good
+	printf '01-a\tbats\tworks\tpass\t0.1\n' > r0/tests.tsv
+	printf '01-a\tk\t5\tk < 9\tpass\t-\t-\n' > r0/verdicts.tsv
+	run joe report r0
+	[ "$status" = 0 ]
+	[ "$output" = "tests: 1 passed, 0 failed, 0 skipped, 0 todo
+verdicts: 1 passed, 0 failed, 0 missing
+r0: 2 passed, 0 failed, 0 skipped" ]
+	printf '01-a\tbats\tbroken\tfail\t0.1\n' >> r0/tests.tsv
+	run joe report r0
+	[ "${lines[0]}" = r0 ]	# heads the failed test
+	[ "${lines[2]}" = "  FAIL 01-a bats broken" ]
+}
+
 @test "text: several runs, a total; the run is named by its real path" {
 	runs
 	good
