@@ -102,3 +102,14 @@ inroot() {
 	[ "${lines[0]}" = hi ]
 	[ "${lines[1]}" = Linux ]
 }
+
+@test "static: joe run on several targets at once in the busybox root" {
+	printf 'transport:\n  a: {}\n  b: {}\n' > "$R/lab/two.config"
+	printf 'steps: [{name: s, run: "echo x"}]\n' > "$R/lab/two.workflow"
+	run inroot 'joe run -c two.config -t a -t b -o par two.workflow'
+	echo "$output"
+	[ "$status" = 0 ]
+	[[ "$output" == *"a: PASS 01-s"*"par: 2 of 2 targets passed"* ]]
+	[[ "$output" == *"b: PASS 01-s"* ]]
+	[ -f "$R/lab/par/a/steps.tsv" ] && [ -f "$R/lab/par/b/steps.tsv" ]
+}
