@@ -364,6 +364,21 @@ matrix() {
 	grep -q '<details class="m"><summary>Metrics: 30 values</summary>' report.html
 }
 
+@test "html: at most 50 bar charts in the whole report, the rest counted" {
+	wf b <<-'EOF'
+	steps:
+	- name: m
+	  matrix: {bs: [4k, 8k]}
+	  extract: kv
+	  run: for i in $(seq 30); do echo "k$i.iops= $i IOPS"; done
+	EOF
+	joe run -o b1 b.workflow > /dev/null
+	joe run -o b2 b.workflow > /dev/null
+	joe report -f html -o report.html b1 b2	# 2 runs x 30 keys
+	[ "$(grep -c '</rect>' report.html)" = 100 ]	# 50 charts of 2 bars
+	grep -q '<p>10 more bar charts not drawn: only the first 50 are.</p>' report.html
+}
+
 @test "html: the workflow's charts: says which metrics are charted" {
 	matrix 'charts: [runtime, "*.p9?", "e*"]'
 	joe report -f html -o report.html m1
