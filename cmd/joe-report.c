@@ -702,7 +702,7 @@ int main(int argc, char **argv)
 	r.o = out ? (tmp = t, r.o) : stdout;
 	atexit(rmtmp);
 	setvbuf(r.o, NULL, _IOFBF, 1 << 20);
-	r.tty = colour(fileno(r.o));
+	r.tty = terminal(fileno(r.o), 1);
 	fputs(head[r.fmt], r.o);
 	if (r.fmt == HTML)
 		dst = r.o, pid = htmlstart(&r, out);

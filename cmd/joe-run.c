@@ -479,10 +479,8 @@ static int runwf(struct wf *w)
 	    *const up[] = { "PASS", "FAIL", "ERROR", "TIMEOUT", "SKIP",
 	    "INTERRUPTED" };
 	char *out = mkrun(w), *start, *sec;
-	int st, n[6] = { 0 }, tty = colour(1), bad;
-	char *term = getenv("TERM");
-	int progress = isatty(1) && !opt.quiet && !opt.verbose &&
-	    !(term && !strcmp(term, "dumb"));
+	int st, n[6] = { 0 }, tty = terminal(1, 1), bad;
+	int progress = terminal(1, 0) && !opt.quiet && !opt.verbose;
 	double t, t0 = now();
 	struct step *s;
 

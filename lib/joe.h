@@ -36,7 +36,7 @@ int number(const char *s, double *v);	/* s all a number (strtod), in *v */
 int boolean(const struct node *at, const char *key, const char *v);
 			/* true, yes: 1; false, no, NULL: 0; else fdie */
 char *stamp(void);				/* UTC now, ISO 8601 */
-int colour(int fd);			/* colour for fd: a terminal, NO_COLOR, TERM */
+int terminal(int fd, int col);	/* a tty, TERM not dumb; col: NO_COLOR unset */
 char *exedir(void);				/* directory of this executable */
 char *sibling(const char *name);	/* beside us, installed, else name */
 char *pkgpath(void);		/* JOE_PATH:beside us:installed */

@@ -158,13 +158,13 @@ int utf8(const char *s, size_t n, unsigned *c)
 	    (*c >= 0xd800 && *c < 0xe000) || *c > 0x10ffff ? 0 : k;
 }
 
-/* Whether output to fd is in colour: a terminal, NO_COLOR unset or empty
- * (no-color.org), TERM not dumb. */
-int colour(int fd)
+/* Whether fd is a terminal that can redraw (TERM not dumb); with col, one
+ * to write in colour too (NO_COLOR unset or empty, no-color.org). */
+int terminal(int fd, int col)
 {
 	const char *n = getenv("NO_COLOR"), *t = getenv("TERM");
 
-	return isatty(fd) && !(n && *n) && !(t && !strcmp(t, "dumb"));
+	return isatty(fd) && !(col && n && *n) && !(t && !strcmp(t, "dumb"));
 }
 
 char *stamp(void)
