@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# The static toolbox (make STATIC=1: one multi-call executable, joe-box,
-# each command a hard link to it) in a root of nothing but busybox, from
+# The static toolbox (make STATIC=1: joe, which holds every C command,
+# and each C command a hard link to it) in a root of nothing but busybox, from
 # the test guest's packages: no libc, no libyaml, no bash there. It runs a
 # workflow with a worklet, a matrix, metrics and tests, joe report, joe
 # put and get. As root (chroot, and /proc and /dev mounted in a mount
