@@ -454,23 +454,20 @@ static int runstep(struct step *s, const char *out)
 	return st;
 }
 
-/* The end of a run: the post-run command (post: in the config, by default
- * joe-finish), run here as sh -c POST joe-post [-r] RUN; its exit status. */
+/* The end of a run: the post-run command (post: in the config), run here
+ * as sh -c POST joe-post [-r] RUN, or by default joe-finish [-r] RUN (no
+ * sh: an exec less); its exit status. */
 static int post_run(const char *out)
 {
 	char *p = conf_str(opt.cfg, "post");
 	char *argv[] = { "/bin/sh", "-c", p, "joe-post", opt.post_r ? "-r" :
 	    (char *)out, (char *)out, NULL };
-	struct str b = { 0 };
 
 	if (p && !*p)
 		return 0;
-	if (!p) {	/* joe-finish "$@" */
-		squote(&b, sibling("joe-finish"));
-		argv[2] = fmt("%s \"$@\"", b.s);
-	}
+	argv[3] = p ? argv[3] : sibling("joe-finish");
 	argv[5] = opt.post_r ? argv[5] : NULL;
-	return here(argv, NULL);
+	return here(p ? argv : argv + 3, NULL);
 }
 
 static int runwf(struct wf *w)
