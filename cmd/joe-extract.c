@@ -484,10 +484,6 @@ static const char *sniff(const char *path)
 	return x;
 }
 
-static int bynum(const struct dirent **a, const struct dirent **b)
-{
-	return numcmp((*a)->d_name + 4, (*b)->d_name + 4);
-}
 
 /* The extractor the workflow names for the step called name, or NULL. */
 static const char *named(struct node *wf, const char *name)
@@ -518,6 +514,23 @@ static int isresult(const struct dirent *e)
 
 	return *e->d_name != '.' && s > e->d_name && (!strncmp(s, ".tap", 4) ||
 	    !strncmp(s, ".xml", 4));
+}
+
+static int logorresult(const struct dirent *e)
+{
+	return iscmdlog(e) || isresult(e);
+}
+
+/* For qsort: the logs by number, then the result files by name. */
+static int bylog(const void *x, const void *y)
+{
+	const struct dirent *const *a = x, *const *b = y;
+	int la = iscmdlog(*a), lb = iscmdlog(*b);
+
+	if (la != lb)
+		return lb - la;
+	return la ? numcmp((*a)->d_name + 4, (*b)->d_name + 4) :
+	    strcoll((*a)->d_name, (*b)->d_name);
 }
 
 /* Read the file c->log, a log or a result file, as how says (sniffed if
@@ -557,12 +570,16 @@ static void file(struct ctx *c, const char *how, const char *exe, int results)
 /* The logs of step, then its result files (not with extractor none). */
 static void step(struct ctx *c, const char *x)
 {
-	struct dirent **e, **r;
+	struct dirent **e;
 	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL, *log;
 	const char *b;
-	int i, n = scandir(dir, &e, iscmdlog, bynum);
-	int nr = scandir(dir, &r, isresult, alphasort);
+	int i, n = scandir(dir, &e, logorresult, NULL), nr = 0;	/* one scan */
 
+	if (n > 0)
+		qsort(e, n, sizeof *e, bylog);
+	while (nr < n && !iscmdlog(e[n - 1 - nr]))
+		nr++;
+	n -= nr;
 	if (x && strcmp(x, "fio") && strcmp(x, "tap") && strcmp(x, "junit") &&
 	    strcmp(x, "kv") && strcmp(x, "none") && !(exe = plugin(x))) {
 		warn_at(dir, 0, 0, "no extractor '%s' (built in: fio tap junit "
@@ -570,19 +587,17 @@ static void step(struct ctx *c, const char *x)
 		x = "none";
 	}
 	for (i = 0; i < n + nr; i++) {
-		c->log = log = fmt("%s/%s", dir, (i < n ? e[i] : r[i - n])->d_name);
+		c->log = log = fmt("%s/%s", dir, e[i]->d_name);
 		b = log + strlen(dir) + 1;
 		file(c, i < n ? x : x && !strcmp(x, "none") ? x : b[stem(b) + 1]
 		    == 't' ? "tap" : "junit", exe, nr > 0);
-		free(i < n ? e[i] : r[i - n]);
+		free(e[i]);
 		free(log);
 	}
 	if (n < 0 && errno != ENOENT)
 		warn("%s:", dir), c->bad = 1;
 	if (n >= 0)
 		free(e);
-	if (nr >= 0)
-		free(r);
 	tdestroy(c->keys, free);
 	c->keys = NULL;
 	free(dir), free(exe);
