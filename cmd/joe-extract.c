@@ -455,9 +455,11 @@ static const char *sniff(const char *path)
 	size_t keep = 1, want;
 
 	buf[0] = '\n';
-	while (fd >= 0 && !x && !end && (r = z ? gzread(z, buf + keep,
-	    want = sizeof buf - keep - 1) : read(fd, buf + keep, want =
-	    sizeof buf - keep - 1)) > 0) {
+	while (fd >= 0 && !x && !end) {
+		want = sizeof buf - keep - 1;
+		if ((r = z ? gzread(z, buf + keep, want) : read(fd, buf + keep,
+		    want)) <= 0)
+			break;
 		if (first && !z && r >= 2 && !memcmp(buf + 1, "\x1f\x8b", 2)) {
 			if (lseek(fd, 0, SEEK_SET) || !(z = gzdopen(fd, "rb")))
 				break;
@@ -483,7 +485,6 @@ static const char *sniff(const char *path)
 		close(fd);
 	return x;
 }
-
 
 /* The extractor the workflow names for the step called name, or NULL. */
 static const char *named(struct node *wf, const char *name)
