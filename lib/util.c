@@ -87,18 +87,20 @@ char *xstrdup(const char *s)
 	return strcpy(xmalloc(strlen(s) + 1), s);
 }
 
+/* Formatted once into a buffer of our own: twice only when it is long. */
 char *fmt(const char *f, ...)
 {
 	va_list ap;
-	char *s;
+	char b[256], *s;
 	int n;
 
 	va_start(ap, f);
-	n = vsnprintf(NULL, 0, f, ap);
+	n = vsnprintf(b, sizeof b, f, ap);
 	va_end(ap);
-	s = xmalloc(n + 1);
+	s = memcpy(xmalloc(n + 1), b, n < (int)sizeof b ? n + 1 : 0);
 	va_start(ap, f);
-	vsnprintf(s, n + 1, f, ap);
+	if (n >= (int)sizeof b)
+		vsnprintf(s, n + 1, f, ap);
 	va_end(ap);
 	return s;
 }
