@@ -633,7 +633,7 @@ static void extract_run(struct ctx *c, const char *r)
 		c->step = f[0], step(c, named(wf, f[1]));
 	c->bad |= l->bad > 0;
 	ln_close(l);
-	for (u = unfinished(r, &n), i = 0; i < n; free(u[i++])) {
+	for (u = unfinished(r, &n, NULL), i = 0; i < n; free(u[i++])) {
 		if (!strchr(u[i], '/'))
 			c->step = u[i], step(c, named(wf, u[i] + strspn(u[i],
 			    "0123456789") + 1));

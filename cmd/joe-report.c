@@ -48,6 +48,9 @@ struct rep {
 	long tap, nline;	/* TAP points so far; lines of the last log */
 	int nhead, ntail;	/* of which line[] holds the first and last */
 	struct str line[2 * HEAD];
+	FILE *fl;		/* html: F lines, the files the steps left */
+	char *fls;
+	size_t fln;
 };
 
 static const char *const tstname[] = { "pass", "fail", "skip", "todo",
@@ -79,14 +82,6 @@ static int idx(const char *const *names, int n, const char *s, int dflt)
 		if (!strcmp(names[i], s))
 			return i;
 	return dflt;
-}
-
-/* A step's name: its directory name without the leading "NN-". */
-static const char *stepname(const char *step)
-{
-	const char *s = step + strspn(step, "0123456789");
-
-	return *s == '-' && s > step ? s + 1 : step;
 }
 
 /* The length of the terminal escape sequence (CSI, OSC or other) at s. */
@@ -236,12 +231,11 @@ static void unload(struct tab *t)
 static int runinit(struct run *u, char *dir, int n)
 {
 	char *p = fmt("%s/steps.tsv", dir), *rp = realpath(dir, NULL);
-	struct lines *l = ln_open(p);
 
-	if (!l)
+	if (access(p, R_OK) && (errno != ENOENT || access(fmt("%s.gz", p),
+	    R_OK)))
 		die(2, errno == ENOENT ? "%s: not a run directory (no steps.tsv)"
 		    : "%s/steps.tsv:", dir);
-	ln_close(l);
 	free(p);
 	while (rp && n--)
 		if (u[-1 - n].real && !strcmp(u[-1 - n].real, rp))
@@ -250,6 +244,32 @@ static int runinit(struct run *u, char *dir, int n)
 	u->dir = dir, u->real = rp;
 	u->name = xstrdup(rp && strcmp(rp, "/") ? strrchr(rp, '/') + 1 : dir);
 	return 1;
+}
+
+/* s escaped as a URL's path is. */
+static void url(FILE *o, const char *s)
+{
+	for (; *s; s++)
+		if (isalnum((unsigned char)*s) || strchr("-._~/", *s))
+			putc(*s, o);
+		else
+			fprintf(o, "%%%02X", *s & 0xff);
+}
+
+static struct rep *rep;	/* for leftover() */
+
+/* html: the files a step left beside its logs, as unfinished() lists
+ * them, as F lines (in htmlextra()) */
+static void leftover(const char *step, struct dirent **e, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (*e[i]->d_name != '.' && strncmp(e[i]->d_name, "cmd-", 4)) {
+			pr(rep->fl, HTM, "F\t%s\t%s\t", step, e[i]->d_name);
+			url(rep->fl, step), url(rep->fl, "/");
+			url(rep->fl, e[i]->d_name), putc('\n', rep->fl);
+		}
 }
 
 /* Read the records of run u, with each step and command that started
@@ -264,12 +284,16 @@ static void readrun(struct rep *r, struct run *u)
 	load_tab(r, &r->test, u->dir, "tests.tsv", 7);
 	load_tab(r, &r->met, u->dir, "metrics.tsv", 4);
 	load_tab(r, &r->ver, u->dir, "verdicts.tsv", 7);
-	for (x = unfinished(u->dir, &n), i = 0; i < n; free(x[i++])) {
+	rep = r;
+	if (r->fmt == HTML && !(r->fl = open_memstream(&r->fls, &r->fln)))
+		die(1, "open_memstream:");
+	x = unfinished(u->dir, &n, r->fmt == HTML ? leftover : NULL);
+	for (i = 0; i < n; free(x[i++])) {
 		if ((p = strchr(x[i], '/')))	/* NN-name/cmd-N.log */
 			*p = 0, p += 5;
 		tsv_split(p ? fmt("%s\t%.*s\terror\t-\t\t0.000\t\tdid not finish",
 		    x[i], (int)strspn(p, "0123456789"), p) : fmt("%s\t%s\terror"
-		    "\t\t0.000", x[i], stepname(x[i])), f, 9);
+		    "\t\t0.000", x[i], strchr(x[i], '-') + 1), f, 9);	/* NN-name */
 		addf(p ? &r->cmd : &r->st, f);
 		for (j = 0; p && j < r->st.n; j++)
 			if (!strcmp(REC(&r->st, j)[0], x[i]))
@@ -533,24 +557,10 @@ static void taprun(struct rep *r, struct run *u)
 	}
 }
 
-/* The real path of directory dir, with a '/' at its end. */
-static char *rdir(const char *dir)
+/* A real path (NULL: none, as "/"), with a '/' at its end. */
+static char *rdir(const char *p)
 {
-	char *p = realpath(dir, NULL), *s = fmt("%s/", p && strcmp(p, "/") ?
-	    p : "");
-
-	free(p);
-	return s;
-}
-
-/* s escaped as a URL's path is. */
-static void url(FILE *o, const char *s)
-{
-	for (; *s; s++)
-		if (isalnum((unsigned char)*s) || strchr("-._~/", *s))
-			putc(*s, o);
-		else
-			fprintf(o, "%%%02X", *s & 0xff);
+	return fmt("%s/", p && strcmp(p, "/") ? p : "");
 }
 
 /* html: the workflow's doc (D) and chart patterns (P), as the run's
@@ -558,27 +568,17 @@ static void url(FILE *o, const char *s)
  * a link from the run). */
 static void htmlextra(struct rep *r, struct run *u)
 {
-	char *p = fmt("%s/workflow.yaml", u->dir), **s;
+	char *p = fmt("%s/workflow.yaml", u->dir);
 	struct node *w = access(p, F_OK) ? NULL : conf_load(p), *k;
-	struct dirent **e;
-	int i, j, n;
 
 	pr(r->o, HTM, "D\t%s\n", w && conf_str(w, "doc") ? conf_str(w, "doc") : "");
 	for (k = w ? conf_get(w, "charts") : NULL, k = k ? k->kid : NULL; k;
 	    k = k->next)
 		pr(r->o, HTM, "P\t%s\n", k->val ? k->val : "");
 	conf_free(w), free(p);
-	for (i = 0; i < r->st.n; i++) {
-		s = REC(&r->st, i);
-		n = scandir(p = fmt("%s/%s", u->dir, s[0]), &e, NULL, alphasort);
-		for (free(p), j = 0; j < n; free(e[j++]))
-			if (*e[j]->d_name != '.' && strncmp(e[j]->d_name, "cmd-", 4)) {
-				pr(r->o, HTM, "F\t%s\t%s\t", s[0], e[j]->d_name);
-				url(r->o, p = fmt("%s/%s", s[0], e[j]->d_name));
-				free(p), putc('\n', r->o);
-			}
-		free(n > 0 ? e : NULL);
-	}
+	if (fclose(r->fl))
+		die(1, "out of memory");
+	fwrite(r->fls, 1, r->fln, r->o), free(r->fls);
 }
 
 /*
@@ -591,7 +591,7 @@ static void htmlextra(struct rep *r, struct run *u)
 static void htmlrun(struct rep *r, struct run *u)
 {
 	FILE *o = r->o;
-	char **s, *d = rdir(u->dir);
+	char **s, *d = rdir(u->real);
 	int i, j, c, n;
 
 	for (c = n = 0; r->base[n] && r->base[n] == d[n]; n++)
@@ -638,7 +638,8 @@ static pid_t htmlstart(struct rep *r, const char *out)
 	pid_t pid;
 	int fd;
 
-	r->base = rdir(p ? fmt("%.*s", (int)(p - out + 1), out) : ".");
+	r->base = rdir(realpath(p ? fmt("%.*s", (int)(p - out + 1), out) : ".",
+	    NULL));	/* what it takes is freed at exit */
 	if (!(pid = filter((char *[]){ sibling("joe-report-html"), NULL }, -1,
 	    fileno(r->o), &fd)))
 		exit(1);	/* said why */

@@ -165,6 +165,8 @@ char *ln_rec(struct lines *l, char **f, int nf, int sf);	/* whole records */
 int numcmp(const char *a, const char *b);	/* of leading numbers */
 struct dirent;
 int iscmdlog(const struct dirent *e);		/* cmd-N.log[.gz] */
-char **unfinished(const char *run, int *n);	/* started, no record; said */
+char **unfinished(const char *run, int *n,
+    void (*each)(const char *step, struct dirent **e, int ne));
+	/* started, no record; said; each: a step directory's listing */
 FILE *wopen(const char *path, int dev, char **tmp);	/* written whole */
 int wclose(FILE *f, const char *path, char *tmp);

@@ -224,12 +224,13 @@ static char *reckey(const char *step, const char *num)
  * "run/that: did not finish"; their number in *n.
  * Inside a step of run ($JOE_OUTPUT, $JOE_STEP), that step is left out.
  */
-char **unfinished(const char *run, int *n)
+char **unfinished(const char *run, int *n,
+    void (*each)(const char *step, struct dirent **e, int ne))
 {
 	struct dirent **d, **e = NULL;
 	struct lines *l;
 	struct stat sb, o;
-	char **u = NULL, *p, *s, *f[8], *me = getenv("JOE_STEP");
+	char **u = NULL, *p, *s, *f[2], *me = getenv("JOE_STEP");
 	void *k = NULL;	/* the records' keys, a tree */
 	int i, j, nd, ne;
 
@@ -237,18 +238,22 @@ char **unfinished(const char *run, int *n)
 	    || o.st_ino != sb.st_ino || o.st_dev != sb.st_dev)
 		me = "";	/* else the step this runs in, going on */
 
-	for (i = 0; i < 2; ln_close(l), free(p), i++)
+	for (i = 0; i < 2; ln_close(l), free(p), i++)	/* whole records */
 		for (l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
-		    "steps.tsv")); l && (l->quiet = 1) && (s = ln_rec(l, f,
-		    i ? 8 : 5, 0)); free(s))
-			tsearch(reckey(f[0], i ? f[1] : NULL), &k, byname);
+		    "steps.tsv")); l && (s = ln_get(l, NULL));)
+			if (tsv_split(s, f, 2) == (i ? 8 : 5) && !l->torn)
+				tsearch(reckey(f[0], i ? f[1] : NULL), &k, byname);
 	nd = scandir(run, &d, isstep, alphasort);
 	for (*n = i = 0; i < nd; free(p), free(d[i++])) {
 		p = fmt("%s/%s", run, d[i]->d_name);
-		ne = lstat(p, &sb) || !S_ISDIR(sb.st_mode) ||
-		    !strcmp(d[i]->d_name, me) ? -2 :
-		    scandir(p, &e, iscmdlog, alphasort);
-		for (j = -1; ne >= -1 && j < ne; j++) {	/* the step, its logs */
+		ne = d[i]->d_type != DT_DIR && (d[i]->d_type != DT_UNKNOWN ||
+		    lstat(p, &sb) || !S_ISDIR(sb.st_mode)) ? -2 :
+		    scandir(p, &e, NULL, alphasort);
+		if (each && ne >= 0)
+			each(d[i]->d_name, e, ne);
+		for (j = -1; ne >= -1 && j < ne && strcmp(d[i]->d_name, me); j++) {
+			if (j >= 0 && !iscmdlog(e[j]))
+				continue;	/* the step, its logs */
 			s = reckey(d[i]->d_name, j < 0 ? NULL : e[j]->d_name + 4);
 			if (!tfind(s, &k, byname)) {
 				u = xrealloc(u, (*n + 1) * sizeof *u);
