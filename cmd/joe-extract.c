@@ -568,16 +568,44 @@ static void file(struct ctx *c, const char *how, const char *exe, int results)
 	}
 }
 
+/* The step directories of the run, each with its logs and result files
+ * sorted (bylog), as unfinished() lists them: no second scan. */
+static struct listing {
+	char *step;
+	struct dirent **e;
+	int n, err;	/* n -1: errno err */
+} *ls;
+static int nls;
+
+static void listed(const char *step, struct dirent **e, int n)
+{
+	struct listing *l;
+	int i;
+
+	ls = xrealloc(ls, (nls + 1) * sizeof *ls);
+	l = memset(&ls[nls++], 0, sizeof *l);
+	l->step = xstrdup(step);
+	l->e = xmalloc((n + 1) * sizeof *l->e);
+	l->n = n < 0 ? n : 0, l->err = errno;
+	for (i = 0; i < n; i++)
+		if (logorresult(e[i]))
+			l->e[l->n++] = e[i], e[i] = NULL;
+	qsort(l->e, l->n, sizeof *l->e, bylog);
+}
+
 /* The logs of step, then its result files (not with extractor none). */
 static void step(struct ctx *c, const char *x)
 {
-	struct dirent **e;
+	struct dirent **e = NULL;
 	char *dir = fmt("%s/%s", c->run, c->step), *exe = NULL, *log;
 	const char *b;
-	int i, n = scandir(dir, &e, logorresult, NULL), nr = 0;	/* one scan */
+	int i, n = 0, nr = 0;
 
-	if (n > 0)
-		qsort(e, n, sizeof *e, bylog);
+	for (i = 0; i < nls && !e; i++)
+		if (!strcmp(ls[i].step, c->step))
+			e = ls[i].e, n = ls[i].n, ls[i].n = 0;
+	if (n < 0)
+		errno = ls[i - 1].err, warn("%s:", dir), c->bad = 1;
 	while (nr < n && !iscmdlog(e[n - 1 - nr]))
 		nr++;
 	n -= nr;
@@ -595,10 +623,6 @@ static void step(struct ctx *c, const char *x)
 		free(e[i]);
 		free(log);
 	}
-	if (n < 0 && errno != ENOENT)
-		warn("%s:", dir), c->bad = 1;
-	if (n >= 0)
-		free(e);
 	tdestroy(c->keys, free);
 	c->keys = NULL;
 	free(dir), free(exe);
@@ -629,16 +653,18 @@ static void extract_run(struct ctx *c, const char *r)
 			unlink(mtmp);
 		exit(1);
 	}
+	u = unfinished(r, &n, listed);
 	for (; (s = ln_rec(l, f, 5, 0)); free(s))
 		c->step = f[0], step(c, named(wf, f[1]));
-	c->bad |= l->bad > 0;
+	c->bad |= l->bad > 0 || n > 0;
 	ln_close(l);
-	for (u = unfinished(r, &n, NULL), i = 0; i < n; free(u[i++])) {
+	for (i = 0; i < n; free(u[i++]))
 		if (!strchr(u[i], '/'))
-			c->step = u[i], step(c, named(wf, u[i] + strspn(u[i],
-			    "0123456789") + 1));
-		c->bad = 1;
-	}
+			c->step = u[i], step(c, named(wf, strchr(u[i], '-') + 1));
+	for (i = 0; i < nls; free(ls[i].e), free(ls[i].step), i++)
+		while (ls[i].n > 0)	/* a step with no record: ours */
+			free(ls[i].e[--ls[i].n]);
+	nls = 0;
 	if (wclose(c->m, mt, mtmp) | wclose(c->t, tt, ttmp))
 		exit(1);
 	fflush(stdout);

@@ -167,6 +167,7 @@ struct dirent;
 int iscmdlog(const struct dirent *e);		/* cmd-N.log[.gz] */
 char **unfinished(const char *run, int *n,
     void (*each)(const char *step, struct dirent **e, int ne));
-	/* started, no record; said; each: a step directory's listing */
+	/* started, no record; said; each: a step directory's listing
+	 * (-1: none, errno), an entry it keeps set to NULL */
 FILE *wopen(const char *path, int dev, char **tmp);	/* written whole */
 int wclose(FILE *f, const char *path, char *tmp);

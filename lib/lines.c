@@ -249,8 +249,6 @@ char **unfinished(const char *run, int *n,
 		ne = d[i]->d_type != DT_DIR && (d[i]->d_type != DT_UNKNOWN ||
 		    lstat(p, &sb) || !S_ISDIR(sb.st_mode)) ? -2 :
 		    scandir(p, &e, NULL, alphasort);
-		if (each && ne >= 0)
-			each(d[i]->d_name, e, ne);
 		for (j = -1; ne >= -1 && j < ne && strcmp(d[i]->d_name, me); j++) {
 			if (j >= 0 && !iscmdlog(e[j]))
 				continue;	/* the step, its logs */
@@ -264,6 +262,8 @@ char **unfinished(const char *run, int *n,
 			}
 			free(s);
 		}
+		if (each && ne >= -1)	/* -1, errno: it cannot be listed */
+			each(d[i]->d_name, e, ne);	/* it may keep some */
 		while (ne-- > 0)
 			free(e[ne]);
 		free(e), e = NULL;
