@@ -6,8 +6,7 @@
  * is written to the session's stdin instead, and "k" ends it. No local
  * command outlives us (see guardian()).
  */
-#define _GNU_SOURCE	/* pipe2, posix_spawn_file_actions_addchdir_np */
-#include <dirent.h>
+#define _GNU_SOURCE	/* pipe2, posix_spawn_file_actions_add*_np */
 #include <spawn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -81,25 +80,6 @@ int sig_last(void)
 	return lastsig;
 }
 
-/* The descriptors we were given besides 0, 1 and 2 (a test harness's
- * pipes) kept from what we start: they would keep their readers waiting
- * on our commands. Ours are opened close-on-exec. (The guardian keeps
- * them, but it ends when we do.) */
-static void cloexec(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int fd;
-
-	while (d && (e = readdir(d)))
-		if ((fd = atoi(e->d_name)) > 2)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-	if (d)
-		closedir(d);
-	for (fd = 3; !d && fd < 256; fd++)
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-}
-
 void sig_init(void)
 {
 	struct sigaction sa;
@@ -107,7 +87,6 @@ void sig_init(void)
 
 	if (sigp[0] >= 0)
 		return;
-	cloexec();
 	if (pipe2(sigp, O_CLOEXEC | O_NONBLOCK))
 		die(1, "pipe:");
 	memset(&sa, 0, sizeof sa);
@@ -323,6 +302,9 @@ static pid_t launch(struct job *j, char **argv, int in, int out, int err)
 	posix_spawn_file_actions_adddup2(&fa, err, 2);
 	if (j->dir)
 		posix_spawn_file_actions_addchdir_np(&fa, j->dir);
+	/* no other descriptor: ours are close-on-exec, and those we were
+	 * given (a test harness's pipes) would keep their readers waiting */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 	posix_spawnattr_init(&at);
 	sigemptyset(&def);
 	for (i = 0; i < 5; i++)
