@@ -48,6 +48,14 @@ all: $(CMDS) $(SCRIPTS)
 %.o: %.c lib/joe.h .flags
 	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
+# The session server, sh run on the target, is built into transport.o as
+# a C string: its lines, but those that begin with #; sh -n checks it.
+lib/session.inc: lib/session.sh
+	sh -n lib/session.sh
+	sed -e '/^[[:space:]]*#/d' -e 's/[\\"]/\\&/g' -e 's/.*/    "&\\n"/' \
+		lib/session.sh > $@
+lib/transport.o: lib/session.inc
+
 lib/libjoe.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
@@ -171,12 +179,12 @@ valgrind: all
 # gcc's static analyzer over every source: lists every warning, fails on
 # none (-fsyntax-only would stop before the analyzer runs).
 ANALYZE = gcc -std=c99 -fanalyzer -Wall -Wextra -Wno-error
-analyze:
+analyze: lib/session.inc
 	for f in lib/*.c cmd/*.c; do \
 		$(ANALYZE) $(CPPFLAGS) -c -o /dev/null $$f || exit 1; done
 
 clean:
-	rm -f $(CMDS) $(SCRIPTS) cmd/*.o lib/*.o lib/libjoe.a .flags
+	rm -f $(CMDS) $(SCRIPTS) cmd/*.o lib/*.o lib/libjoe.a lib/session.inc .flags
 
 FORCE:
 .PHONY: all bench check check-deb check-guest check-distro guest run install uninstall deps clean FORCE \

@@ -16,38 +16,10 @@
 static const char *const tkeys[] = { "loptions", "shost", "sport",
 	"suser", "sidentity", "sknown_hosts", "sjump", "sguest", NULL };
 
-/*
- * On the target the login shell execs sh with this server, which reads a
- * token (on stdin, not seen in ps), then commands, one a line (as one
- * quoted sh word). A reader passes each on to the runner, which runs it
- * in a subshell with stdin from /dev/null (the one fork a command) and
- * ends it with a marker line "TOKEN STATUS" on stdout and on stderr.
- * "q" ends the session; "k" or the end of its input (joe or the
- * connection gone) ends the command on the target: the reader sends TERM
- * to the session's process group (see lead), KILL 2 s later. The
- * command's subshell gets TERM with the default action; the runner
- * outlives it to write the marker, then ends the session at once. The
- * shell that waits for the two outlives TERM too: when it goes, dropbear
- * closes the session's output, and the marker would be lost.
- */
+/* The session server: session.sh, built in (see there) */
 static const char server[] =
-    "N='\n'\n"
-    "IFS= read -r T || exit\n"
-    "trap : TERM\n"
-    "{ trap '' TERM\n"
-    "  while IFS= read -r l; do\n"
-    "	case $l in q) exit 0;; k) break;; esac\n"
-    "	printf '%s\\n' \"$l\"\n"
-    "  done\n"
-    "  kill -TERM 0; sleep 2; kill -KILL 0\n"
-    "} | { trap k=1 TERM\n"
-    "  while IFS= read -r l; do\n"
-    "	eval \"c=$l\"\n"
-    "	(unset N T l r k S; eval \"$c\") </dev/null\n"
-    "	r=$?; echo \"$T $r\"; echo \"$T $r\" >&2\n"
-    "	[ -z \"$k\" ] || kill -KILL 0\n"
-    "  done\n"
-    "}\n";
+#include "session.inc"
+    ;
 
 /* The server must lead its own process group: OpenSSH's sshd makes the
  * login shell lead one, dropbear does not (there kill 0 would end the

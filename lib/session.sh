@@ -1,0 +1,35 @@
+# The session server (transport.c): on the target the login shell execs
+# sh with it, through lead, for the commands of one joe process. Built
+# into joe as a C string (lines that begin with # left out).
+#
+# It reads a token (on stdin, not seen in ps), then commands, one a line
+# (as one quoted sh word). A reader passes each on to the runner, which
+# runs it in a subshell with stdin from /dev/null (the one fork a
+# command) and ends it with a marker line "TOKEN STATUS" on stdout and on
+# stderr. "q" ends the session; "k" or the end of its input (joe or the
+# connection gone) ends the command on the target: the reader sends TERM
+# to the session's process group (see lead), KILL 2 s later. The
+# command's subshell gets TERM with the default action; the runner
+# outlives it to write the marker, then ends the session at once. The
+# shell that waits for the two outlives TERM too: when it goes, dropbear
+# closes the session's output, and the marker would be lost.
+N='
+'
+IFS= read -r T || exit
+trap : TERM
+# the reader
+{ trap '' TERM
+  while IFS= read -r l; do
+	case $l in q) exit 0;; k) break;; esac
+	printf '%s\n' "$l"
+  done
+  kill -TERM 0; sleep 2; kill -KILL 0
+# the runner
+} | { trap k=1 TERM
+  while IFS= read -r l; do
+	eval "c=$l"
+	(unset N T l r k S; eval "$c") </dev/null
+	r=$?; echo "$T $r"; echo "$T $r" >&2
+	[ -z "$k" ] || kill -KILL 0
+  done
+}
