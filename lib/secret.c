@@ -4,7 +4,7 @@
  * one is written *** in records, logs, config.yaml and on the terminal;
  * commands still get the real values.
  */
-#include <ctype.h>
+#define _GNU_SOURCE	/* FNM_CASEFOLD */
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,34 +12,22 @@
 
 #include "joe.h"
 
-extern char **environ;
-
 static struct node *extra;	/* the config's secrets: */
 static char **sec;		/* the values, longest first */
 static size_t nsec;
 static char *priv;		/* the config as it is, for worklets */
 
-static char *upper(const char *s)
-{
-	char *u = xstrdup(s), *c;
-
-	for (c = u; *c; c++)
-		*c = toupper((unsigned char)*c);
-	return u;
-}
-
 static int secret_key(const char *key)
 {
 	static const char *dflt[] = { "*PASS*", "*TOKEN*", "*SECRET*", "*KEY*" };
 	struct node *e;
-	char *k = upper(key);
 	int i;
 
 	for (i = 0; i < 4; i++)
-		if (!fnmatch(dflt[i], k, 0))
+		if (!fnmatch(dflt[i], key, FNM_CASEFOLD))
 			return 1;
 	for (e = extra ? extra->kid : NULL; e; e = e->next)
-		if (!fnmatch(upper(e->val), k, 0))
+		if (!fnmatch(e->val, key, FNM_CASEFOLD))
 			return 1;
 	return 0;
 }
