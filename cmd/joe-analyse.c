@@ -38,12 +38,8 @@ struct run {
 
 static int bad;		/* bad input was reported */
 
-static void usage(int rc)
-{
-	fprintf(rc ? stderr : stdout,
-	    "usage: joe analyse [-b baseline] expect [run...]\n");
-	exit(rc);
-}
+#define usage(rc) usage_exit(rc, \
+	"usage: joe analyse [-b baseline] expect [run...]\n")
 
 /* warn_at's "file:line:col: what" (no col if 0), then -1. */
 #define ferr(...) (warn_at(__VA_ARGS__), -1)

@@ -7,12 +7,8 @@
 
 #include "joe.h"
 
-static void usage(int rc)
-{
-	fprintf(rc ? stderr : stdout, "usage: joe config [-pt] [-c config]... "
-	    "[-D key=value]... [key]\n");
-	exit(rc);
-}
+#define usage(rc) usage_exit(rc, "usage: joe config [-pt] [-c config]... " \
+	"[-D key=value]... [key]\n")
 
 static int pflag;
 

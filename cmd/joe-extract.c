@@ -680,10 +680,8 @@ int main(int argc, char **argv)
 	argv0 = "joe-extract";
 	while ((o = getopt(argc, argv, "hq")) == 'q')
 		c.quiet = 1;
-	if (o != -1 || optind == argc) {
-		fprintf(o == 'h' ? stdout : stderr, "usage: joe extract [-q] run...\n");
-		return o == 'h' ? 0 : 2;
-	}
+	if (o != -1 || optind == argc)
+		usage_exit(o == 'h' ? 0 : 2, "usage: joe extract [-q] run...\n");
 	for (i = optind; i < argc; i++)
 		extract_run(&c, argv[i]);
 	return c.bad ? 2 : 0;

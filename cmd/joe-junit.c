@@ -113,11 +113,9 @@ int main(int argc, char **argv)
 	int n, ok;
 
 	argv0 = "joe-junit";
-	if (argc > 1) {
-		fprintf(strcmp(argv[1], "-h") ? stderr : stdout,
+	if (argc > 1)
+		usage_exit(strcmp(argv[1], "-h") ? 2 : 0,
 		    "usage: joe junit < file.xml\n");
-		return strcmp(argv[1], "-h") ? 2 : 0;
-	}
 	log = log && *log ? log : "-";
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	b = strrchr(log, '/') ? strrchr(log, '/') + 1 : log;

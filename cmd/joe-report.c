@@ -58,13 +58,8 @@ static const char *const tstname[] = { "pass", "fail", "skip", "todo",
 static const char *const vername[] = { "pass", "fail", "missing" };
 static char *tmp;	/* the -o file being written, removed if we die */
 
-/* Print the usage line and exit with rc. */
-static void usage(int rc)
-{
-	fprintf(rc ? stderr : stdout, "usage: joe report [-f html|text|junit|tap]"
-	    " [-o file] run...\n");
-	exit(rc);
-}
+#define usage(rc) usage_exit(rc, \
+	"usage: joe report [-f html|text|junit|tap] [-o file] run...\n")
 
 /* atexit: remove a report left half written. */
 static void rmtmp(void)

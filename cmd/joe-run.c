@@ -49,19 +49,15 @@ static const char *const keys[] = { "sname", "srun", "suses", "mwith",
 	"stransport", "stimeout", "mmatrix", "salways", "menv", "scwd",
 	"sextract", NULL }, *const wkeys[] = { "sdoc", "lsteps", "lcharts", NULL };
 
-static void usage(int rc)
-{
-	fprintf(rc ? stderr : stdout, "usage: joe run [-knqrvz] [-c config]... "
-	    "[-D key=value]... [-o dir]\n"
-	    "               [-t transport]... [-j n] [-T seconds] "
-	    "[workflow | dir]... [step]...\n"
-	    "       joe run [-c config]... [-D key=value]... [-t transport]... "
-	    "[-j n]\n"
-	    "               [-T seconds] [-l text] -- command [arg...]\n"
-	    "       joe run -i [-c config]... [-D key=value]... [-t transport] "
-	    "[-- command [arg...]]\n");
-	exit(rc);
-}
+#define usage(rc) usage_exit(rc, "usage: joe run [-knqrvz] [-c config]... " \
+	"[-D key=value]... [-o dir]\n" \
+	"               [-t transport]... [-j n] [-T seconds] " \
+	"[workflow | dir]... [step]...\n" \
+	"       joe run [-c config]... [-D key=value]... [-t transport]... " \
+	"[-j n]\n" \
+	"               [-T seconds] [-l text] -- command [arg...]\n" \
+	"       joe run -i [-c config]... [-D key=value]... [-t transport] " \
+	"[-- command [arg...]]\n")
 
 /* The scalar it.key with {{ }} replaced, or NULL. */
 static char *sval(struct node *it, const char *key, struct node *vars)
@@ -163,8 +159,10 @@ static struct step *newstep(struct wf *w, struct node *it,
 		fdie(it, "step name too long: directory %.*s... over %d bytes",
 		    16, s->dir, NAME_MAX);
 	conf_lax = 0;
-	s->always = boolean(conf_get(it, "always"), "always",
-	    sval(it, "always", vars));
+	if ((v = sval(it, "always", vars)) && strcmp(v, "true") &&
+	    strcmp(v, "yes") && strcmp(v, "false") && strcmp(v, "no"))
+		fdie(conf_get(it, "always"), "always must be true or false");
+	s->always = v && (*v == 't' || *v == 'y');
 	s->sel = s->always || !opt.nsel;
 	opt.hit[0] |= !opt.nsel;	/* a step at all; always: names none */
 	for (i = 0; i < opt.nsel; i++)
@@ -487,7 +485,7 @@ static int runwf(struct wf *w)
 		start = stamp();
 		t = tick0 = now();
 		ticking = progress ? s->dir : NULL;
-		if (sig_count() > 1 || (!s->always && (sig_count() ||
+		if (nsig > 1 || (!s->always && (nsig ||
 		    (!opt.keep && n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT]))))
 			st = ST_SKIP;
 		else
@@ -503,8 +501,8 @@ static int runwf(struct wf *w)
 		fflush(stdout);
 		free(sec), free(start);
 	}
-	bad = sig_count() || rec_lost ? 0 : post_run(out);
-	if (sig_count() || bad || rec_lost)
+	bad = nsig || rec_lost ? 0 : post_run(out);
+	if (nsig || bad || rec_lost)
 		printf("%s: %d passed, %d failed, %d skipped in %.1fs\n", out,
 		    n[0], n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT] + n[ST_INTR],
 		    n[ST_SKIP], now() - t0);
@@ -513,7 +511,7 @@ static int runwf(struct wf *w)
 		warn("%s: the post-run command failed (status %d)", out, bad);
 	if (rec_lost)
 		warn("%s: the records are not complete", out);
-	return sig_count() ? 128 + sig_last() : n[ST_ERROR] ? 255 :
+	return nsig ? 128 + lastsig : n[ST_ERROR] ? 255 :
 	    n[ST_FAIL] + n[ST_TIMEOUT] || bad || rec_lost;
 }
 
@@ -543,7 +541,7 @@ static int run_one(int argc, char **argv)
 	job_here(&j, opt.tname, opt.label ? opt.label : cmd);
 	if (j.rc == 255 && (cmd = tp_dead(t)))
 		warn("transport %s: %s", t->name, cmd);
-	return sig_count() ? 128 + sig_last() : j.rc ? j.rc : rec_lost;
+	return nsig ? 128 + lastsig : j.rc ? j.rc : rec_lost;
 }
 
 /* Load workflow path, or each *.workflow in directory path. */
@@ -691,7 +689,7 @@ int main(int argc, char **argv)
 	workflows(argc - optind, argv + optind);
 	for (i = 0; i < nwf && opt.dry; i++)
 		dry_run(wfs[i]);
-	for (i = 0; i < nwf && !opt.dry && !sig_count(); i++)
+	for (i = 0; i < nwf && !opt.dry && !nsig; i++)
 		if ((c = runwf(wfs[i])) > rc)
 			rc = c;
 	return rc;

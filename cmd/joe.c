@@ -36,16 +36,12 @@ static int boxed(int argc, char **argv, int *rc)
 	return 0;
 }
 
-static void usage(int rc)
-{
-	fprintf(rc ? stderr : stdout,
-	    "usage: joe command [arg...]\n"
-	    "       joe -s -l | -s [-f] [package]\n"
-	    "       joe help [command]\n"
-	    "       joe -h | --version\n"
-	    "commands: run config put get extract analyse report finish qemu\n");
-	exit(rc);
-}
+#define usage(rc) usage_exit(rc, \
+	"usage: joe command [arg...]\n" \
+	"       joe -s -l | -s [-f] [package]\n" \
+	"       joe help [command]\n" \
+	"       joe -h | --version\n" \
+	"commands: run config put get extract analyse report finish qemu\n")
 
 int main(int argc, char **argv)
 {

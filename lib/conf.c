@@ -3,8 +3,6 @@
  * includes <yaml.h>. Every scalar is a string; maps keep their order.
  */
 #include <ctype.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -447,10 +445,9 @@ struct node *conf_config(void)
 		for (f = strtok(list = xstrdup(list), ":"); f; f = strtok(NULL, ":"))
 			merge(cfg, conf_load(f));
 	} else if (!nfile) {
-		f = home ? fmt("%s/.config/joe/default.config", home) : "";
-		if (access("default.config", F_OK) == 0)
-			merge(cfg, conf_load("default.config"));
-		else if (access(f, F_OK) == 0)
+		f = !access("default.config", F_OK) ? "default.config" : home ?
+		    fmt("%s/.config/joe/default.config", home) : "";
+		if (!access(f, F_OK))
 			merge(cfg, conf_load(f));
 	}
 	for (i = 0; i < nopt; i++)

@@ -8,7 +8,7 @@
  *   rec.c        a run directory's records, written
  *   lines.c      logs and records read back, plain or gzip
  */
-#include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -22,19 +22,19 @@ extern const char *argv0;
 
 struct node;
 /* util.c: messages (a fmt ending in ':' adds strerror), memory, strings */
-__attribute__((noreturn)) void die(int status, const char *fmt, ...);
-void warn(const char *fmt, ...);
 void warn_at(const char *file, long line, long col, const char *fmt, ...);
 				/* file:line:col: (0: left out) */
-void *xmalloc(size_t n);
+#define warn(...) warn_at(argv0, 0, 0, __VA_ARGS__)
+#define die(st, ...) (warn(__VA_ARGS__), exit(st))
+__attribute__((noreturn)) void usage_exit(int rc, const char *text);
+				/* text on stdout (rc 0) or stderr, exit rc */
 void *xrealloc(void *p, size_t n);
+#define xmalloc(n) xrealloc(NULL, n)
 char *xstrdup(const char *s);
 char *fmt(const char *fmt, ...);		/* printf into a new string */
 double now(void);				/* monotonic seconds */
 double seconds(const char *s);	/* from 0.001 to 2592000 (30 days), or 0 */
 int number(const char *s, double *v);	/* s all a number (strtod), in *v */
-int boolean(const struct node *at, const char *key, const char *v);
-			/* true, yes: 1; false, no, NULL: 0; else fdie */
 char *stamp(void);				/* UTC now, ISO 8601 */
 int terminal(int fd, int col);	/* a tty, TERM not dumb; col: NO_COLOR unset */
 char *exedir(void);				/* directory of this executable */
@@ -45,7 +45,6 @@ char *pkgfind(const char *pkg, const char *file);	/* along pkgpath */
 struct str { char *s; size_t n, cap; };
 void sadd(struct str *b, const char *s, size_t n);
 void sputs(struct str *b, const char *s);
-void squote(struct str *b, const char *s);	/* as one sh word */
 void sesc(struct str *b, const char *s);	/* tab, newline, \ as \t \n \\ */
 int utf8(const char *s, size_t n, unsigned *c);	/* its length, 0: none */
 
@@ -100,7 +99,6 @@ struct job {
 	int echo;		/* also copy them to our stdout/stderr, but
 				 * with | 4 not stdout, with | 8 not stderr */
 	int split;		/* stdout and stderr apart, merged by lines */
-	int in, out;		/* if > 0: its stdin; its stdout (split) */
 	double deadline;	/* now() after which it is ended, or 0 */
 	struct sess *sess;	/* or sent as line to this remote sh */
 	char *line;
@@ -108,14 +106,12 @@ struct job {
 	void (*tick)(void);	/* or called 4 times a second while it runs */
 	int rc;			/* out: exit status, 128+N for signal N */
 };
-void sig_init(void);
-int sig_count(void);		/* SIGINT/SIGTERM/SIGHUP seen so far */
-int sig_last(void);
+extern volatile sig_atomic_t nsig, lastsig;	/* SIGINT/SIGTERM/SIGHUP
+						 * seen so far, the last */
 int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_INTR */
 struct sess *sess_new(char **argv, const char *tok);
 #define FDID 48
 char *fdid(int fd, char b[FDID]);	/* "DEV:INO" of what fd is, or "" */
-void sess_quit(void);
 pid_t filter(char **argv, int in, int out, int *fd);	/* it goes on */
 int filter_end(pid_t pid, FILE *f);	/* f closed; its status, -1: f's */
 
@@ -127,7 +123,7 @@ struct tp {
 	char *guest;		/* a guest's ssh_config, or NULL */
 	char **ssh;		/* ssh and its options, once used */
 	int nssh;
-	struct node *map, *env;	/* transport.NAME, the config's env */
+	struct node *env;	/* the config's env */
 	struct sess *sess;	/* its session, once started */
 	struct tp *next;
 };

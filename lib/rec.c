@@ -48,16 +48,16 @@ void rec(const char *dir, const char *file, ...)
 int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text)
 {
-	static char *last;	/* the step of the previous call */
-	static int i;		/* and the number it took */
+	static const char *last;	/* the step of the previous call (the
+					 * same string for a step's commands) */
+	static int i;			/* and the number it took */
 	char *log = NULL, *start = stamp();
 	double t = now();
 	int st;
 
-	if (!last || !step || strcmp(last, step))
+	if (step != last)
 		i = 0;
-	free(last);
-	last = step ? xstrdup(step) : NULL;
+	last = step;
 	j->log = -1;
 	/* O_EXCL: another process (a worklet's joe run) may take numbers too */
 	for (i++; out && j->log < 0; i++) {

@@ -52,7 +52,7 @@ static struct sess *sessions;
 
 /* Signals reach the poll loop through this pipe. */
 static int sigp[2] = { -1, -1 }, guard = -1;
-static volatile sig_atomic_t nsig, lastsig;
+volatile sig_atomic_t nsig, lastsig;
 static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGPIPE };
 
 static void onsig(int s)
@@ -64,23 +64,11 @@ static void onsig(int s)
 		nsig++;
 		lastsig = s;
 	}
-	if (write(sigp[1], &c, 1) < 0) {
-		/* full: a wake-up is pending anyway */
-	}
+	(void)!write(sigp[1], &c, 1);	/* full: a wake-up is pending anyway */
 	errno = e;
 }
 
-int sig_count(void)
-{
-	return nsig;
-}
-
-int sig_last(void)
-{
-	return lastsig;
-}
-
-void sig_init(void)
+static void sig_init(void)
 {
 	struct sigaction sa;
 	int i;
@@ -224,8 +212,7 @@ static void guardian(void)
 
 static void tell(int g)
 {
-	if (write(guard, &g, sizeof g) < 0)
-		return;		/* it is gone: nothing to do */
+	(void)!write(guard, &g, sizeof g);	/* it is gone: nothing to do */
 }
 
 /* fd's device and inode as "DEV:INO" in b, or "" */
@@ -268,13 +255,12 @@ static char **envp(struct job *j, int out, char lp[FDID + 14])
 		v[n++] = *e;
 	for (e = j->env; e && *e; e++)
 		n = setenvv(v, n, *e);
-	v[n] = NULL;
 	if (j->log >= 0) {
 		memcpy(lp, "JOE_LOG_PIPE=", 13);
 		fdid(out, lp + 13);
 		n = setenvv(v, n, lp);
-		v[n] = NULL;
 	}
+	v[n] = NULL;
 	return v;
 }
 
@@ -313,11 +299,9 @@ static pid_t launch(struct job *j, char **argv, int in, int out, int err)
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGDEF);
 	if ((i = posix_spawnp(&pid, argv[0], &fa, &at, argv, env))) {
-		dir = j->dir ? open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : 0;
-		dprintf(err, "%s: cannot %s %s: %s\n", argv0, dir < 0 ? "enter" :
-		    "run", dir < 0 ? j->dir : argv[0], strerror(i));
-		if (dir > 0)
-			close(dir);
+		dir = j->dir && access(fmt("%s/.", j->dir), X_OK);
+		dprintf(err, "%s: cannot %s %s: %s\n", argv0, dir ? "enter" :
+		    "run", dir ? j->dir : argv[0], strerror(i));
 		pid = 0;
 	}
 	posix_spawn_file_actions_destroy(&fa);
@@ -356,8 +340,8 @@ int filter_end(pid_t pid, FILE *f)
 }
 
 /* Start argv with its output on pipes into s[0] and s[1] (or only s[0]
- * unless j->split; stdout to j->out instead if given) and its stdin
- * j->in if given, for a session a pipe from *in; its pid, or 0. */
+ * unless j->split), for a session its stdin a pipe from *in; its pid,
+ * or 0. */
 static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 {
 	int p[3][2], i;
@@ -367,15 +351,14 @@ static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 		guardian();
 	for (i = 0; i < 3; i++) {
 		p[i][0] = p[i][1] = -1;
-		if (i == 0 ? j->out > 0 : i == 1 ? !j->split : !j->sess)
+		if (i == 1 ? !j->split : i == 2 && !j->sess)
 			continue;
 		if (pipe2(p[i], O_CLOEXEC))
 			die(1, "pipe:");
 		if (i < 2)
 			fcntl(p[i][0], F_SETFL, O_NONBLOCK);
 	}
-	pid = launch(j, argv, j->sess ? p[2][0] : j->in > 0 ? j->in : -1,
-	    j->out > 0 ? j->out : p[0][1], p[j->split][1]);
+	pid = launch(j, argv, p[2][0], p[0][1], p[j->split][1]);
 	if (pid && !j->sess)
 		tell(pid);
 	for (i = 0; i < 3; i++)
@@ -390,27 +373,28 @@ static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 	return pid;
 }
 
-/* A session running argv; its first command starts it. */
-struct sess *sess_new(char **argv, const char *tok)
-{
-	struct sess *s = xmalloc(sizeof *s);
-
-	memset(s, 0, sizeof *s);
-	s->argv = argv;
-	s->tok = tok;
-	s->next = sessions;
-	return sessions = s;
-}
-
 /* The sessions end when we do: "q" lets each one go with its commands'
  * background processes left alone (end of file alone would end those). */
-void sess_quit(void)
+static void sess_quit(void)
 {
 	struct sess *s;
 
 	for (s = sessions; s; s = s->next)
 		if (s->pid && write(s->in, "q\n", 2))
 			close(s->in);
+}
+
+/* A session running argv; its first command starts it. */
+struct sess *sess_new(char **argv, const char *tok)
+{
+	struct sess *s = memset(xmalloc(sizeof *s), 0, sizeof *s);
+
+	if (!sessions)
+		atexit(sess_quit);
+	s->argv = argv;
+	s->tok = tok;
+	s->next = sessions;
+	return sessions = s;
 }
 
 /* After a kill or when it is gone: no more of this session. */
@@ -475,7 +459,7 @@ static void ending(struct watch *w, double t)
 {
 	if (nsig > w->n0 && !w->why) {
 		w->why = ST_INTR;
-		stop(w->j, w->pid, sig_last());
+		stop(w->j, w->pid, lastsig);
 		w->stage = 1;
 		w->kill_at = t + JOE_GRACE + !!w->j->sess;
 	}

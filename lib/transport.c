@@ -3,9 +3,9 @@
  * sh -c SCRIPT; over ssh, through the system ssh with connection sharing,
  * as sh -c on the target.
  */
+#define _DEFAULT_SOURCE	/* getentropy */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +28,21 @@ static const char lead[] =
     "kill -0 -$$ 2>/dev/null || exec setsid sh -c \"$1\"\n"
     "S=$1; set --; eval \"$S\"\n";
 
+/* s as one sh word; with nl, always quoted and on one line, a newline
+ * as "$N" (a session's line: see session.sh) */
+static void squote(struct str *b, const char *s, int nl)
+{
+	if (!nl && *s && !s[strspn(s, WORDCHARS "@%+=:,./-")]) {
+		sputs(b, s);
+		return;
+	}
+	sputs(b, "'");
+	for (; *s; s++)
+		sputs(b, *s == '\'' ? "'\\''" : nl && *s == '\n' ? "'\"$N\"'" :
+		    (char[2]){ *s, 0 });
+	sputs(b, "'");
+}
+
 /* A command line of words: one word is a shell command line, several are
  * quoted one each (exec-like). */
 char *tp_words(int argc, char **argv)
@@ -36,21 +51,8 @@ char *tp_words(int argc, char **argv)
 	int i;
 
 	for (i = 0; argc > 1 && i < argc; i++)
-		sputs(&b, i ? " " : ""), squote(&b, argv[i]);
+		sputs(&b, i ? " " : ""), squote(&b, argv[i], 0);
 	return argc > 1 ? b.s : argc ? argv[0] : "";
-}
-
-/* t, a transport's map, checked. */
-static void tp_check(struct node *t)
-{
-	struct node *o = conf_get(t, "options");
-
-	conf_check(t, tkeys, "transport");
-	if (!strcmp(t->key, "local") && conf_get(t, "host"))
-		fdie(t, "transport local is this machine: it takes no host");
-	for (o = o ? o->kid : NULL; o; o = o->next)
-		if (o->type != 's')
-			fdie(o, "ssh options must be plain values");
 }
 
 /* Connections are shared through sockets in a directory of this user's,
@@ -148,9 +150,15 @@ static struct tp *tp_new(struct node *cfg, struct node *t)
 {
 	struct tp *p = memset(xmalloc(sizeof *p), 0, sizeof *p);
 	struct node *g = conf_get(t, "guest"), *q = conf_get(cfg, "qemu.guests");
+	struct node *o = conf_get(t, "options");
 	char *path;
 
-	tp_check(t);
+	conf_check(t, tkeys, "transport");
+	if (!strcmp(t->key, "local") && conf_get(t, "host"))
+		fdie(t, "transport local is this machine: it takes no host");
+	for (o = o ? o->kid : NULL; o; o = o->next)
+		if (o->type != 's')
+			fdie(o, "ssh options must be plain values");
 	p->name = t->key, p->env = conf_get(cfg, "env");
 	p->host = conf_str(t, "host");
 	if (g) {
@@ -233,9 +241,9 @@ char *tp_script(struct tp *t, struct node *env, const char *cwd,
 	char **v = t ? envs(t->env, env) : NULL;
 
 	for (; v && *v; v++)
-		sputs(&b, "export "), squote(&b, *v), sputs(&b, "\n");
+		sputs(&b, "export "), squote(&b, *v, 0), sputs(&b, "\n");
 	if (cwd)
-		sputs(&b, "cd "), squote(&b, cwd), sputs(&b, " || exit\n");
+		sputs(&b, "cd "), squote(&b, cwd, 0), sputs(&b, " || exit\n");
 	sputs(&b, cmd);
 	return b.s;
 }
@@ -264,9 +272,9 @@ char **tp_argv(struct tp *t, const char *script, int how)
 	v[n++] = "--";
 	v[n++] = t->host;
 	sputs(&b, "exec sh -c ");
-	squote(&b, how == TP_RUN ? lead : script);
+	squote(&b, how == TP_RUN ? lead : script, 0);
 	if (how == TP_RUN)
-		sputs(&b, " joe "), squote(&b, server);
+		sputs(&b, " joe "), squote(&b, server, 0);
 	v[n++] = b.s;
 	v[n] = NULL;
 	return v;
@@ -275,17 +283,12 @@ char **tp_argv(struct tp *t, const char *script, int how)
 /* t's session (one a process), started the first time, its token new. */
 static struct sess *session(struct tp *t)
 {
-	static int once;
 	unsigned r[4];
-	int fd = t->sess ? -1 : open("/dev/urandom", O_RDONLY | O_CLOEXEC);
 
 	if (t->sess)
 		return t->sess;
-	if (fd < 0 || read(fd, r, sizeof r) != sizeof r)
+	if (getentropy(r, sizeof r))	/* the kernel's /dev/urandom */
 		die(1, "cannot read /dev/urandom:");
-	close(fd);
-	if (!once++)
-		atexit(sess_quit);
 	return t->sess = sess_new(tp_argv(t, NULL, TP_RUN),
 	    fmt("%08x%08x%08x%08x", r[0], r[1], r[2], r[3]));
 }
@@ -306,11 +309,8 @@ void tp_job(struct job *j, struct tp *t, struct node *env, const char *cwd,
 		return;
 	}
 	j->sess = session(t);
-	sputs(&b, "'");
-	for (; *s; s++)
-		sputs(&b, *s == '\'' ? "'\\''" : *s == '\n' ? "'\"$N\"'" :
-		    (char[2]){ *s, 0 });
-	sputs(&b, "'\n");
+	squote(&b, s, 1);
+	sputs(&b, "\n");
 	j->line = b.s;
 	j->split = 1;
 }

@@ -1,6 +1,5 @@
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -32,25 +31,6 @@ static void say(const char *pre, long line, long col, const char *f,
 	fputc('\n', stderr);
 }
 
-void die(int status, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	say(argv0, 0, 0, f, ap);
-	va_end(ap);
-	exit(status);
-}
-
-void warn(const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	say(argv0, 0, 0, f, ap);
-	va_end(ap);
-}
-
 void warn_at(const char *file, long line, long col, const char *f, ...)
 {
 	va_list ap;
@@ -70,16 +50,17 @@ void fdie(const struct node *at, const char *f, ...)
 	exit(2);
 }
 
+void usage_exit(int rc, const char *text)
+{
+	fputs(text, rc ? stderr : stdout);
+	exit(rc);
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	if (!(p = realloc(p, n ? n : 1)))
 		die(1, "out of memory");
 	return p;
-}
-
-void *xmalloc(size_t n)
-{
-	return xrealloc(NULL, n);
 }
 
 char *xstrdup(const char *s)
@@ -132,14 +113,6 @@ int number(const char *s, double *v)
 	errno = 0;
 	*v = strtod(s, &e);
 	return !*e && !errno;
-}
-
-int boolean(const struct node *at, const char *key, const char *v)
-{
-	if (v && strcmp(v, "true") && strcmp(v, "yes") && strcmp(v, "false") &&
-	    strcmp(v, "no"))
-		fdie(at, "%s must be true or false", key);
-	return v && (*v == 't' || *v == 'y');
 }
 
 /* The length of the UTF-8 character at s (n bytes at most: a string's NUL
@@ -238,21 +211,6 @@ void sadd(struct str *b, const char *s, size_t n)
 void sputs(struct str *b, const char *s)
 {
 	sadd(b, s, strlen(s));
-}
-
-void squote(struct str *b, const char *s)
-{
-	if (*s && !s[strspn(s, WORDCHARS "@%+=:,./-")]) {
-		sputs(b, s);
-		return;
-	}
-	sputs(b, "'");
-	for (; *s; s++)
-		if (*s == '\'')
-			sputs(b, "'\\''");
-		else
-			sadd(b, s, 1);
-	sputs(b, "'");
 }
 
 void sesc(struct str *b, const char *s)
