@@ -590,7 +590,8 @@ static void listed(const char *step, struct dirent **e, int n)
 	for (i = 0; i < n; i++)
 		if (logorresult(e[i]))
 			l->e[l->n++] = e[i], e[i] = NULL;
-	qsort(l->e, l->n, sizeof *l->e, bylog);
+	if (l->n > 0)
+		qsort(l->e, l->n, sizeof *l->e, bylog);
 }
 
 /* The logs of step, then its result files (not with extractor none). */

@@ -232,7 +232,7 @@ char **unfinished(const char *run, int *n,
 	struct stat sb, o;
 	char **u = NULL, *p, *s, *f[2], *me = getenv("JOE_STEP");
 	void *k = NULL;	/* the records' keys, a tree */
-	int i, j, nd, ne;
+	int i, j, nd, ne, err;
 
 	if (!me || !(s = getenv("JOE_OUTPUT")) || stat(s, &o) || stat(run, &sb)
 	    || o.st_ino != sb.st_ino || o.st_dev != sb.st_dev)
@@ -249,6 +249,7 @@ char **unfinished(const char *run, int *n,
 		ne = d[i]->d_type != DT_DIR && (d[i]->d_type != DT_UNKNOWN ||
 		    lstat(p, &sb) || !S_ISDIR(sb.st_mode)) ? -2 :
 		    scandir(p, &e, NULL, alphasort);
+		err = errno;
 		for (j = -1; ne >= -1 && j < ne && strcmp(d[i]->d_name, me); j++) {
 			if (j >= 0 && !iscmdlog(e[j]))
 				continue;	/* the step, its logs */
@@ -262,8 +263,10 @@ char **unfinished(const char *run, int *n,
 			}
 			free(s);
 		}
-		if (each && ne >= -1)	/* -1, errno: it cannot be listed */
+		if (each && ne >= -1) {
+			errno = err;	/* ne -1: why it cannot be listed */
 			each(d[i]->d_name, e, ne);	/* it may keep some */
+		}
 		while (ne-- > 0)
 			free(e[ne]);
 		free(e), e = NULL;

@@ -362,3 +362,20 @@ test	bad.xml	bad.xml	error		3:1: unclosed token" ]
 	[ "$(cut -f2 out/metrics.tsv | LC_ALL=C grep -c "^fio\.r$(printf '\351')x\.")" -gt 5 ]
 	[ "$(tail -n 1 out/metrics.tsv)" = "01-io	fio.é中/\".error	3	" ]
 }
+
+@test "a step directory it cannot list: said, exit 2, the other steps extracted" {
+	[ "$(id -u)" = 0 ] || skip "runs the extract as nobody, from root"
+	d=$(mktemp -d /tmp/joe-unlisted.XXXXXX)
+	chmod 755 "$d"
+	printf 'steps:\n- {name: a, run: "echo iops=3", extract: kv}\n- {name: b, run: "echo iops=4", extract: kv}\n' > "$d/w.workflow"
+	(cd "$d" && joe run -q -o r w.workflow) >/dev/null
+	rm -f "$d/r/metrics.tsv"
+	chown -R nobody "$d"
+	chmod 000 "$d/r/02-b"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$TOP/joe" extract -q "$d/r"
+	chmod 755 "$d/r/02-b"
+	[ "$status" = 2 ]
+	[ "$output" = "joe-extract: $d/r/02-b: Permission denied" ]
+	[ "$(cat "$d/r/metrics.tsv")" = "01-a	iops	3	" ]
+	rm -rf "$d"
+}
