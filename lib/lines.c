@@ -217,6 +217,23 @@ static char *reckey(const char *step, const char *num)
 	return fmt("%s\t%.*s", step, (int)strspn(num, "0123456789"), num);
 }
 
+/* The keys (reckey) of run's whole records in steps.tsv and commands.tsv,
+ * a tree. */
+static void *recorded(const char *run)
+{
+	struct lines *l;
+	char *p, *s, *f[2];
+	void *k = NULL;
+	int i;
+
+	for (i = 0; i < 2; ln_close(l), free(p), i++)
+		for (l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
+		    "steps.tsv")); l && (s = ln_get(l, NULL));)
+			if (tsv_split(s, f, 2) == (i ? 8 : 5) && !l->torn)
+				tsearch(reckey(f[0], i ? f[1] : NULL), &k, byname);
+	return k;
+}
+
 /*
  * What started in run and never finished: each step directory NN-name
  * with no record in steps.tsv, as "NN-name", and each log with no record
@@ -228,21 +245,14 @@ char **unfinished(const char *run, int *n,
     void (*each)(const char *step, struct dirent **e, int ne))
 {
 	struct dirent **d, **e = NULL;
-	struct lines *l;
 	struct stat sb, o;
-	char **u = NULL, *p, *s, *f[2], *me = getenv("JOE_STEP");
-	void *k = NULL;	/* the records' keys, a tree */
+	char **u = NULL, *p, *s, *me = getenv("JOE_STEP");
+	void *k = recorded(run);
 	int i, j, nd, ne, err;
 
 	if (!me || !(s = getenv("JOE_OUTPUT")) || stat(s, &o) || stat(run, &sb)
 	    || o.st_ino != sb.st_ino || o.st_dev != sb.st_dev)
 		me = "";	/* else the step this runs in, going on */
-
-	for (i = 0; i < 2; ln_close(l), free(p), i++)	/* whole records */
-		for (l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
-		    "steps.tsv")); l && (s = ln_get(l, NULL));)
-			if (tsv_split(s, f, 2) == (i ? 8 : 5) && !l->torn)
-				tsearch(reckey(f[0], i ? f[1] : NULL), &k, byname);
 	nd = scandir(run, &d, isstep, alphasort);
 	for (*n = i = 0; i < nd; free(p), free(d[i++])) {
 		p = fmt("%s/%s", run, d[i]->d_name);
