@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -347,7 +348,8 @@ static char *claim(const char *d, struct wf *w)
 {
 	char p[PATH_MAX], *f = fmt("%s/config.yaml", d);
 	struct dirent **e;
-	int fd = -1;
+	int fd = -1, in;
+	ssize_t n = 0;
 	FILE *cf;
 
 	if (scandir(d, &e, NULL, NULL) != 2 || (fd = open(f, O_WRONLY |
@@ -358,9 +360,13 @@ static char *claim(const char *d, struct wf *w)
 	conf_emit(cf, opt.cfg, 0, sec_mask);
 	if (fclose(cf))
 		die(1, "cannot write %s:", f);
-	if (here((char *[]){ "cp", "--", w->path, f = fmt("%s/workflow.yaml",
-	    p), NULL }, NULL))
-		die(1, "cannot write %s", f);
+	f = fmt("%s/workflow.yaml", p);	/* sendfile: cp cost 4 ms a run */
+	fd = (in = open(w->path, O_RDONLY | O_CLOEXEC)) < 0 ? -1 : open(f,
+	    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	while (fd >= 0 && (n = sendfile(fd, in, NULL, 1 << 30)) > 0)
+		;
+	if (fd < 0 || n < 0 || close(fd) || close(in))
+		die(1, "cannot copy %s to %s:", w->path, f);
 	return xstrdup(p);
 }
 
