@@ -159,8 +159,8 @@ static void pr(FILE *o, int m, const char *f, ...)
 			fwrite(f, 1, n = strcspn(f, "%"), o);
 			continue;
 		}
-		n = strcspn(f, "sSdfg") + 1;
-		snprintf(spec, sizeof spec, "%.*s", (int)n, f);
+		memcpy(spec, f, n = strcspn(f, "sSdfg") + 1);	/* %.3f at most */
+		spec[n] = 0;
 		if (f[n - 1] == 's') {
 			s = va_arg(ap, const char *);
 			putn(o, s, strlen(s), m);

@@ -211,10 +211,16 @@ static int byname(const void *a, const void *b)
 /* "step", or with num "step\tN", N num's digits without leading zeros. */
 static char *reckey(const char *step, const char *num)
 {
-	if (!num)
-		return xstrdup(step);
-	num += strspn(num, "0");
-	return fmt("%s\t%.*s", step, (int)strspn(num, "0123456789"), num);
+	size_t a = strlen(step), b;
+	char *k = memcpy(xmalloc(a + (num ? strlen(num) : 0) + 2), step, a + 1);
+
+	if (num) {	/* not fmt(): that cost 1 in 9 of a report */
+		b = strspn(num += strspn(num, "0"), "0123456789");
+		k[a] = '\t';
+		memcpy(k + a + 1, num, b);
+		k[a + b + 1] = 0;
+	}
+	return k;
 }
 
 /* The keys (reckey) of run's whole records in steps.tsv and commands.tsv,
