@@ -310,14 +310,15 @@ static void readrun(struct rep *r, struct run *u)
 static long readlog(struct rep *r, const char *step, const char *num,
     int nhead, int ntail)
 {
-	char *p = fmt("%s/%s/cmd-%s%s.log", r->run[r->cur].dir, step,
-	    strlen(num) < 2 ? "0" : "", num);
-	struct lines *l = *num && !num[strspn(num, "0123456789")] ?
-	    ln_open(p) : NULL;
+	const char *d = r->run[r->cur].dir;
+	char *p = xmalloc(strlen(d) + strlen(step) + strlen(num) + 12), *s;
+	struct lines *l;
 	struct str *b;
 	size_t len;
-	char *s;
 
+	s = stpcpy(stpcpy(stpcpy(stpcpy(p, d), "/"), step), "/cmd-"); /* no fmt */
+	strcpy(stpcpy(stpcpy(s, strlen(num) < 2 ? "0" : ""), num), ".log");
+	l = *num && !num[strspn(num, "0123456789")] ? ln_open(p) : NULL;
 	r->nhead = nhead, r->ntail = ntail;
 	for (r->nline = 0; l && (s = ln_get(l, &len)); r->nline++) {
 		b = &r->line[r->nline < nhead ? r->nline :

@@ -35,7 +35,8 @@ struct wf {
 
 static struct {
 	struct node *cfg;
-	char *out, *tname, **sel;	/* sel: steps named on the command line */
+	char *out, *tname, **sel, *post;	/* sel: steps named on the
+						 * command line; post: config's */
 	int nsel, *hit;			/* hit[i]: sel[i] named one */
 	double tmo;
 	int keep, verbose, gz, post_r, dry, shell, one, quiet; /* one: -- */
@@ -319,7 +320,8 @@ static struct wf *wf_load(const char *path)
 	w->name = xstrdup(basename(xstrdup(path)));
 	if ((b = strstr(w->name, ".workflow")) && !b[9])
 		*b = 0;
-	w->dir = xstrdup(realpath(path, p) ? p : ".");
+	if (!(w->dir = realpath(path, NULL)))	/* such as too long */
+		die(2, "%s:", path);
 	*strrchr(w->dir, '/') = 0;
 	while (!strncmp(path, "./", 2))
 		path += 2;
@@ -335,7 +337,7 @@ static struct wf *wf_load(const char *path)
 static int here(char **argv, const char *dir)
 {
 	struct job j = { .argv = argv, .dir = dir, .log = -1, .echo = 1,
-	    .split = 1 };
+	    .split = 1, .sig0 = nsig };
 
 	fflush(stdout);
 	spawn(&j);
@@ -352,10 +354,10 @@ static char *claim(const char *d, struct wf *w)
 	ssize_t n = 0;
 	FILE *cf;
 
-	if (scandir(d, &e, NULL, NULL) != 2 || (fd = open(f, O_WRONLY |
-	    O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
+	if (scandir(d, &e, NULL, NULL) != 2 || ((fd = open(f, O_WRONLY |
+	    O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0 && errno == EEXIST))
 		die(2, "run directory %s is in use or not empty", d);
-	if (!(cf = fdopen(fd, "w")) || !realpath(d, p))
+	if (fd < 0 || !(cf = fdopen(fd, "w")) || !realpath(d, p))
 		die(1, "cannot create %s:", f);
 	conf_emit(cf, opt.cfg, 0, sec_mask);
 	if (fclose(cf))
@@ -413,20 +415,21 @@ static void tick(void)
 	last = t;
 }
 
-static int runstep(struct step *s, const char *out)
+/* Step s in run out, sig0 the run's signals so far (one more ends it). */
+static int runstep(struct step *s, const char *out, int sig0)
 {
-	struct job j = { .tick = ticking ? tick : NULL };
+	struct job j = { .tick = ticking ? tick : NULL, .sig0 = sig0 };
 	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
 	char **env, *why;
 	struct node *k;
-	int i = 0, st = ST_PASS;
+	int i, st = rec_step(out, dir);
 
-	if (mkdir(dir, 0777))
-		die(1, "cannot create %s:", dir);
+	if (st)
+		return st;
 	j.deadline = s->timeout ? now() + s->timeout : opt.tmo ? now() + opt.tmo : 0;
 	j.echo = opt.verbose;
 	if (s->path) {
-		for (k = s->env ? s->env->kid : NULL; k; k = k->next)
+		for (i = 0, k = s->env ? s->env->kid : NULL; k; k = k->next)
 			i++;
 		env = xmalloc((i + 5) * sizeof *env);
 		for (i = 0, k = s->env ? s->env->kid : NULL; k; k = k->next)
@@ -436,12 +439,12 @@ static int runstep(struct step *s, const char *out)
 		env[i++] = fmt("JOE_STEP=%s", s->dir);
 		env[i++] = fmt("JOE_TRANSPORT=%s", s->tp->name);
 		env[i] = NULL;
-		j.argv = argv;
-		j.env = env;
-		j.dir = dir;
+		j.argv = argv, j.env = env, j.dir = dir;
 		st = job_rec(&j, out, s->dir, "local", s->uses);
 	}
 	for (i = 0; i < s->ncmd && !st; i++) {
+		if (nsig > sig0 && (st = ST_INTR))
+			break;	/* it came between two commands */
 		if (opt.verbose)
 			printf("+ %s\n", sec_mask(s->cmd[i])), fflush(stdout);
 		tp_job(&j, s->tp, s->env, s->cwd, s->cmd[i]);
@@ -463,7 +466,7 @@ static int runstep(struct step *s, const char *out)
  * sh: an exec less); its exit status. */
 static int post_run(const char *out)
 {
-	char *p = conf_str(opt.cfg, "post");
+	char *p = opt.post;
 	char *argv[] = { "/bin/sh", "-c", p, "joe-post", opt.post_r ? "-r" :
 	    (char *)out, (char *)out, NULL };
 
@@ -480,7 +483,7 @@ static int runwf(struct wf *w)
 	    *const up[] = { "PASS", "FAIL", "ERROR", "TIMEOUT", "SKIP",
 	    "INTERRUPTED" };
 	char *out = mkrun(w), *start, *sec;
-	int st, n[6] = { 0 }, tty = terminal(1, 1), bad;
+	int st, n[6] = { 0 }, tty = terminal(1, 1), bad, k;
 	int progress = terminal(1, 0) && !opt.quiet && !opt.verbose;
 	double t, t0 = now();
 	struct step *s;
@@ -491,11 +494,11 @@ static int runwf(struct wf *w)
 		start = stamp();
 		t = tick0 = now();
 		ticking = progress ? s->dir : NULL;
-		if (nsig > 1 || (!s->always && (nsig ||
+		if ((k = nsig) > 1 || (!s->always && (k ||
 		    (!opt.keep && n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT]))))
 			st = ST_SKIP;
 		else
-			st = runstep(s, out);
+			st = runstep(s, out, k);
 		n[st]++;
 		sec = fmt("%.3f", now() - t);
 		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,
@@ -517,8 +520,8 @@ static int runwf(struct wf *w)
 		warn("%s: the post-run command failed (status %d)", out, bad);
 	if (rec_lost)
 		warn("%s: the records are not complete", out);
-	return nsig ? 128 + lastsig : n[ST_ERROR] ? 255 :
-	    n[ST_FAIL] + n[ST_TIMEOUT] || bad || rec_lost;
+	return nsig ? 128 + lastsig : rec_lost ? 1 : n[ST_ERROR] ? 255 :
+	    n[ST_FAIL] + n[ST_TIMEOUT] || bad;
 }
 
 /* joe run -- CMD: one word is a shell command line; several are quoted
@@ -682,6 +685,7 @@ int main(int argc, char **argv)
 	argv0 = "joe-run";
 	options(argc, argv);
 	sec_init(opt.cfg = conf_config());
+	opt.post = conf_str(opt.cfg, "post");	/* before anything runs */
 	if (opt.fan || (opt.tname && strpbrk(opt.tname, "*?[") &&
 	    !conf_child(conf_get(opt.cfg, "transport"), opt.tname)))
 		fanout(argv);

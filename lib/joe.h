@@ -104,6 +104,7 @@ struct job {
 	char *line;
 	int remote;		/* put, get: over ssh, so 255 is ssh's */
 	void (*tick)(void);	/* or called 4 times a second while it runs */
+	int sig0;		/* nsig it outlives; one more ends it */
 	int rc;			/* out: exit status, 128+N for signal N */
 };
 extern volatile sig_atomic_t nsig, lastsig;	/* SIGINT/SIGTERM/SIGHUP
@@ -138,6 +139,7 @@ char *tp_words(int argc, char **argv);
 
 /* rec.c: run directory records, each written whole or counted lost */
 void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
+int rec_step(const char *out, const char *dir);	/* ST_PASS, ST_ERROR */
 int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text);
 int job_here(struct job *j, const char *tname, const char *text);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "joe.h"
@@ -43,6 +44,23 @@ void rec(const char *dir, const char *file, ...)
 	free(b.s);
 }
 
+/* Step directory dir of run out made, and steps.tsv with the first, so
+ * that a run killed in its first step has a step that did not finish;
+ * ST_ERROR (said, and a record lost) if either cannot be (a full disk). */
+int rec_step(const char *out, const char *dir)
+{
+	char *f = fmt("%s/steps.tsv", out);
+	int fd = mkdir(dir, 0777) ? -2 : open(f, O_WRONLY | O_CREAT |
+	    O_CLOEXEC, 0644);
+
+	if (fd < 0 && ++rec_lost)
+		warn("cannot create %s:", fd == -2 ? dir : f);
+	else
+		close(fd);
+	free(f);
+	return fd < 0 ? ST_ERROR : ST_PASS;
+}
+
 /* Spawn j; with a run directory out, log it to the step's next free
  * cmd-NN.log and record it in commands.tsv. */
 int job_rec(struct job *j, const char *out, const char *step,
@@ -64,8 +82,8 @@ int job_rec(struct job *j, const char *out, const char *step,
 		free(log);
 		log = fmt("%s/%s/cmd-%02d.log", out, step, i);
 		j->log = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (j->log < 0 && errno != EEXIST)
-			die(1, "cannot create %s:", log);
+		if (j->log < 0 && errno != EEXIST && ++rec_lost)	/* error */
+			return warn("cannot create %s:", log), ST_ERROR;
 	}
 	st = spawn(j);
 	if (st == ST_FAIL && j->rc == 255 && j->remote)

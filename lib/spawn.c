@@ -542,7 +542,7 @@ static int local_end(struct watch *w)
 int spawn(struct job *j)
 {
 	struct stream own[2];
-	struct watch w = { j, j->sess ? j->sess->s : own, 0, 0, 0, nsig,
+	struct watch w = { j, j->sess ? j->sess->s : own, 0, 0, 0, j->sig0,
 		{ -1, -1 }, j->deadline };
 	int in;
 

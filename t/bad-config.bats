@@ -210,3 +210,12 @@ k199999=v199999" ]
 	printf 'l: [x]\na: "{{ config.l.1 }}"\n' > c.config
 	bad "c.config:2:1: unknown name config.l.1"
 }
+
+@test "a post: that is not a plain value: refused before anything runs" {
+	printf 'post: {x: 1}\n' > c.config
+	echo 'steps: [{name: a, run: touch ran}]' > w.workflow
+	run joe run -c c.config -o out w.workflow
+	[ "$status" = 2 ]
+	[ "$output" = "c.config:1:1: post must be a plain value" ]
+	[ ! -e ran ] && [ ! -e out ]
+}

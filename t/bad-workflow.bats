@@ -212,3 +212,28 @@ bad() {
 	[ -d "out/01-a_[31mb_c_d" ]
 	[ "$(cut -f2 out/steps.tsv)" = "$(printf 'a\033[31mb\177c\\td')" ]
 }
+
+@test "a workflow whose whole path is too long: said, exit 2, nothing run" {
+	d=$(printf 'd%.0s' $(seq 250))
+	mkdir deep && cd deep
+	for i in $(seq 20); do mkdir $d && cd $d; done
+	echo 'steps: [{name: a, run: touch ran}]' > w.workflow
+	run joe run -o out w.workflow
+	[ "$status" = 2 ]
+	[ "$output" = "joe-run: w.workflow: File name too long" ]
+	[ ! -e ran ] && [ ! -e out ]
+}
+
+@test "-o on a read-only file system: cannot create its config.yaml, exit 1" {
+	[ "$(id -u)" = 0 ] || skip "needs root to mount a tmpfs"
+	echo 'steps: [{name: a, run: touch ran}]' > w.workflow
+	mkdir ro
+	mount -t tmpfs tmpfs ro || skip "cannot mount a tmpfs"
+	mkdir ro/e
+	mount -o remount,ro ro
+	run joe run -o ro/e w.workflow
+	umount ro
+	[ "$status" = 1 ]
+	[ "$output" = "joe-run: cannot create ro/e/config.yaml: Read-only file system" ]
+	[ ! -e ran ]
+}

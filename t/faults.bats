@@ -41,7 +41,13 @@ ms() {
 	gone 'sleep 1261.5'
 	# started and never finished: the log is there, the records are not
 	[ "$(cat out/01-hang/cmd-01.log)" = started ]
-	[ ! -e out/steps.tsv ] && [ ! -e out/commands.tsv ]
+	[ ! -s out/steps.tsv ] && [ ! -e out/commands.tsv ]
+	# steps.tsv comes with the first step: a run killed in its first step
+	# is a run whose step did not finish, not "not a run directory"
+	run -1 --separate-stderr joe report out
+	[ "${lines[1]}" = "ERROR 01-hang 0.0s" ]
+	[ "${lines[-1]}" = "out: 0 passed, 1 failed, 0 skipped" ]
+	[ "${stderr_lines[0]}" = "out/01-hang: did not finish" ]
 }
 
 @test "SIGKILL to joe run: a worklet and the joe run -- in it end too" {
@@ -109,6 +115,22 @@ fulldisk() {
 	[ "$(awk -F'\t' '{ print NF }' out/commands.tsv | sort -u)" = 8 ]
 	[ -z "$(tail -c 1 out/commands.tsv | tr -d '\n')" ]
 	[ "$(cut -f2 out/commands.tsv | tail -n 1)" = "$n" ]
+}
+
+@test "no inode left for a step's directory: error, always steps tried, exit 1" {
+	[ "$(id -u)" = 0 ] || skip "needs root to mount a tmpfs"
+	printf '%s\n' 'steps:' '- {name: a, run: echo a}' '- {name: b, run: false}' \
+	    '- {name: c, always: true, run: echo c}' > w.workflow
+	mkdir fs
+	# 8 inodes: fs, out, config.yaml, workflow.yaml, 01-a, steps.tsv,
+	# cmd-01.log, commands.tsv; none for 02-b
+	mount -t tmpfs -o size=1m,nr_inodes=8 tmpfs fs || skip "cannot mount a tmpfs"
+	run --separate-stderr joe run -o fs/out w.workflow
+	[ "$status" = 1 ]
+	[ "$(cut -f1,3 fs/out/steps.tsv | tr '\n\t' ' ,')" = "01-a,pass 02-b,error 03-c,error " ]
+	[ "${stderr_lines[0]}" = "joe-run: cannot create $PWD/fs/out/02-b: No space left on device" ]
+	[ "${stderr_lines[1]}" = "joe-run: cannot create $PWD/fs/out/03-c: No space left on device" ]
+	[ "${stderr_lines[-1]}" = "joe-run: $PWD/fs/out: the records are not complete" ]
 }
 
 @test "the run directory removed mid-run: exit 1, said so" {

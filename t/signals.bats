@@ -116,6 +116,34 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	gone 'sleep 1241\..'
 }
 
+@test "a signal between two commands of a step ends the step, never lost" {
+	# With -v, the first command's output and its "+" line fill joe run's
+	# stdout, a pipe, to the byte (38 + 65498 = 65536): joe run waits to
+	# write "+ sleep 4.5" between the two commands, and gets SIGINT there.
+	wf w <<-'EOF'
+	steps:
+	- name: a
+	  run: |
+	    head -c 65498 /dev/zero | tr '\0' x
+	    sleep 4.5
+	- {name: b, run: echo b}
+	EOF
+	mkfifo f
+	joe run -v -q -o out > f 2> err 3>&- & pid=$!
+	exec 5< f
+	waitfor [ -s out/commands.tsv ]
+	sleep 0.3
+	kill -INT $pid
+	cat <&5 > /dev/null
+	exec 5<&-
+	status=0
+	wait $pid || status=$?
+	[ "$status" = 130 ]
+	[ "$(cut -f3 out/steps.tsv | tr '\n' ' ')" = "interrupted skip " ]
+	[ "$(cut -f2,3 out/commands.tsv | tr '\n\t' ' ,')" = "1,pass 2,interrupted " ]
+	gone 'sleep 4.5'
+}
+
 @test "SIGKILL mid-run: every record written so far stays valid" {
 	wf w <<-'EOF'
 	steps:
