@@ -150,6 +150,7 @@ static struct rule *rules(const char *path, int base, int *nr)
 
 	if (!l)
 		die(2, "cannot open %s:", path);
+	l->pipe = 1, l->eof = !l->n;	/* it may be a pipe, <(...) */
 	while ((s = ln_get(l, NULL))) {
 		r = xrealloc(r, (n + 1) * sizeof *r);
 		if ((k = rule_parse(s, path, l->line, base, &r[n])) < 0)
@@ -360,6 +361,7 @@ int main(int argc, char **argv)
 		if (!(l = ln_open("/dev/stdin")))
 			die(2, "cannot read standard input:");
 		l->path = xstrdup("-");	/* for messages */
+		l->pipe = 1, l->eof = !l->n;
 		load_runs(l, NULL, &u, &nu);
 		for (i = 0; i < nu; i++)
 			u[i].dir = isrun(u[i].name) ? u[i].name : NULL;

@@ -272,6 +272,7 @@ static void leftover(const char *step, struct dirent **e, int n)
 static void readrun(struct rep *r, struct run *u)
 {
 	char **x, *p, *f[9];
+	struct str e = { 0 };
 	int i, j, k, n;
 
 	load_tab(r, &r->st, u->dir, "steps.tsv", 5);
@@ -286,16 +287,18 @@ static void readrun(struct rep *r, struct run *u)
 	for (i = 0; i < n; free(x[i++])) {
 		if ((p = strchr(x[i], '/')))	/* NN-name/cmd-N.log */
 			*p = 0, p += 5;
+		e.n = 0;	/* a record of its own: NN-name escaped as one */
+		sesc(&e, x[i]);
 		tsv_split(p ? fmt("%s\t%.*s\terror\t-\t\t0.000\t\tdid not finish",
-		    x[i], (int)strspn(p, "0123456789"), p) : fmt("%s\t%s\terror"
-		    "\t\t0.000", x[i], strchr(x[i], '-') + 1), f, 9);	/* NN-name */
+		    e.s, (int)strspn(p, "0123456789"), p) : fmt("%s\t%s\terror"
+		    "\t\t0.000", e.s, strchr(e.s, '-') + 1), f, 9);
 		addf(p ? &r->cmd : &r->st, f);
 		for (j = 0; p && j < r->st.n; j++)
 			if (!strcmp(REC(&r->st, j)[0], x[i]))
 				REC(&r->st, j)[2] = "error";
 		r->unfin = 1;
 	}
-	free(x);
+	free(x), free(e.s);
 	for (i = 0; i < r->st.n; i++) {
 		u->n[k = stidx(REC(&r->st, i)[2])]++;
 		r->all[k]++;

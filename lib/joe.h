@@ -152,6 +152,7 @@ struct lines {
 	size_t cap, n, off;	/* buf[off..n) not yet returned */
 	int eof, err;		/* err: a read error was reported */
 	int torn, quiet, bad, old;	/* see ln_get(), ln_rec() */
+	int pipe;		/* set, with eof = !n: a short read is no end */
 	long line;		/* number of the line last returned */
 	const char *path;	/* the file opened */
 };

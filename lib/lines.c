@@ -17,7 +17,8 @@
 
 /* Read more of l into buf[n..cap): plain files with read(2), where a
  * short read is the end (the files are regular: what a file being written
- * still lacks is not there yet), so a small log costs open, read, close. */
+ * still lacks is not there yet), so a small log costs open, read, close;
+ * a pipe (l->pipe) to a read of 0. */
 static int more(struct lines *l)
 {
 	const char *m;
@@ -37,7 +38,7 @@ static int more(struct lines *l)
 		l->err = 1;
 		r = 0;
 	}
-	l->eof = r == 0 || (!l->z && (size_t)r < l->cap - l->n);
+	l->eof = r == 0 || (!l->z && !l->pipe && (size_t)r < l->cap - l->n);
 	return r;
 }
 

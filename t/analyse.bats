@@ -458,3 +458,14 @@ verdicts.tsv" ]
 	[ "$status" = 0 ]
 	[[ "$output" == usage:* ]]
 }
+
+@test "stdin and rules from pipes that pause: every line read, none lost" {
+	run --separate-stderr joe analyse <({ echo 'k1 >= 0'; sleep 0.3; echo 'k2 >= 5'; }) \
+	    < <({ printf 'r\ts\tk1\t1\t\n'; sleep 0.3; printf 'r\ts\tk2\t2\t\n'; })
+	[ "$status" = 1 ]
+	same <<-'EOF'
+	r|s|k1|1|k1 >= 0|pass|-|-
+	r|s|k2|2|k2 >= 5|fail|-|-
+	EOF
+	[ "$stderr" = "2 rules, 2 checks: 1 passed, 1 failed" ]
+}

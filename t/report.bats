@@ -686,3 +686,15 @@ not ok 6 - r 01-t s some # TODO fix it
 	[ "$(grep -c '^[0-9]\{8\}T[0-9]\{6\}Z-w' <<< "$output")" = 1 ]
 	[[ "${lines[-1]}" == *"-w: 1 passed, 0 failed, 0 skipped" ]]
 }
+
+@test "a step that did not finish, its name ending in a backslash: reported" {
+	printf "steps:\n- name: 'x\\\\'\n  run: echo hi\n" > w.workflow
+	run -0 joe run -q -o out w.workflow
+	: > out/steps.tsv
+	: > out/commands.tsv
+	run -1 --separate-stderr joe report out
+	[ "${lines[1]}" = 'ERROR 01-x\ 0.0s' ]
+	[ "${lines[2]}" = '  $ did not finish (error, rc -)' ]
+	run -1 --separate-stderr joe report -f junit out
+	[[ "$output" == *'<testcase classname="out" name="01-x\" time="0.000"><error message="error">'* ]]
+}
