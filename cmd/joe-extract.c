@@ -436,7 +436,8 @@ static const char *begins(const char *s, size_t n)
 }
 
 /*
- * Which built-in extractor a log calls for, or NULL: JUnit when it begins
+ * Which built-in extractor a log calls for, or NULL ("?" if it cannot be
+ * opened, for file() to say why): JUnit when it begins
  * with "<?xml" or "<testsuite" and has "<testsuite" in its first 128 KiB,
  * TAP when it begins in them, fio when its JSON begins anywhere, found by
  * looking for '{' after a newline at memchr's speed. The last bytes of
@@ -483,7 +484,7 @@ static const char *sniff(const char *path)
 		gzclose(z);
 	else if (fd >= 0)
 		close(fd);
-	return x;
+	return fd < 0 ? "?" : x;
 }
 
 /* The extractor the workflow names for the step called name, or NULL. */
@@ -543,7 +544,8 @@ static void file(struct ctx *c, const char *how, const char *exe, int results)
 	struct lines *l;
 	char *s;
 
-	if (!how && (how = sniff(c->log)) && results && strcmp(how, "fio"))
+	if (!how && (how = sniff(c->log)) && results && strcmp(how, "fio") &&
+	    *how != '?')
 		how = NULL;
 	if (how && !strcmp(how, "junit"))
 		exe = junit ? junit : (junit = sibling("joe-junit"));
@@ -620,7 +622,7 @@ static void step(struct ctx *c, const char *x)
 		c->log = log = fmt("%s/%s", dir, e[i]->d_name);
 		b = log + strlen(dir) + 1;
 		file(c, i < n ? x : x && !strcmp(x, "none") ? x : b[stem(b) + 1]
-		    == 't' ? "tap" : "junit", exe, nr > 0);
+		    == 't' ? "tap" : "junit", i < n ? exe : NULL, nr > 0);
 		free(e[i]);
 		free(log);
 	}

@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,7 @@ int number(const char *s, double *v)
 		return 0;
 	errno = 0;
 	*v = strtod(s, &e);
-	return !*e && !errno;
+	return !*e && !errno && isfinite(*v);	/* not nan, not inf */
 }
 
 /* The length of the UTF-8 character at s (n bytes at most: a string's NUL

@@ -379,3 +379,31 @@ test	bad.xml	bad.xml	error		3:1: unclosed token" ]
 	[ "$(cat "$d/r/metrics.tsv")" = "01-a	iops	3	" ]
 	rm -rf "$d"
 }
+
+@test "a step with a plug-in extractor: its result files still read as TAP" {
+	mkdir -p pk/mine
+	printf '#!/bin/sh\necho "took 1 s"\n' > pk/mine/extract-took
+	chmod +x pk/mine/extract-took
+	printf 'steps:\n- {name: p, extract: took, run: "echo took 1"}\n' > w.workflow
+	JOE_PATH=$PWD/pk run -0 joe run -q -o out w.workflow
+	printf '1..1\nnot ok 1 - x\n' > out/01-p/s.tap
+	JOE_PATH=$PWD/pk run -0 joe extract -q out
+	[ "$(cat out/tests.tsv)" = "01-p	s	x	fail			01-p/s.tap" ]
+	[ "$(cat out/metrics.tsv)" = "01-p	took	1	s" ]
+}
+
+@test "a log it cannot open, with no extract: said, exit 2, not skipped" {
+	[ "$(id -u)" = 0 ] || skip "runs the extract as nobody, from root"
+	d=$(mktemp -d /tmp/joe-unread.XXXXXX)
+	chmod 755 "$d"
+	printf 'steps:\n- {name: a, run: "printf \\"1..1\\\\nnot ok 1 - y\\\\n\\""}\n' > "$d/w.workflow"
+	(cd "$d" && joe run -q -o r w.workflow) >/dev/null || true
+	[ "$(cut -f4 "$d/r/tests.tsv")" = fail ]
+	rm -f "$d/r/tests.tsv" "$d/r/metrics.tsv"
+	chown -R nobody "$d"
+	chmod 000 "$d/r/01-a/cmd-01.log"
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$TOP/joe" extract -q "$d/r"
+	[ "$status" = 2 ]
+	[ "$output" = "joe-extract: $d/r/01-a/cmd-01.log: Permission denied" ]
+	rm -rf "$d"
+}

@@ -152,3 +152,11 @@ two.xml|two.xml|error||2:1: junk after document element|01-t/two.xml' ]
 	[ "$stderr" = "out/03-n: no extractor 'nosuch' (built in: fio tap junit kv; else pkgs/PKG/extract-nosuch)" ]
 	[ "$(tr '\t' '|' < out/tests.tsv)" = "01-j|s|a|pass|||01-j/cmd-01.log" ]
 }
+
+@test "a time that is not a finite number of seconds, 0 or more: left out" {
+	printf 'steps:\n- name: t\n  run: |\n    echo %s\n' "'<testsuite><testcase name=\"a\" time=\"NaN\"/><testcase name=\"b\" time=\"-5\"/><testcase name=\"c\" time=\"inf\"/><testcase name=\"d\" time=\"0.5\"/></testsuite>'" > t.workflow
+	run -0 joe run -q -o r t.workflow
+	[ "$(cut -f3,5 r/tests.tsv | tr '\n\t' ' ,')" = "a, b, c, d,0.5 " ]
+	run -0 joe report -f junit -o r.xml r
+	xmllint --noout --schema "$TOP/t/junit.xsd" r.xml
+}
