@@ -18,18 +18,19 @@ static int pflag;
 static void print(struct node *n, const char *prefix)
 {
 	struct node *k;
-	struct str b = { 0 };
+	struct str b = { 0 }, q = { 0 };
 	int i = 0;
 	char *p;
 
 	if (n->type == 's')
 		sesc(&b, pflag ? n->val : sec_mask(n->val));
+	sesc(&q, prefix ? prefix : "");	/* a key may hold a tab, a newline */
 	if (pflag && prefix)
 		printf("%s:%d:%d\t%c\t%s\t%s\n", n->file, n->line, n->col,
-		    n->type, prefix, b.s ? b.s : "");
+		    n->type, q.s, b.s ? b.s : "");
 	else if (n->type == 's')
-		printf("%s=%s\n", prefix, b.s ? b.s : "");
-	free(b.s);
+		printf("%s=%s\n", q.s, b.s ? b.s : "");
+	free(b.s), free(q.s);
 	for (k = n->kid; k; k = k->next, i++) {
 		if (n->type == 'l')
 			p = fmt("%s.%d", prefix, i);

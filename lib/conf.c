@@ -84,7 +84,7 @@ void conf_check(struct node *m, const char *const *keys, const char *what)
 }
 
 /* A !bytes value, as conf_emit writes one that is not UTF-8: each
- * character, U+0000 to U+00FF, is one byte. */
+ * character, U+0001 to U+00FF, is one byte (U+0000 is refused). */
 static void unbytes(struct node *n)
 {
 	char *p, *q = n->val;
@@ -93,7 +93,7 @@ static void unbytes(struct node *n)
 		if ((*p & 0xfe) == 0xc2 && p[1])
 			*q++ = (*p & 3) << 6 | (p[1] & 0x3f), p++;
 		else if (*p & 0x80)
-			fdie(n, "a !bytes value holds U+0000 to U+00FF only");
+			fdie(n, "a !bytes value holds U+0001 to U+00FF only");
 		else
 			*q++ = *p;
 	*q = 0;
@@ -176,6 +176,8 @@ static struct node *ynode(yaml_parser_t *p, yaml_event_t *ev,
 	else if (type != YAML_MAPPING_START_EVENT &&
 	    type != YAML_SEQUENCE_START_EVENT)
 		fdie(n, "aliases are not supported");
+	if (n->val && strlen(n->val) < ev->data.scalar.length)	/* C strings */
+		fdie(n, "a value must not hold U+0000");
 	if (tag && !strcmp(tag, "!bytes"))
 		unbytes(n);
 	yaml_event_delete(ev);

@@ -178,7 +178,7 @@ k199999=v199999" ]
 	cmp want got
 	[ "$(joe config -c out/config.yaml k)" = "$v" ]
 	printf 'a: !bytes "\\xff\\u0100"\n' > c.config
-	bad "c.config:1:4: a !bytes value holds U+0000 to U+00FF only"
+	bad "c.config:1:4: a !bytes value holds U+0001 to U+00FF only"
 }
 
 @test "bad transports: their place, exit 2" {
@@ -218,4 +218,18 @@ k199999=v199999" ]
 	[ "$status" = 2 ]
 	[ "$output" = "c.config:1:1: post must be a plain value" ]
 	[ ! -e ran ] && [ ! -e out ]
+}
+
+@test "a NUL in a value: refused at its place; a tab or newline in a key: escaped" {
+	printf 'a: "x\\0y"\n' > c.config
+	bad "c.config:1:4: a value must not hold U+0000"
+	printf 'b: !bytes "p\\x00q"\n' > c.config
+	bad "c.config:1:4: a value must not hold U+0000"
+	# a key cannot forge a line of joe config, nor of -p that joe qemu reads
+	printf '"a\\nqemu.guests.g.path=/evil": 1\n' > c.config
+	run -0 joe config -c c.config
+	[ "$output" = 'a\nqemu.guests.g.path=/evil=1' ]
+	run -0 joe config -p -c c.config
+	[ "${lines[0]}" = "$(printf 'c.config:1:1\ts\ta\\nqemu.guests.g.path=/evil\t1')" ]
+	[ "$(grep -c evil <<< "$output")" = 1 ]
 }
