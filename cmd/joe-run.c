@@ -121,13 +121,14 @@ static char *worklet(struct wf *w, struct node *at, const char *uses)
 
 	if (*uses == '/' || (realpath(f, p) && (strncmp(p, w->dir, n) ||
 	    p[n] != '/')))
-		fdie(at, "uses: %s is not below the workflow's directory", uses);
+		fdie(at, "uses: %s is not below the workflow's directory",
+		    sec_mask(uses));
 	if (access(f, X_OK) && dot && !strchr(uses, '/'))
 		f = pkgfind(fmt("%.*s", (int)(dot - uses), uses), dot + 1);
 	if (!f || access(f, X_OK) || stat(f, &sb) || !S_ISREG(sb.st_mode) ||
 	    !realpath(f, p))
 		fdie(at, "no worklet %s: not beside the workflow, nor in a "
-		    "package along JOE_PATH or installed", uses);
+		    "package along JOE_PATH or installed", sec_mask(uses));
 	return xstrdup(p);
 }
 

@@ -154,8 +154,9 @@ static struct tp *tp_new(struct node *cfg, struct node *t)
 	char *path;
 
 	conf_check(t, tkeys, "transport");
-	if (!strcmp(t->key, "local") && conf_get(t, "host"))
-		fdie(t, "transport local is this machine: it takes no host");
+	if (!strcmp(t->key, "local") && (conf_get(t, "host") || g))
+		fdie(t, "transport local is this machine: it takes no host "
+		    "nor guest");
 	for (o = o ? o->kid : NULL; o; o = o->next)
 		if (o->type != 's')
 			fdie(o, "ssh options must be plain values");
@@ -209,10 +210,10 @@ struct tp *tp_open(struct node *cfg, const char *name, const struct node *at)
 		pp = &(*pp = tp_new(cfg, t))->next;
 	for (p = all; p && name && strcmp(p->name, name); p = p->next)
 		;
-	if (!p && at)
-		fdie(at, "no transport '%s' in the config", name);
+	if (!p && at)	/* the name may have come from a secret */
+		fdie(at, "no transport '%s' in the config", sec_mask(name));
 	if (!p)
-		die(2, "no transport '%s' in the config", name);
+		die(2, "no transport '%s' in the config", sec_mask(name));
 	return p;
 }
 

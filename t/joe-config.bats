@@ -267,7 +267,10 @@ b=2" ]
 	printf 'transport:\n  local: {host: h}\n' > c.config
 	run joe config -c c.config
 	[ "$status" = 2 ]
-	[ "$output" = "c.config:2:3: transport local is this machine: it takes no host" ]
+	[ "$output" = "c.config:2:3: transport local is this machine: it takes no host nor guest" ]
+	printf 'transport:\n  local: {guest: g}\nqemu: {guests: {g: {path: /g}}}\n' > c.config
+	run -2 joe config -c c.config
+	[ "$output" = "c.config:2:3: transport local is this machine: it takes no host nor guest" ]
 }
 
 @test "the reference configs under configs/ are valid" {

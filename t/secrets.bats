@@ -241,3 +241,14 @@ in ***" ]
 	joe run -o empty
 	[ "$(stat -c %a empty)" = 700 ]
 }
+
+@test "a secret that names no transport or worklet: masked in the error too" {
+	printf 'api:\n  token: tok-SECRET-1234\n' > s.config
+	printf 'steps:\n- name: a\n  transport: "{{ config.api.token }}"\n  run: echo\n' > t.workflow
+	run -2 joe run -n -c s.config t.workflow
+	[ "$output" = "t.workflow:3:3: no transport '***' in the config" ]
+	printf 'steps:\n- name: a\n  uses: "x.{{ config.api.token }}"\n' > u.workflow
+	run -2 joe run -n -c s.config u.workflow
+	[[ "$output" == *"no worklet x.***: not beside"* ]]
+	[[ "$output" != *SECRET* ]]
+}
