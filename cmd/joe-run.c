@@ -467,9 +467,8 @@ static int runstep(struct step *s, const char *out, int sig0)
  * sh: an exec less); its exit status. */
 static int post_run(const char *out)
 {
-	char *p = opt.post;
-	char *argv[] = { "/bin/sh", "-c", p, "joe-post", opt.post_r ? "-r" :
-	    (char *)out, (char *)out, NULL };
+	char *p = opt.post, *argv[] = { "/bin/sh", "-c", p, "joe-post",
+	    opt.post_r ? "-r" : (char *)out, (char *)out, NULL };
 
 	if (p && !*p)
 		return 0;
@@ -497,7 +496,8 @@ static int runwf(struct wf *w)
 		ticking = progress ? s->dir : NULL;
 		if ((k = nsig) > 1 || (!s->always && (k ||
 		    (!opt.keep && n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT]))))
-			st = ST_SKIP;
+			st = k && !n[ST_INTR] ? ST_INTR : ST_SKIP;	/* the
+				 * signal came before it: the run shows it */
 		else
 			st = runstep(s, out, k);
 		n[st]++;

@@ -144,6 +144,33 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	gone 'sleep 4.5'
 }
 
+@test "a signal between two steps: the next is recorded interrupted, not skipped" {
+	# as above, joe run waits to print the first step's PASS line
+	wf w <<-'EOF'
+	steps:
+	- name: a
+	  run: head -c 65498 /dev/zero | tr '\0' x
+	- {name: b, run: touch b}
+	- {name: c, run: touch c}
+	- {name: d, always: true, run: touch d}
+	EOF
+	mkfifo f
+	joe run -v -o out > f 2> err 3>&- & pid=$!
+	exec 5< f
+	waitfor [ -s out/steps.tsv ]
+	sleep 0.3
+	kill -INT $pid
+	cat <&5 > /dev/null
+	exec 5<&-
+	status=0
+	wait $pid || status=$?
+	[ "$status" = 130 ]
+	[ "$(cut -f3 out/steps.tsv | tr '\n' ' ')" = "pass interrupted skip pass " ]
+	[ ! -e b ] && [ ! -e c ] && [ -e d ]
+	run -0 joe report -f junit out
+	[[ "$output" == *'errors="1"'* ]]
+}
+
 @test "SIGKILL mid-run: every record written so far stays valid" {
 	wf w <<-'EOF'
 	steps:
