@@ -122,29 +122,39 @@ static void ws(struct js *j)
 			j->line++, j->line0 = j->p + 1;
 }
 
+/* The 4 hex digits at s, in *c. */
+static int hex4(const char *s, unsigned *c)
+{
+	return strspn(s, "0123456789abcdefABCDEF") >= 4 && sscanf(s, "%4x", c);
+}
+
 /* The string at j->p, its opening quote, with its escapes undone (\u as
- * UTF-8, of the BMP). */
+ * UTF-8, a surrogate pair as one character, a lone one as U+FFFD). */
 static char *jstr(struct js *j)
 {
 	static const char esc[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
 	struct str b = { 0 };
-	unsigned c;
-	char u[3];
+	unsigned c, d;
+	char u[4];
+	int i, n;
 
 	for (sputs(&b, ""), j->p++; !j->err && *j->p != '"'; j->p += !j->err)
 		if ((unsigned char)*j->p < 0x20)
 			jerr(j, "unterminated string");
 		else if (*j->p != '\\')
 			sadd(&b, j->p, 1);
-		else if (*++j->p == 'u' && strspn(j->p + 1,
-		    "0123456789abcdefABCDEF") >= 4 && sscanf(j->p + 1, "%4x", &c)) {
-			u[0] = c < 0x80 ? c : c < 0x800 ? 0xc0 | c >> 6 :
-			    0xe0 | c >> 12;
-			u[1] = c < 0x800 ? 0x80 | (c & 0x3f) :
-			    0x80 | (c >> 6 & 0x3f);
-			u[2] = 0x80 | (c & 0x3f);
-			sadd(&b, u, c < 0x80 ? 1 : c < 0x800 ? 2 : 3);
+		else if (*++j->p == 'u' && hex4(j->p + 1, &c)) {
 			j->p += 4;
+			if (c >> 10 == 0x36 && !strncmp(j->p + 1, "\\u", 2) &&
+			    hex4(j->p + 3, &d) && d >> 10 == 0x37)
+				c = 0x10000 + ((c & 0x3ff) << 10 | (d & 0x3ff)),
+				    j->p += 6;
+			c = c >> 11 == 0x1b ? 0xfffd : c;
+			n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+			for (i = n; i-- > 1; c >>= 6)
+				u[i] = 0x80 | (c & 0x3f);
+			u[0] = c | (n > 1 ? 0xf0 << (4 - n) : 0);
+			sadd(&b, u, n);
 		} else if (*j->p && strchr(esc, *j->p))
 			sadd(&b, &to[strchr(esc, *j->p) - esc], 1);
 		else
@@ -659,7 +669,7 @@ static void extract_run(struct ctx *c, const char *r)
 	u = unfinished(r, &n, listed);
 	for (; (s = ln_rec(l, f, 5, 0)); free(s))
 		c->step = f[0], step(c, named(wf, f[1]));
-	c->bad |= l->bad > 0 || n > 0;
+	c->bad |= l->bad > 0 || l->err || n > 0;	/* err: said */
 	ln_close(l);
 	for (i = 0; i < n; free(u[i++]))
 		if (!strchr(u[i], '/'))
@@ -670,7 +680,8 @@ static void extract_run(struct ctx *c, const char *r)
 	nls = 0;
 	if (wclose(c->m, mt, mtmp) | wclose(c->t, tt, ttmp))
 		exit(1);
-	fflush(stdout);
+	if (fflush(stdout))	/* the metrics printed, as written */
+		die(1, "cannot write the standard output:");
 	conf_free(wf);
 	free(u), free(p), free(mt), free(tt), free(wp), free(mtmp), free(ttmp);
 }

@@ -407,3 +407,18 @@ test	bad.xml	bad.xml	error		3:1: unclosed token" ]
 	[ "$output" = "joe-extract: $d/r/01-a/cmd-01.log: Permission denied" ]
 	rm -rf "$d"
 }
+
+@test "fio JSON: a surrogate pair is one character in UTF-8, a lone one U+FFFD" {
+	printf '{"fio version":"a","jobs":[{"jobname":"\\ud83d\\ude00 \\u00e9\\u4e2d \\ud800x","error":1}]}\n' > j.json
+	printf 'steps:\n- {name: f, run: cat j.json}\n' > w.workflow
+	run -0 joe run -q -o out w.workflow
+	[ "$(cat out/metrics.tsv)" = "01-f	fio.😀 é中 �x.error	1	" ]
+	iconv -f UTF-8 -t UTF-8 out/metrics.tsv > /dev/null
+}
+
+@test "a standard output it cannot write: said, exit 1" {
+	printf 'steps:\n- {name: a, run: "echo iops=3", extract: kv}\n' > w.workflow
+	run -0 joe run -q -o out w.workflow
+	run -1 sh -c 'joe extract out > /dev/full'
+	[ "$output" = "joe-extract: cannot write the standard output: No space left on device" ]
+}
