@@ -161,7 +161,8 @@ static struct tp *tp_new(struct node *cfg, struct node *t)
 		if (o->type != 's')
 			fdie(o, "ssh options must be plain values");
 	p->name = t->key, p->env = conf_get(cfg, "env");
-	p->host = conf_str(t, "host");
+	if ((p->host = conf_str(t, "host")) && !*p->host)
+		fdie(conf_get(t, "host"), "host must not be empty");
 	if (g) {
 		q = q && q->type == 'm' ? conf_child(q, g->val) : NULL;
 		if (!q || q->type != 'm')

@@ -100,7 +100,8 @@ double seconds(const char *s)
 	char *e;
 	double d = strtod(s, &e);
 
-	return e > s && !*e && d >= 0.001 && d <= 2592000 ? d : 0;
+	return e > s && !*e && !s[strspn(s, "0123456789.")] && d >= 0.001 &&
+	    d <= 2592000 ? d : 0;	/* decimal: not 0x10, " 5", 1e3 */
 }
 
 /* Whether s is a number and nothing else, as strtod reads it and in its

@@ -19,7 +19,7 @@ bad() {
 }
 
 @test "timeout: nan, inf, huge and tiny values are refused" {
-	for v in nan inf -inf 1e309 0 0.0001 2592001 1e-300 0x; do
+	for v in nan inf -inf 1e309 0 0.0001 2592001 1e-300 0x 0x10 1e3 "\" 5\"" +5; do
 		bad "steps:\n- {name: a, run: x, timeout: $v}\n" \
 		    "w.workflow:2:21: timeout must be seconds from 0.001 to 2592000"
 	done
@@ -29,7 +29,7 @@ bad() {
 
 @test "-T: nan, inf, huge and tiny values are refused" {
 	echo 'steps: [{name: a, run: touch ran}]' > w.workflow
-	for v in nan inf 1e309 0 0.0001 2592001 '' 5s; do
+	for v in nan inf 1e309 0 0.0001 2592001 '' 5s 0x10 1e3 " 5"; do
 		run -2 joe run -T "$v" -o out
 		[ "$output" = "joe-run: -T $v: expected seconds from 0.001 to 2592000" ]
 		run -2 joe run -T "$v" -- touch ran

@@ -279,3 +279,9 @@ b=2" ]
 		[ "$status" = 0 ] || { echo "$f: $output"; return 1; }
 	done
 }
+
+@test "an empty host: refused at its place" {
+	printf 'transport:\n  t: {host: ""}\n' > c.config
+	run -2 joe config -c c.config
+	[ "$output" = "c.config:2:7: host must not be empty" ]
+}
