@@ -436,7 +436,8 @@ static const char *begins(const char *s, size_t n)
 
 	if (*s == '{')
 		return !strncmp(s, "{\"fio version\"", 14) || (s[1] == '\n' &&
-		    (f = strstr(s, "\"fio version\"")) && f - s < 16) ? "fio" : NULL;
+		    (f = s + 1 + strspn(s + 1, " \t\r\n")) - s < 16 &&
+		    !strncmp(f, "\"fio version\"", 13)) ? "fio" : NULL;
 	if ((n > 13 && !strncmp(s, "TAP version 1", 13)) ||
 	    (n > 3 && !strncmp(s, "1..", 3) && isdigit((unsigned char)s[3])) ||
 	    (n > 4 && !strncmp(s, "ok 1", 4) && (s[4] == ' ' || s[4] == '\n')) ||
