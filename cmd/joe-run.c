@@ -293,7 +293,8 @@ static void wf_step(struct wf *w, struct node *it)
 		if (!strcmp(k->key, "exclude") || !strcmp(k->key, "include"))
 			continue;
 		if (k->type != 'l' || !k->kid || n++ == 16)
-			fdie(k, "matrix.%s must be a list of values", k->key);
+			fdie(k, n > 16 ? "matrix.%s: a matrix has 16 names at most" :
+			    "matrix.%s must be a list of values", k->key);
 		vars = conf_add(vars, k->key, NULL, k);
 	}
 	if (m && !n)

@@ -126,6 +126,8 @@ bad() {
 	bad 'steps:\n- {name: a, run: x, matrix: {}}\n' "w.workflow:2:21: matrix must map names to lists of values"
 	bad 'steps:\n- {name: a, run: x, matrix: {k: []}}\n' "w.workflow:2:30: matrix.k must be a list of values"
 	bad 'steps:\n- {name: a, run: x, matrix: {k: {a: 1}}}\n' "w.workflow:2:30: matrix.k must be a list of values"
+	bad "steps:\n- {name: a, run: x, matrix: {$(for i in $(seq 0 16); do printf 'k%d: [1], ' $i; done)}}\n" \
+	    "w.workflow:2:180: matrix.k16: a matrix has 16 names at most"
 	bad 'steps:\n- {name: a, run: x, transport: box}\n' "w.workflow:2:21: no transport 'box' in the config"
 	bad 'steps:\n- {name: a, run: x, env: {A-B: 1}}\n' "w.workflow:2:27: 'A-B' is not an environment variable name"
 	bad 'steps:\n- {name: a, run: x, with: [1]}\n' "w.workflow:2:21: with must be a mapping"
