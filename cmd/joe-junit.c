@@ -6,6 +6,7 @@
  * counts, over a skipped); their message attribute, else the first line
  * of their text. $JOE_LOG names the file in messages.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,7 +65,7 @@ static void XMLCALL jstart(void *u, const char *el, const char **a)
 		j->suite = xstrdup(v ? v : j->nts ? j->ts[j->nts - 1] : "");
 		j->name = xstrdup((v = attr(a, "name")) ? v : "");
 		v = attr(a, "time");
-		j->sec = xstrdup(number(v, &x) && x >= 0 ? v : "");
+		j->sec = xstrdup(number(v, &x) && x >= 0 && isfinite(x) ? v : "");
 		j->st = "pass", j->msg.n = 0, sputs(&j->msg, "");
 	} else if (j->st && (!strcmp(el, "failure") || !strcmp(el, "error") ||
 	    !strcmp(el, "skipped")) && (*j->st == 'p' || (*j->st == 's' &&

@@ -34,7 +34,7 @@ char *xstrdup(const char *s);
 char *fmt(const char *fmt, ...);		/* printf into a new string */
 double now(void);				/* monotonic seconds */
 double seconds(const char *s);	/* from 0.001 to 2592000 (30 days), or 0 */
-int number(const char *s, double *v);	/* s all a finite number (strtod) */
+int number(const char *s, double *v);	/* s all a number (strtod), in *v */
 char *stamp(void);				/* UTC now, ISO 8601 */
 int terminal(int fd, int col);	/* a tty, TERM not dumb; col: NO_COLOR unset */
 char *exedir(void);				/* directory of this executable */

@@ -1,7 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +113,7 @@ int number(const char *s, double *v)
 		return 0;
 	errno = 0;
 	*v = strtod(s, &e);
-	return !*e && !errno && isfinite(*v);	/* not nan, not inf */
+	return !*e && !errno;
 }
 
 /* The length of the UTF-8 character at s (n bytes at most: a string's NUL
