@@ -143,14 +143,13 @@ static int rule_parse(const char *line, const char *file, long ln, int base,
  * every bad one. */
 static struct rule *rules(const char *path, int base, int *nr)
 {
-	struct lines *l = ln_open(path);
+	struct lines *l = ln_pipe(path);	/* it may be <(...) */
 	struct rule *r = NULL;
 	char *s;
 	int n = 0, k;
 
 	if (!l)
 		die(2, "cannot open %s:", path);
-	l->pipe = 1, l->eof = !l->n;	/* it may be a pipe, <(...) */
 	while ((s = ln_get(l, NULL))) {
 		r = xrealloc(r, (n + 1) * sizeof *r);
 		if ((k = rule_parse(s, path, l->line, base, &r[n])) < 0)
@@ -358,10 +357,9 @@ int main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		loadrun(getrun(&u, &nu, argv[i]));
 	if (optind == argc) {
-		if (!(l = ln_open("/dev/stdin")))
+		if (!(l = ln_pipe("/dev/stdin")))
 			die(2, "cannot read standard input:");
 		l->path = xstrdup("-");	/* for messages */
-		l->pipe = 1, l->eof = !l->n;
 		load_runs(l, NULL, &u, &nu);
 		for (i = 0; i < nu; i++)
 			u[i].dir = isrun(u[i].name) ? u[i].name : NULL;

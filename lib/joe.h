@@ -152,11 +152,12 @@ struct lines {
 	size_t cap, n, off;	/* buf[off..n) not yet returned */
 	int eof, err;		/* err: a read error was reported */
 	int torn, quiet, bad, old;	/* see ln_get(), ln_rec() */
-	int pipe;		/* set, with eof = !n: a short read is no end */
+	int pipe;		/* ln_pipe(): a short read is no end */
 	long line;		/* number of the line last returned */
 	const char *path;	/* the file opened */
 };
 struct lines *ln_open(const char *path);	/* path or path.gz; NULL, errno */
+struct lines *ln_pipe(const char *path);	/* the same, of a pipe maybe */
 char *ln_get(struct lines *l, size_t *len);	/* next line, NUL for \n */
 void ln_close(struct lines *l);
 int tsv_split(char *s, char **f, int max);	/* fields, unescaped in place */

@@ -43,8 +43,9 @@ static int more(struct lines *l)
 }
 
 /* Open path, or path.gz when path is not there, gzip by its first bytes
- * whatever its name; NULL (errno set) if neither can be opened. */
-struct lines *ln_open(const char *path)
+ * whatever its name; NULL (errno set) if neither can be opened. With
+ * pipe, it is read to a read of 0, not to a short one. */
+static struct lines *lopen(const char *path, int pipe)
 {
 	struct lines *l;
 	char *gz = NULL;
@@ -58,6 +59,7 @@ struct lines *ln_open(const char *path)
 	}
 	l = memset(xmalloc(sizeof *l), 0, sizeof *l);
 	l->fd = fd;
+	l->pipe = pipe;
 	l->cap = 1 << 13;	/* doubled as a log proves long, up to 128 KiB */
 	l->buf = xmalloc(l->cap + 1);
 	l->path = gz ? gz : xstrdup(path);
@@ -68,6 +70,16 @@ struct lines *ln_open(const char *path)
 			die(1, "%s:", l->path);
 	}
 	return l;
+}
+
+struct lines *ln_open(const char *path)
+{
+	return lopen(path, 0);
+}
+
+struct lines *ln_pipe(const char *path)
+{
+	return lopen(path, 1);
 }
 
 /*
