@@ -484,7 +484,7 @@ static int runwf(struct wf *w)
 	    *const up[] = { "PASS", "FAIL", "ERROR", "TIMEOUT", "SKIP",
 	    "INTERRUPTED" };
 	char *out = mkrun(w), *start, *sec;
-	int st, n[6] = { 0 }, tty = terminal(1, 1), bad, k;
+	int st, n[6] = { 0 }, tty = terminal(1, 1), bad, sig0;
 	int progress = terminal(1, 0) && !opt.quiet && !opt.verbose;
 	double t, t0 = now();
 	struct step *s;
@@ -495,12 +495,12 @@ static int runwf(struct wf *w)
 		start = stamp();
 		t = tick0 = now();
 		ticking = progress ? s->dir : NULL;
-		if ((k = nsig) > 1 || (!s->always && (k ||
+		if ((sig0 = nsig) > 1 || (!s->always && (sig0 ||
 		    (!opt.keep && n[ST_FAIL] + n[ST_ERROR] + n[ST_TIMEOUT]))))
-			st = k && !n[ST_INTR] ? ST_INTR : ST_SKIP;	/* the
+			st = sig0 && !n[ST_INTR] ? ST_INTR : ST_SKIP;	/* the
 				 * signal came before it: the run shows it */
 		else
-			st = runstep(s, out, k);
+			st = runstep(s, out, sig0);
 		n[st]++;
 		sec = fmt("%.3f", now() - t);
 		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,

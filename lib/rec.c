@@ -49,16 +49,21 @@ void rec(const char *dir, const char *file, ...)
  * ST_ERROR (said, and a record lost) if either cannot be (a full disk). */
 int rec_step(const char *out, const char *dir)
 {
+	static const char *made;	/* the run whose steps.tsv is there */
 	char *f = fmt("%s/steps.tsv", out);
-	int fd = mkdir(dir, 0777) ? -2 : open(f, O_WRONLY | O_CREAT |
-	    O_CLOEXEC, 0644);
+	int fd = 0;
 
-	if (fd < 0 && ++rec_lost)
-		warn("cannot create %s:", fd == -2 ? dir : f);
-	else
-		close(fd);
+	if (mkdir(dir, 0777) || (out != made && (fd = open(f, O_WRONLY |
+	    O_CREAT | O_CLOEXEC, 0644)) < 0)) {
+		rec_lost++;
+		warn("cannot create %s:", fd < 0 ? f : dir);
+		free(f);
+		return ST_ERROR;
+	}
+	if (out != made)
+		close(fd), made = out;
 	free(f);
-	return fd < 0 ? ST_ERROR : ST_PASS;
+	return ST_PASS;
 }
 
 /* Spawn j; with a run directory out, log it to the step's next free
