@@ -363,14 +363,20 @@ test	bad.xml	bad.xml	error		3:1: unclosed token" ]
 	[ "$(tail -n 1 out/metrics.tsv)" = "01-io	fio.é中/\".error	3	" ]
 }
 
-@test "a step directory it cannot list: said, exit 2, the other steps extracted" {
+# asnobody WORKFLOW: in a fresh directory d that nobody owns, the run r
+# of WORKFLOW (a workflow's text), which passes.
+asnobody() {
 	[ "$(id -u)" = 0 ] || skip "runs the extract as nobody, from root"
-	d=$(mktemp -d /tmp/joe-unlisted.XXXXXX)
+	d=$(mktemp -d /tmp/joe-nobody.XXXXXX)
 	chmod 755 "$d"
-	printf 'steps:\n- {name: a, run: "echo iops=3", extract: kv}\n- {name: b, run: "echo iops=4", extract: kv}\n' > "$d/w.workflow"
+	printf "$1" > "$d/w.workflow"
 	(cd "$d" && joe run -q -o r w.workflow) >/dev/null
-	rm -f "$d/r/metrics.tsv"
 	chown -R nobody "$d"
+}
+
+@test "a step directory it cannot list: said, exit 2, the other steps extracted" {
+	asnobody 'steps:\n- {name: a, run: "echo iops=3", extract: kv}\n- {name: b, run: "echo iops=4", extract: kv}\n'
+	rm -f "$d/r/metrics.tsv"
 	chmod 000 "$d/r/02-b"
 	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$TOP/joe" extract -q "$d/r"
 	chmod 755 "$d/r/02-b"
@@ -393,14 +399,9 @@ test	bad.xml	bad.xml	error		3:1: unclosed token" ]
 }
 
 @test "a log it cannot open, with no extract: said, exit 2, not skipped" {
-	[ "$(id -u)" = 0 ] || skip "runs the extract as nobody, from root"
-	d=$(mktemp -d /tmp/joe-unread.XXXXXX)
-	chmod 755 "$d"
-	printf 'steps:\n- {name: a, run: "printf \\"1..1\\\\nnot ok 1 - y\\\\n\\""}\n' > "$d/w.workflow"
-	(cd "$d" && joe run -q -o r w.workflow) >/dev/null || true
+	asnobody 'steps:\n- {name: a, run: "printf \\"1..1\\\\nnot ok 1 - y\\\\n\\""}\n'
 	[ "$(cut -f4 "$d/r/tests.tsv")" = fail ]
 	rm -f "$d/r/tests.tsv" "$d/r/metrics.tsv"
-	chown -R nobody "$d"
 	chmod 000 "$d/r/01-a/cmd-01.log"
 	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$TOP/joe" extract -q "$d/r"
 	[ "$status" = 2 ]

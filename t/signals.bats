@@ -116,6 +116,22 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	gone 'sleep 1241\..'
 }
 
+# pipefull FILE: joe run -v -o out with its stdout a pipe that w's first
+# step fills to the byte, so that joe run waits on its next line; SIGINT
+# once FILE in out has a record, then status its exit status.
+pipefull() {
+	mkfifo f
+	joe run -v "${@:2}" -o out > f 2> err 3>&- & pid=$!
+	exec 5< f
+	waitfor [ -s "out/$1" ]
+	sleep 0.3
+	kill -INT $pid
+	cat <&5 > /dev/null
+	exec 5<&-
+	status=0
+	wait $pid || status=$?
+}
+
 @test "a signal between two commands of a step ends the step, never lost" {
 	# With -v, the first command's output and its "+" line fill joe run's
 	# stdout, a pipe, to the byte (38 + 65498 = 65536): joe run waits to
@@ -128,16 +144,7 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	    sleep 4.5
 	- {name: b, run: echo b}
 	EOF
-	mkfifo f
-	joe run -v -q -o out > f 2> err 3>&- & pid=$!
-	exec 5< f
-	waitfor [ -s out/commands.tsv ]
-	sleep 0.3
-	kill -INT $pid
-	cat <&5 > /dev/null
-	exec 5<&-
-	status=0
-	wait $pid || status=$?
+	pipefull commands.tsv -q
 	[ "$status" = 130 ]
 	[ "$(cut -f3 out/steps.tsv | tr '\n' ' ')" = "interrupted skip " ]
 	[ "$(cut -f2,3 out/commands.tsv | tr '\n\t' ' ,')" = "1,pass 2,interrupted " ]
@@ -154,16 +161,7 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	- {name: c, run: touch c}
 	- {name: d, always: true, run: touch d}
 	EOF
-	mkfifo f
-	joe run -v -o out > f 2> err 3>&- & pid=$!
-	exec 5< f
-	waitfor [ -s out/steps.tsv ]
-	sleep 0.3
-	kill -INT $pid
-	cat <&5 > /dev/null
-	exec 5<&-
-	status=0
-	wait $pid || status=$?
+	pipefull steps.tsv
 	[ "$status" = 130 ]
 	[ "$(cut -f3 out/steps.tsv | tr '\n' ' ')" = "pass interrupted skip pass " ]
 	[ ! -e b ] && [ ! -e c ] && [ -e d ]
