@@ -396,6 +396,7 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 static void run_plugin(struct ctx *c, const char *exe, struct lines *l,
     const char *suite)
 {
+	static char buf[1 << 16];	/* setvbuf() keeps no size without one */
 	FILE *in = NULL, *out;
 	size_t n = strlen(l->path);
 	char *s = NULL;
@@ -418,7 +419,7 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l,
 	pid = filter((char *[]){ (char *)exe, NULL }, fd, -1, &rc);
 	if (!(out = fdopen(rc, "r")))
 		die(1, "cannot run %s:", exe);
-	setvbuf(out, NULL, _IOFBF, 1 << 16);
+	setvbuf(out, buf, _IOFBF, sizeof buf);
 	for (s = NULL, n = 0; getline(&s, &n, out) > 0;)
 		plugline(c, exe, s);
 	free(s);

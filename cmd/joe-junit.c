@@ -109,6 +109,7 @@ static void XMLCALL jtext(void *u, const char *s, int n)
  * the file. */
 int main(int argc, char **argv)
 {
+	static char buf[1 << 16];	/* setvbuf() keeps no size without one */
 	struct jx j = { 0 };
 	const char *log = getenv("JOE_LOG"), *b;
 	int n, ok;
@@ -118,7 +119,7 @@ int main(int argc, char **argv)
 		usage_exit(strcmp(argv[1], "-h") ? 2 : 0,
 		    "usage: joe junit < file.xml\n");
 	log = log && *log ? log : "-";
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	setvbuf(stdout, buf, _IOFBF, sizeof buf);
 	b = strrchr(log, '/') ? strrchr(log, '/') + 1 : log;
 	if (!(j.p = XML_ParserCreate(NULL)))
 		die(1, "out of memory");

@@ -23,6 +23,7 @@
 #define nfail(n) ((n)[ST_FAIL] + (n)[ST_ERROR] + (n)[ST_TIMEOUT] + (n)[ST_INTR])
 #define tidx(s) idx(tstname, 5, (s), 1)	/* a test's status; unknown: fail */
 #define tbad(k) ((k) == 1 || (k) == 4)	/* fail or error */
+#define vbad(u) ((u)->v[1] + (u)->v[2])	/* verdicts fail and missing */
 #define BADGE "<span class=\"b %s\">%S</span>"	/* status, twice */
 
 enum { TEXT, JUNIT, TAP, HTML };
@@ -33,7 +34,7 @@ struct tab { char **f; int nf, n, cap; };	/* record i: f[i * nf ...] */
 
 struct run {
 	char *dir, *name, *start, *real;	/* real: realpath of dir */
-	int n[6], t[5];		/* steps by stname[], tests by tstname[] */
+	int n[6], t[5], v[3];	/* steps, tests, verdicts by status */
 	double sec;		/* of its steps */
 };
 
@@ -57,6 +58,8 @@ static const char *const tstname[] = { "pass", "fail", "skip", "todo",
 	"error" };
 static const char *const vername[] = { "pass", "fail", "missing" };
 static char *tmp;	/* the -o file being written, removed if we die */
+static char buf[2][1 << 16];	/* ours, the pipe's: setvbuf() keeps no
+				 * size without one */
 
 #define usage(rc) usage_exit(rc, \
 	"usage: joe report [-f html|text|junit|tap] [-o file] run...\n")
@@ -144,8 +147,22 @@ static void putn(FILE *o, const char *s, size_t n, int mode)
 	}
 }
 
-/* printf to o, %s through putn() in mode m, %S (a name) in upper case;
- * only s, S, d, ld, f, g. */
+/* Seconds as a record has them, as %.3f: as they are when they are so
+ * already (15 digits at most: each a double keeps), saving a strtod and
+ * a printf_fp for each of thousands of commands. */
+static void secs(FILE *o, const char *s)
+{
+	size_t a = strspn(s, "0123456789");
+
+	if (a && a < 13 && (*s > '0' || a == 1) && s[a] == '.' &&
+	    strspn(s + a + 1, "0123456789") == 3 && !s[a + 4])
+		fputs(s, o);
+	else
+		fprintf(o, "%.3f", atof(s));
+}
+
+/* printf to o, %s through putn() in mode m, %S (a name) in upper case, %T
+ * seconds as a record has them (secs()); only s, S, T, d, ld, f, g. */
 static void pr(FILE *o, int m, const char *f, ...)
 {
 	char spec[16];
@@ -159,9 +176,11 @@ static void pr(FILE *o, int m, const char *f, ...)
 			fwrite(f, 1, n = strcspn(f, "%"), o);
 			continue;
 		}
-		memcpy(spec, f, n = strcspn(f, "sSdfg") + 1);	/* %.3f at most */
+		memcpy(spec, f, n = strcspn(f, "sSTdfg") + 1);	/* %.3f at most */
 		spec[n] = 0;
-		if (f[n - 1] == 's') {
+		if (f[n - 1] == 'T')
+			secs(o, va_arg(ap, const char *));
+		else if (f[n - 1] == 's') {
 			s = va_arg(ap, const char *);
 			putn(o, s, strlen(s), m);
 		} else if (f[n - 1] == 'S')
@@ -195,13 +214,17 @@ static void addf(struct tab *t, char **f)
 }
 
 /* Read the records of nf fields of dir/file (or file.gz, or none) into t,
- * leaving out (said so) those malformed or cut short. */
+ * in place of the last run's, leaving out (said so) those malformed or
+ * cut short. */
 static void load_tab(struct rep *r, struct tab *t, const char *dir,
     const char *file, int nf)
 {
 	char *path = fmt("%s/%s", dir, file), *f[9];
-	struct lines *l = ln_open(path);
+	struct lines *l;
 
+	while (t->n > 0)
+		free(REC(t, --t->n)[0]);	/* the line all fields are in */
+	l = ln_open(path);
 	t->nf = nf;
 	if (!l && errno != ENOENT)
 		die(2, "cannot open %s:", path);
@@ -212,13 +235,6 @@ static void load_tab(struct rep *r, struct tab *t, const char *dir,
 	r->bad |= l && (l->err || l->bad);
 	ln_close(l);
 	free(path);
-}
-
-/* Free the records of t, keeping its array for the next run. */
-static void unload(struct tab *t)
-{
-	while (t->n > 0)
-		free(REC(t, --t->n)[0]);	/* the line all fields are in */
 }
 
 /* Check that dir is a run directory, and name it; 0 if it is one of the
@@ -306,6 +322,8 @@ static void readrun(struct rep *r, struct run *u)
 	}
 	for (i = 0; i < r->test.n; i++)
 		u->t[tidx(REC(&r->test, i)[3])]++;
+	for (i = 0; i < r->ver.n; i++)
+		u->v[idx(vername, 3, REC(&r->ver, i)[4], 1)]++;
 	u->start = xstrdup(r->st.n ? REC(&r->st, 0)[3] : "");
 }
 
@@ -380,26 +398,16 @@ static char *was(char **s)
 	    s[5], s[6])) : (b = NULL, "");
 }
 
-/* The verdicts of the run being written that did not pass. */
-static int vbad(struct rep *r)
-{
-	int i, n = 0;
-
-	for (i = 0; i < r->ver.n; i++)
-		n += idx(vername, 3, REC(&r->ver, i)[4], 1) != 0;
-	return n;
-}
-
 /* text: steps, ends of failed logs, failed tests and verdicts, counts. */
 static void textrun(struct rep *r, struct run *u)
 {
 	static const char *const col[] = { "32", "31", "31", "31", "33", "31" };
 	FILE *o = r->o;
-	int i, k, nv[3] = { 0 };
+	int i, k;
 	char **s;
 
 	fputs(r->cur ? "\n" : "", o);
-	if (u->n[ST_PASS] < r->st.n || u->t[1] + u->t[4] || vbad(r))
+	if (u->n[ST_PASS] < r->st.n || u->t[1] + u->t[4] || vbad(u))
 		pr(o, PLAIN, "%s\n", u->name);	/* heads what failed; else once */
 	for (i = 0; i < r->st.n; i++) {
 		if ((k = stidx((s = REC(&r->st, i))[2])) == 0)
@@ -417,11 +425,9 @@ static void textrun(struct rep *r, struct run *u)
 		if (tbad(k = tidx((s = REC(&r->test, i))[3])))
 			pr(o, PLAIN, *s[5] ? "  %S %s %s %s: %s\n" : "  %S %s %s %s\n",
 			    tstname[k], s[0], s[1], s[2], s[5]);
-	for (i = 0; i < r->ver.n; i++)
-		nv[idx(vername, 3, REC(&r->ver, i)[4], 1)]++;
 	if (r->ver.n)
-		fprintf(o, "verdicts: %d passed, %d failed, %d missing\n", nv[0],
-		    nv[1], nv[2]);
+		fprintf(o, "verdicts: %d passed, %d failed, %d missing\n",
+		    u->v[0], u->v[1], u->v[2]);
 	for (i = 0; i < r->ver.n; i++)
 		if ((k = idx(vername, 3, (s = REC(&r->ver, i))[4], 1)))
 			pr(o, PLAIN, "  %S %s %s %s %s%s\n", vername[k], s[0],
@@ -462,8 +468,8 @@ static void junittest(struct rep *r, struct run *u, char **s)
 	int k = tidx(s[3]);
 	struct str *t;
 
-	pr(r->o, XML, "<testcase classname=\"%s.%s.%s\" name=\"%s\" time=\"%.3f\">",
-	    u->name, s[0], s[1], s[2], atof(s[4]));
+	pr(r->o, XML, "<testcase classname=\"%s.%s.%s\" name=\"%s\" time=\"%T\">",
+	    u->name, s[0], s[1], s[2], s[4]);
 	if (k)
 		pr(r->o, XML, "<%s message=\"%s%s%s\"", tag[k], k == 3 ? "todo" :
 		    "", k == 3 && *s[5] ? ": " : "", *s[5] || !tbad(k) ? s[5] :
@@ -488,14 +494,14 @@ static void junitrun(struct rep *r, struct run *u)
 
 	pr(o, XML, "<testsuite name=\"%s\" tests=\"%d\" failures=\"%d\" "
 	    "errors=\"%d\" skipped=\"%d\" time=\"%.3f\"", u->name,
-	    r->st.n + r->test.n + r->ver.n, u->n[ST_FAIL] + u->t[1] + vbad(r),
+	    r->st.n + r->test.n + r->ver.n, u->n[ST_FAIL] + u->t[1] + vbad(u),
 	    nfail(u->n) - u->n[ST_FAIL] + u->t[4], u->n[ST_SKIP] + u->t[2] + u->t[3],
 	    u->sec);
 	pr(o, XML, *u->start ? " timestamp=\"%s\">\n" : ">\n", u->start);
 	for (i = 0; i < r->st.n; i++) {
 		s = REC(&r->st, i);
-		pr(o, XML, "<testcase classname=\"%s\" name=\"%s\" time=\"%.3f\">",
-		    u->name, s[0], atof(s[4]));
+		pr(o, XML, "<testcase classname=\"%s\" name=\"%s\" time=\"%T\">",
+		    u->name, s[0], s[4]);
 		if ((k = stidx(s[2])) == ST_SKIP)
 			fputs("<skipped/>", o);
 		if (k != ST_PASS && k != ST_SKIP) {
@@ -531,23 +537,22 @@ static void taprun(struct rep *r, struct run *u)
 
 	for (i = 0; i < r->st.n; i++) {
 		k = stidx((s = REC(&r->st, i))[2]);
-		pr(r->o, TAPD, k == ST_PASS || k == ST_SKIP ? "ok %ld - %s %s" :
-		    "not ok %ld - %s %s", ++r->tap, u->name, s[0]);
+		pr(r->o, TAPD, "%sok %ld - %s %s", k == ST_PASS || k == ST_SKIP ?
+		    "" : "not ", ++r->tap, u->name, s[0]);
 		fputs(k == ST_SKIP ? " # SKIP\n" : "\n", r->o);
 		failed(r, s[0], "# ", "#   ", 10, PLAIN);
 	}
 	for (i = 0; i < r->test.n; i++) {
 		k = tidx((s = REC(&r->test, i))[3]);
-		pr(r->o, TAPD, k == 0 || k == 2 ? "ok %ld - %s %s %s %s" :
-		    "not ok %ld - %s %s %s %s", ++r->tap, u->name, s[0], s[1],
-		    s[2]);
+		pr(r->o, TAPD, "%sok %ld - %s %s %s %s", k == 0 || k == 2 ? "" :
+		    "not ", ++r->tap, u->name, s[0], s[1], s[2]);
 		pr(r->o, PLAIN, *dir[k] && *s[5] ? "%s %s\n" : "%s\n", dir[k], s[5]);
 		if (k == 0 || k == 2)
 			continue;
 		pr(r->o, YAML, "  ---\n  message: \"%s\"\n  log: \"%s\"\n", s[5],
 		    s[6]);
-		pr(r->o, PLAIN, *s[4] ? "  seconds: %.3f\n  ...\n" : "  ...\n",
-		    atof(s[4]));
+		pr(r->o, PLAIN, *s[4] ? "  seconds: %T\n  ...\n" : "  ...\n",
+		    s[4]);
 	}
 	for (i = 0; i < r->ver.n; i++) {
 		k = idx(vername, 3, (s = REC(&r->ver, i))[4], 1);
@@ -597,7 +602,7 @@ static void htmlrun(struct rep *r, struct run *u)
 		c = r->base[n] == '/' ? n + 1 : c;	/* the same to d[c] */
 	pr(o, HTM, "R\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%.1f\t%d\t%d\t", u->name,
 	    u->start, r->st.n, u->n[ST_PASS], nfail(u->n), u->n[ST_SKIP],
-	    u->t[1] + u->t[4], u->sec, vbad(r), r->ver.n);
+	    u->t[1] + u->t[4], u->sec, vbad(u), r->ver.n);
 	for (n = c; r->base[n]; n++)
 		fputs(r->base[n] == '/' ? "../" : "", o);
 	url(o, d + c), putc('\n', o);
@@ -609,8 +614,8 @@ static void htmlrun(struct rep *r, struct run *u)
 		for (j = 0; j < r->cmd.n; j++) {
 			if (strcmp((s = REC(&r->cmd, j))[0], REC(&r->st, i)[0]))
 				continue;
-			pr(o, HTM, "C\t%s\t%s\t%s\t%.3f\t%ld\n", stname[stidx(s[2])],
-			    s[7], s[3], atof(s[5]), readlog(r, s[0], s[1], HEAD, HEAD));
+			pr(o, HTM, "C\t%s\t%s\t%s\t%T\t%ld\n", stname[stidx(s[2])],
+			    s[7], s[3], s[5], readlog(r, s[0], s[1], HEAD, HEAD));
 			putlog(r, "L\t", XML);
 		}
 	}
@@ -644,7 +649,7 @@ static pid_t htmlstart(struct rep *r, const char *out)
 		exit(1);	/* said why */
 	if (!(r->o = fdopen(fd, "w")))
 		die(1, "fdopen:");
-	setvbuf(r->o, NULL, _IOFBF, 1 << 16);
+	setvbuf(r->o, buf[1], _IOFBF, sizeof buf[1]);
 	pr(r->o, HTM, "H\t%s\n", r->nrun > 1 ? fmt("%d runs", r->nrun) :
 	    r->run[0].name);
 	return pid;
@@ -701,7 +706,7 @@ int main(int argc, char **argv)
 		errno ? die(1, "cannot create %s:", t ? t : out) : exit(2);
 	r.o = out ? (tmp = t, r.o) : stdout;
 	atexit(rmtmp);
-	setvbuf(r.o, NULL, _IOFBF, 1 << 20);
+	setvbuf(r.o, buf[0], _IOFBF, sizeof buf[0]);
 	r.tty = terminal(fileno(r.o), 1);
 	fputs(head[r.fmt], r.o);
 	if (r.fmt == HTML)
@@ -709,8 +714,6 @@ int main(int argc, char **argv)
 	for (r.cur = 0; r.cur < r.nrun; r.cur++) {
 		readrun(&r, &r.run[r.cur]);
 		fn[r.fmt](&r, &r.run[r.cur]);
-		unload(&r.st), unload(&r.cmd), unload(&r.test);
-		unload(&r.met), unload(&r.ver);
 	}
 	finish(&r);
 	if (r.fmt == HTML && (c = filter_end(pid, r.o)))
