@@ -293,6 +293,9 @@ static pid_t launch(struct job *j, char **argv, int in, int out, int err)
 		    (j->dir && (dir = chdir(j->dir))))
 			e = errno;
 		else {
+			/* no other descriptor: ours are close-on-exec, and
+			 * those we were given (a test harness's pipes) would
+			 * keep their readers waiting */
 			closefrom(3);
 			sigprocmask(SIG_SETMASK, &was, NULL);
 			execvpe(argv[0], argv, env);
