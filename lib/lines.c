@@ -2,7 +2,7 @@
  * Reading line-oriented files, plain or gzip-compressed alike (zlib reads
  * a plain file as it is): logs, and the tab-separated records of a run.
  */
-#define _GNU_SOURCE	/* tdestroy */
+#define _GNU_SOURCE	/* d_type, DT_DIR */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -75,8 +75,8 @@ interrupt() { # SIGNAL: interrupt a run in its second step
 	EOF
 	started out/02-hang/cmd-01.log joe run -o out
 	# and sleep has been exec'd: dash -c defers a SIGINT that comes
-	# while it readies the exec, and the exec loses it (then TERM ends
-	# sleep after the grace period, and the record says 143)
+	# while it readies the exec, and the exec loses it (then KILL ends
+	# sleep after the grace period, and the record says 137)
 	waitfor pgrep -xf 'sleep 1240.5'
 	kill -$1 $pid
 	status=0
