@@ -113,6 +113,7 @@ int spawn(struct job *j);	/* ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_INTR */
 struct sess *sess_new(char **argv, const char *tok);
 #define FDID 48
 char *fdid(int fd, char b[FDID]);	/* "DEV:INO" of what fd is, or "" */
+void rm_at_end(const char *path);	/* removed when we end, even by KILL */
 pid_t filter(char **argv, int in, int out, int *fd);	/* it goes on */
 int filter_end(pid_t pid, FILE *f);	/* f closed; its status, -1: f's */
 

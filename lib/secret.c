@@ -129,7 +129,7 @@ static void unpriv(void)
 /* The config with its secrets and env's variables (those with a key) over
  * its env, for a worklet's JOE_CONFIG: a file only we can read in
  * $XDG_RUNTIME_DIR, $TMPDIR or /tmp, rewritten for each worklet, removed
- * when we exit (a run killed by SIGKILL leaves it). */
+ * when we exit (after a SIGKILL, by the guardian: see rm_at_end()). */
 char *sec_file(struct node *cfg, struct node *env)
 {
 	const char *t = getenv("XDG_RUNTIME_DIR");

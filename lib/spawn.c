@@ -9,6 +9,7 @@
 #define _GNU_SOURCE	/* pipe2, vfork, execvpe, closefrom */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -184,8 +185,12 @@ static int rd(struct job *j, struct stream *s, int *rc)
  * in a word of memory we share with it: no system call a command. A KILL
  * to us in the microseconds between vfork's return and that word
  * would leave the one command going: the price of not forking ourselves.
+ * It removes the file rm_at_end() named too (a worklet's private config).
  */
-static volatile int *running;
+static struct guard {
+	volatile int pg;	/* the command's process group, or 0 */
+	char rm[PATH_MAX];	/* or "" */
+} *gd;
 
 static void guardian(void)
 {
@@ -194,9 +199,9 @@ static void guardian(void)
 
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &was);
-	running = mmap(NULL, sizeof *running, PROT_READ | PROT_WRITE,
+	gd = mmap(NULL, sizeof *gd, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (running == MAP_FAILED || pipe(p) || (v = fork()) < 0)
+	if (gd == MAP_FAILED || pipe(p) || (v = fork()) < 0)
 		die(1, "cannot start the guardian:");
 	if (v) {
 		sigprocmask(SIG_SETMASK, &was, NULL);
@@ -207,14 +212,24 @@ static void guardian(void)
 	setsid();
 	close(p[1]);
 	(void)!read(p[0], &v, 1);	/* nothing comes but the end */
-	if (*running)
-		kill(-*running, SIGKILL);
+	if (gd->pg)
+		kill(-gd->pg, SIGKILL);
+	if (*gd->rm)
+		unlink(gd->rm);
 	_exit(0);
 }
 
 static void tell(int g)
 {
-	*running = g;
+	gd->pg = g;
+}
+
+void rm_at_end(const char *path)
+{
+	if (!gd)
+		guardian();
+	if (snprintf(gd->rm, sizeof gd->rm, "%s", path) >= (int)sizeof gd->rm)
+		*gd->rm = 0;	/* cut short, it would be another file */
 }
 
 /* fd's device and inode as "DEV:INO" in b, or "" */
@@ -352,7 +367,7 @@ static pid_t start(struct job *j, char **argv, struct stream *s, int *in)
 	int p[3][2], i;
 	pid_t pid;
 
-	if (!running && !j->sess)
+	if (!gd && !j->sess)
 		guardian();
 	for (i = 0; i < 3; i++) {
 		p[i][0] = p[i][1] = -1;

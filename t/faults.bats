@@ -51,16 +51,21 @@ ms() {
 }
 
 @test "SIGKILL to joe run: a worklet and the joe run -- in it end too" {
-	mkdir -p pk/p
-	printf '#!/bin/sh\njoe run -- "echo started; sleep 1262.5"\n' > pk/p/nest1262
+	mkdir -p pk/p tmp
+	printf '#!/bin/sh\necho "$JOE_CONFIG" > "$JOE_OUTPUT/../private"\njoe run -- "echo started; sleep 1262.5"\n' > pk/p/nest1262
 	chmod +x pk/p/nest1262
 	echo 'steps: [{name: a, uses: p.nest1262}]' > w.workflow
-	JOE_PATH=$PWD/pk started out/01-a/cmd-02.log joe run -o out
+	TMPDIR=$PWD/tmp JOE_PATH=$PWD/pk started out/01-a/cmd-02.log \
+	    env -u XDG_RUNTIME_DIR joe run -o out
+	[ -f "$(cat private)" ]
 	kill -KILL $pid
 	wait $pid || true
 	gone 'sleep 1262.5'
 	gone '/bin/sh .*/nest1262'
 	[ ! -e out/commands.tsv ]
+	# the private config, with the secrets, is gone too: the guardian's
+	[[ "$(cat private)" = "$PWD"/tmp/joe-config-* ]]
+	waitfor eval '[ -z "$(ls tmp)" ]'
 }
 
 @test "at a normal end, what a command left in the background stays" {
