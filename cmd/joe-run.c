@@ -422,7 +422,7 @@ static int runstep(struct step *s, const char *out, int sig0)
 {
 	struct job j = { .tick = ticking ? tick : NULL, .sig0 = sig0 };
 	char *dir = fmt("%s/%s", out, s->dir), *argv[2] = { s->path, NULL };
-	char **env, *why;
+	char **env, *why, *cf;
 	struct node *k;
 	int i, st = rec_step(out, dir);
 
@@ -437,8 +437,8 @@ static int runstep(struct step *s, const char *out, int sig0)
 		for (i = 0, k = s->env ? s->env->kid : NULL; k; k = k->next)
 			env[i++] = k->key ? fmt("%s=%s", k->key, k->val) : k->val;
 		env[i++] = fmt("JOE_OUTPUT=%s", out);
-		env[i++] = fmt("JOE_CONFIG=%s", why = sec_file(opt.cfg, s->env));
-		rm_at_end(why);
+		env[i++] = fmt("JOE_CONFIG=%s", cf = sec_file(opt.cfg, s->env));
+		rm_at_end(cf);
 		env[i++] = fmt("JOE_STEP=%s", s->dir);
 		env[i++] = fmt("JOE_TRANSPORT=%s", s->tp->name);
 		env[i] = NULL;
