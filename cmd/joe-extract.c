@@ -44,7 +44,7 @@ static void record(FILE *f, const char *const *v)
 }
 
 /* A test record, read from c->log (its path in the run the last field). */
-static void test(struct ctx *c, const char *suite, const char *name,
+static void testrec(struct ctx *c, const char *suite, const char *name,
     const char *st, const char *sec, const char *msg)
 {
 	record(c->t, (const char *[]){ c->step, suite, name, st, sec ? sec : "",
@@ -53,7 +53,7 @@ static void test(struct ctx *c, const char *suite, const char *name,
 
 struct key { int n; char s[]; };	/* a key and its count */
 
-static int keycmp(const void *a, const void *b)
+static int keyorder(const void *a, const void *b)
 {
 	return strcmp(((const struct key *)a)->s, ((const struct key *)b)->s);
 }
@@ -64,7 +64,7 @@ static int *seen(struct ctx *c, const char *s)
 	struct key *k = xmalloc(sizeof *k + strlen(s) + 1), **p;
 
 	strcpy(k->s, s), k->n = 0;
-	if (*(p = tsearch(k, &c->keys, keycmp)) != k)
+	if (*(p = tsearch(k, &c->keys, keyorder)) != k)
 		free(k);
 	return &(*p)->n;
 }
@@ -373,7 +373,7 @@ static void plugline(struct ctx *c, const char *exe, char *s)
 		n = tsv_split(s, f, 6);
 		if (n >= 4 && n <= 6 && status(f[3]) &&
 		    (!f[4] || !*f[4] || number(f[4], &x)))
-			test(c, f[1], f[2], f[3], f[4], f[5]);
+			testrec(c, f[1], f[2], f[3], f[4], f[5]);
 		else
 			warn_at(c->log, 0, 0, "%s printed a test line that is "
 			    "not 'test suite name status [seconds [message]]'",

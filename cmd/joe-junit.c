@@ -26,7 +26,7 @@ struct jx {
 };
 
 /* A plug-in's test line, its fields escaped as records are. */
-static void test(const char *suite, const char *name, const char *st,
+static void testline(const char *suite, const char *name, const char *st,
     const char *sec, const char *msg)
 {
 	static struct str b;
@@ -91,7 +91,7 @@ static void XMLCALL jend(void *u, const char *el)
 		    s[n - 1] == '\t');)
 			n--;
 		s = fmt("%.*s", (int)n, s);
-		test(j->suite, j->name, j->st, j->sec, s);
+		testline(j->suite, j->name, j->st, j->sec, s);
 		free((char *)s), free(j->suite), free(j->name), free(j->sec);
 		j->st = NULL;
 	}
@@ -138,7 +138,8 @@ int main(int argc, char **argv)
 	}
 	if (!ok) {
 		warn_at(log, j.line, j.col, "%s", j.why);
-		test(b, b, "error", "", fmt("%ld:%ld: %s", j.line, j.col, j.why));
+		testline(b, b, "error", "", fmt("%ld:%ld: %s", j.line, j.col,
+		    j.why));
 	}
 	return fflush(stdout) ? 1 : ok ? 0 : 2;
 }

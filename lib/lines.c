@@ -219,7 +219,7 @@ static int isstep(const struct dirent *e)
 	return s > e->d_name && *s == '-';
 }
 
-static int bykey(const void *a, const void *b)
+static int bystr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -255,7 +255,7 @@ static char **recorded(const char *run, struct str *b, int *nk)
 	k = xmalloc((n + 1) * sizeof *k);
 	for (*nk = 0, o = 0; o < b->n; o += strlen(b->s + o) + 1)
 		k[(*nk)++] = b->s + o;
-	qsort(k, *nk, sizeof *k, bykey);
+	qsort(k, *nk, sizeof *k, bystr);
 	return k;
 }
 
@@ -291,7 +291,7 @@ char **unfinished(const char *run, int *n,
 				continue;	/* the step, its logs */
 			q.n = 0;
 			reckey(&q, d[i]->d_name, j < 0 ? NULL : e[j]->d_name + 4);
-			if (!bsearch(&q.s, k, nk, sizeof *k, bykey)) {
+			if (!bsearch(&q.s, k, nk, sizeof *k, bystr)) {
 				u = xrealloc(u, (*n + 1) * sizeof *u);
 				u[*n] = j < 0 ? xstrdup(q.s) : fmt("%s/%s",
 				    d[i]->d_name, e[j]->d_name);
