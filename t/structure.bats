@@ -21,6 +21,18 @@ load helper
 	[ -z "$output" ]
 }
 
+@test "no file-local function has the name of another file's" {
+	# one name, one meaning: a grep for a static function finds just it
+	cd "$TOP"
+	for f in lib/*.c cmd/*.c; do
+		grep -oE '^static [^=(]*\(' "$f" | grep -oE '[A-Za-z_0-9]+\($' |
+		    sort -u
+	done | sort | uniq -d > "$BATS_TEST_TMPDIR/twice"
+	run cat "$BATS_TEST_TMPDIR/twice"
+	[ -z "$output" ]
+	grep -c '^static .*(' lib/conf.c | grep -qv '^0$'	# it sees them
+}
+
 @test "no cycle between the files of lib/: each uses only those before it" {
 	cd "$TOP"
 	for o in lib/*.o; do
