@@ -504,8 +504,8 @@ static int runwf(struct wf *w)
 			st = runstep(s, out, sig0);
 		n[st]++;
 		sec = fmt("%.3f", now() - t);
-		rec(out, "steps.tsv", s->dir, s->name, stname[st], start,
-		    st == ST_SKIP ? "0.000" : sec, (char *)NULL);
+		rec(out, "steps.tsv", s->dir, sec_mask(s->name), stname[st],
+		    start, st == ST_SKIP ? "0.000" : sec, (char *)NULL);
 		if (!opt.quiet)
 			printf(tty ? "%s\033[%sm%s\033[m %s %.1fs\n" :
 			    "%s%.0s%s %s %.1fs\n", progress ? "\r" : "",

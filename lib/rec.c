@@ -3,6 +3,10 @@
  * each as each thing ends, so a killed run keeps all it did and several
  * processes (a worklet's own joe run) can append to the same file. A
  * record is whole or not there: one cut short (a full disk) is cut off.
+ * Its fields are written as given: the callers mask the secrets in text
+ * (a step's name, a command), never in what joe makes itself (a status,
+ * a number, a time), which a secret that happens to equal it would
+ * falsify.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,10 +28,8 @@ void rec(const char *dir, const char *file, ...)
 	int fd, e;
 
 	va_start(ap, file);
-	for (f = va_arg(ap, const char *); f; f = va_arg(ap, const char *)) {
-		sesc(&b, f = sec_mask(f)), free((char *)f);
-		sputs(&b, "\t");
-	}
+	for (f = va_arg(ap, const char *); f; f = va_arg(ap, const char *))
+		sesc(&b, f), sputs(&b, "\t");
 	b.s[b.n - 1] = '\n';
 	va_end(ap);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -97,8 +99,8 @@ int job_rec(struct job *j, const char *out, const char *step,
 		return st;
 	close(j->log);
 	rec(out, "commands.tsv", step, fmt("%d", --i), stname[st],
-	    fmt("%d", j->rc), start, fmt("%.3f", now() - t), tname, text,
-	    (char *)NULL);	/* what it takes is freed at exit */
+	    fmt("%d", j->rc), start, fmt("%.3f", now() - t), tname,
+	    sec_mask(text), (char *)NULL);	/* what these take: freed at exit */
 	return st;
 }
 

@@ -252,3 +252,28 @@ in ***" ]
 	[[ "$output" == *"no worklet x.***: not beside"* ]]
 	[[ "$output" != *SECRET* ]]
 }
+
+@test "a secret equal to what joe writes itself changes no record, only text" {
+	y=$(date -u +%Y)
+	printf 'secrets: ["*_PIN"]\nenv: {SIM_PIN: "%s"}\n' "$y" > c.config
+	printf 'x: {pass: pass, token: local}\n' >> c.config
+	wf w <<-'EOF'
+	steps:
+	- name: pass the local check
+	  run: echo pass local
+	EOF
+	run joe run -r -c c.config -o out
+	[ "$status" = 0 ]
+	# the status, the transport and the start as joe made them
+	[ "$(cut -f3,7 out/commands.tsv)" = "$(printf 'pass\tlocal')" ]
+	[ "$(cut -f5 out/commands.tsv | cut -c1-5)" = "$y-" ]
+	[ "$(cut -f3 out/steps.tsv)" = pass ]
+	[ "$(cut -f4 out/steps.tsv | cut -c1-5)" = "$y-" ]
+	# the text masked: the step's name, the command, the log
+	[ "$(cut -f2 out/steps.tsv)" = '*** the *** check' ]
+	[ "$(cut -f8 out/commands.tsv)" = 'echo *** ***' ]
+	[ "$(cat out/01-*/cmd-01.log)" = '*** ***' ]
+	run joe report -f junit out
+	[ "$status" = 0 ]
+	[[ "$output" == *"timestamp=\"$y-"* ]]
+}
