@@ -312,6 +312,16 @@ read 1" ]
 	[ "$(cat out/02-b/cmd-01.log)" = fine ]
 }
 
+@test "a command's kill 0 (TERM) ends that command only: the next one runs, same session" {
+	echo 'steps: [{name: a, run: "echo bye; kill 0"}, {name: b, run: "echo fine"}]' > w.workflow
+	n=$(grep -c 'Starting session' "$FIX/sshd.log" || true)
+	run joe run -k -c "$FIX/ssh.config" -o out
+	[ "$status" = 1 ]
+	[ "$(cut -f3,4 out/commands.tsv | tr '\t\n' ' |')" = "fail 143|pass 0|" ]
+	[ "$(cat out/02-b/cmd-01.log)" = fine ]
+	[ "$(grep -c 'Starting session' "$FIX/sshd.log")" = $((n + 1)) ]
+}
+
 @test "background processes a command leaves keep running after the run" {
 	echo 'steps: [{name: a, run: "sleep 2352.5 >/dev/null 2>&1 &"}]' > w.workflow
 	run timeout 20 joe run -c "$FIX/ssh.config" -o out
