@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,6 +15,19 @@
 #endif
 
 const char *argv0 = "joe";
+
+/* Before main, in every command: a closed standard input, output or
+ * error is opened on /dev/null, or the next file opened would take its
+ * place (a log, then written to as our stdout as well). */
+__attribute__((constructor)) static void std012(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd < 3)
+		;
+	if (fd > 2)
+		close(fd);
+}
 
 /* "pre: what", pre a program's name or a place in a file ("file:line:col",
  * without :line or :col when 0); after a program's name, a format ending

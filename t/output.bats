@@ -113,3 +113,14 @@ y" ]
 	joe run -o out2 > piped || true	# not a terminal
 	! grep -q "$esc" piped
 }
+
+@test "started with stdout or stderr closed: each byte in one log, once" {
+	echo 'steps: [{name: a, run: "echo one; echo two >&2"}]' > w.workflow
+	joe run -v -o out >&-
+	[ "$(cat out/01-a/cmd-01.log | tr '\n' ' ')" = "one two " ]
+	joe run -v -o out2 2>&- >&-
+	[ "$(cat out2/01-a/cmd-01.log | tr '\n' ' ')" = "one two " ]
+	mkdir -p run/01-s
+	JOE_OUTPUT=$PWD/run JOE_STEP=01-s joe run -- 'echo hi; echo err >&2' >&- 2>&-
+	[ "$(cat run/01-s/cmd-01.log | tr '\n' ' ')" = "hi err " ]
+}
