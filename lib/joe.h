@@ -90,12 +90,14 @@ char *sec_file(struct node *cfg, struct node *env);	/* the real config
 /* spawn.c: run one child to its end, its output to a log */
 enum { ST_PASS, ST_FAIL, ST_ERROR, ST_TIMEOUT, ST_SKIP, ST_INTR };
 extern int rec_lost;	/* a log or a record could not be written whole */
+void lost(const char *path, int kind);	/* one more: said once a kind */
 extern const char *const stname[];
 struct sess;
 struct job {
 	char **argv, **env;	/* env: extra NAME=value strings */
 	const char *dir;	/* chdir here first, or NULL */
 	int log;		/* gets stdout and stderr, or -1 */
+	const char *logname;	/* its path, for a message */
 	int echo;		/* also copy them to our stdout/stderr, but
 				 * with | 4 not stdout, with | 8 not stderr */
 	int split;		/* stdout and stderr apart, merged by lines */

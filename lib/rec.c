@@ -38,8 +38,7 @@ void rec(const char *dir, const char *file, ...)
 		if (w > 0 && ftruncate(fd, lseek(fd, 0, SEEK_CUR) - w) < 0)
 			e = errno;
 		errno = e;
-		if (!rec_lost++)	/* once: the rest is likely the same */
-			warn("cannot write %s:", path);
+		lost(path, *file == 's' ? 2 : 4);	/* steps.tsv, commands.tsv */
 	}
 	close(fd);
 	free(path);
@@ -87,7 +86,7 @@ int job_rec(struct job *j, const char *out, const char *step,
 	/* O_EXCL: another process (a worklet's joe run) may take numbers too */
 	for (i++; out && j->log < 0; i++) {
 		free(log);
-		log = fmt("%s/%s/cmd-%02d.log", out, step, i);
+		j->logname = log = fmt("%s/%s/cmd-%02d.log", out, step, i);
 		j->log = open(log, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (j->log < 0 && errno != EEXIST && ++rec_lost)	/* error */
 			return warn("cannot create %s:", log), ST_ERROR;

@@ -28,6 +28,18 @@
 
 int rec_lost;	/* a log here, or a record in rec.c, not written whole */
 
+/* Count a file not written whole; say so the first time for each kind
+ * (a bit: the logs, each record file), as a full disk fails them all. */
+void lost(const char *path, int kind)
+{
+	static int said;
+
+	rec_lost++;
+	if (!(said & kind))
+		warn("cannot write %s:", path);
+	said |= kind;
+}
+
 const char *const stname[] = {
 	"pass", "fail", "error", "timeout", "skip", "interrupted"
 };
@@ -118,8 +130,7 @@ static void tolog(struct job *j, struct stream *s, size_t n)
 	}
 	m = sec_span(s->buf, &n, s->n, more ? BUFSZ : 0);
 	if (j->log >= 0 && m && writeall(j->log, s->buf, m) < 0) {
-		if (!rec_lost++)
-			warn("cannot write the log:");
+		lost(j->logname, 1);
 		j->log = -1;
 	}
 	if (j->echo && !(j->echo & s->to << 2) && m &&

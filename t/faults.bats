@@ -101,13 +101,17 @@ fulldisk() {
 	} > w.workflow
 }
 
-@test "a full disk: records whole or absent, exit 1, said so" {
+@test "a full disk: records whole or absent, exit 1, each file lost named once" {
 	fulldisk
 	run --separate-stderr joe run -o out
 	[ "$status" = 1 ]
-	[ "${stderr_lines[0]}" = "joe-run: cannot write the log: No space left on device" ]
-	[ "${stderr_lines[1]}" = "joe-run: $BATS_TEST_TMPDIR/fs/out: the records are not complete" ]
-	[ "${#stderr_lines[@]}" = 2 ]
+	o=$BATS_TEST_TMPDIR/fs/out e=": No space left on device"
+	[ "${stderr_lines[0]}" = "joe-run: cannot write $o/01-fill/cmd-02.log$e" ]
+	[ "${stderr_lines[1]}" = "joe-run: cannot write $o/commands.tsv$e" ]
+	[ "${stderr_lines[2]}" = "joe-run: cannot write $o/steps.tsv$e" ]
+	[ "${stderr_lines[3]}" = "joe-run: $o: the records are not complete" ]
+	[ "${#stderr_lines[@]}" = 4 ]
+	[ ! -s out/steps.tsv ]
 }
 
 @test "a full disk: a record cut short is cut off, the others stay whole" {
