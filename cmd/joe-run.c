@@ -382,8 +382,10 @@ static char *mkrun(struct wf *w)
 	time_t t = time(NULL);
 	int i = 0;
 
-	if (opt.out && mkdir(opt.out, 0700) && errno != EEXIST)
-		die(2, "cannot create run directory %s:", opt.out);
+	if (opt.out && mkdir(opt.out, 0700) && errno != EEXIST)	/* a bad
+		 * path is bad input; a read-only place, a full disk are not */
+		die(errno == ENOENT || errno == ENOTDIR ? 2 : 1,
+		    "cannot create run directory %s:", opt.out);
 	if (opt.out)
 		return claim(opt.out, w);
 	if (mkdir("joe-output", 0777) && errno != EEXIST)

@@ -174,6 +174,14 @@ bad() {
 	[ ! -s file ]
 	run -2 joe run -o file/sub
 	[ "$output" = "joe-run: cannot create run directory file/sub: Not a directory" ]
+	run -2 joe run -o missing/sub
+	[ "$output" = "joe-run: cannot create run directory missing/sub: No such file or directory" ]
+	if [ "$(id -u)" = 0 ]; then	# root writes anywhere: a read-only mount
+		mkdir ro && mount -t tmpfs -o ro,size=64k tmpfs ro
+		run -1 joe run -o ro/out
+		umount ro
+		[ "$output" = "joe-run: cannot create run directory ro/out: Read-only file system" ]
+	fi
 }
 
 @test "two runs into one -o at once: one runs, the other touches nothing" {
