@@ -236,18 +236,22 @@ struct node *conf_load(const char *path)
 	return n ? n : mk('m', file, 1, 1);
 }
 
+/* The node at path, its parts split at each '.' (an empty part, as in
+ * "a..b" or "a.", names nothing); a list's items are 0, 1, ... */
 struct node *conf_get(struct node *n, const char *path)
 {
-	char *p = xstrdup(path), *c, *end;
+	char *p = xstrdup(path), *c, *end, *dot;
 	long i;
 
-	for (c = strtok(p, "."); n && c; c = strtok(NULL, ".")) {
+	for (c = p; n && c; c = dot ? dot + 1 : NULL) {
+		if ((dot = strchr(c, '.')))
+			*dot = 0;
 		if (n->type == 'm') {
 			n = conf_child(n, c);
 			continue;
 		}
 		i = strtol(c, &end, 10);
-		for (n = n->type == 'l' && !*end ? n->kid : NULL; n && i--;)
+		for (n = n->type == 'l' && *c && !*end ? n->kid : NULL; n && i--;)
 			n = n->next;
 	}
 	free(p);

@@ -63,6 +63,14 @@ env.B=b' ]
 	run joe config -c c.config env.C
 	[ "$status" = 1 ]
 	[[ "$output" == *"no key env.C"* ]]
+	# an empty part names nothing, as -D refuses one
+	for k in env. .env env..A '' l. l..0; do
+		run -1 joe config -c c.config -D l.0=x "$k"
+		[ "$output" = "joe-config: no key $k" ]
+	done
+	printf 'steps: [{name: a, run: "echo {{ config.env..B }}"}]\n' > w.workflow
+	run -2 joe run -n -c c.config
+	[ "$output" = "./w.workflow:1:19: unknown name config.env..B" ]
 }
 
 @test "-p: every node with its place and type, values as they are but escaped" {
