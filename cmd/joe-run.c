@@ -667,7 +667,8 @@ static void workflows(int argc, char **argv)
 			die(2, "no step named %s", opt.nsel ? opt.sel[k] : "at all");
 }
 
-/* -n: a line for each command of a selected step, none run. */
+/* -n: a line for each command of a selected step, none run, its fields
+ * escaped as in records. */
 static void dry_run(struct wf *w)
 {
 	struct str b = { 0 };
@@ -677,9 +678,11 @@ static void dry_run(struct wf *w)
 	for (s = w->s; s < w->s + w->n; s++)
 		for (k = 0; s->sel && k < (s->path ? 1 : s->ncmd); k++) {
 			b.n = 0;
+			sesc(&b, w->path), sputs(&b, "\t"), sesc(&b, s->dir);
+			sputs(&b, "\t"), sesc(&b, s->path ? "local" : s->tp->name);
+			sputs(&b, "\t");
 			sesc(&b, sec_mask(s->path ? s->uses : s->cmd[k]));
-			printf("%s\t%s\t%s\t%s\n", w->path, s->dir, s->path ?
-			    "local" : s->tp->name, b.s);
+			puts(b.s);
 		}
 }
 

@@ -178,6 +178,13 @@ ts='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 ./w.workflow	01-a	local	echo \"two\\twords\"
 ./w.workflow	02-b	local	core.sysinfo" ]
 	[ ! -e x ] && [ ! -e joe-output ]
+	# every field escaped: a line a command, four fields
+	mkdir d
+	echo 'steps: [{name: a, run: "true"}]' > "$(printf 'd/t\tn\nx.workflow')"
+	printf 'transport:\n  "t\\tx": {}\n' > d/c.config
+	run joe run -n -c d/c.config -t "$(printf 't\tx')" d
+	[ "$status" = 0 ]
+	[ "$output" = 'd/t\tn\nx.workflow	01-a	t\tx	true' ]
 }
 
 @test "config env and step env reach commands intact, any byte" {
