@@ -228,7 +228,7 @@ static void loadrun(struct run *u)
 		return;
 	if (!isrun(u->dir = u->name))
 		die(2, "%s: not a run directory (no steps.tsv)", u->name);
-	free(unfinished(u->name, &u->unfin, NULL));	/* said; its strings left */
+	free(unfinished(u->name, &u->unfin, &bad, NULL));	/* said */
 	if ((l = ln_open(p = fmt("%s/metrics.tsv", u->name))))
 		load_runs(l, u, NULL, NULL);
 	else if (errno != ENOENT)

@@ -658,7 +658,7 @@ static void extract_run(struct ctx *c, const char *r)
 		warn("%s: not a run directory (no steps.tsv)", r), c->bad = 1;
 		return;
 	}
-	c->run = r;
+	c->run = r, l->quiet = 1;	/* said by unfinished() */
 	if (access(wp, F_OK) == 0)
 		wf = conf_load(wp);
 	if (!(c->m = wopen(mt, 0, &mtmp)) || !(c->t = wopen(tt, 0, &ttmp))) {
@@ -668,10 +668,10 @@ static void extract_run(struct ctx *c, const char *r)
 			unlink(mtmp);
 		exit(1);
 	}
-	u = unfinished(r, &n, listed);
+	u = unfinished(r, &n, &c->bad, listed);	/* malformed records said */
 	for (; (s = ln_rec(l, f, 5, 0)); free(s))
 		c->step = f[0], step(c, named(wf, f[1]));
-	c->bad |= l->bad > 0 || l->err || n > 0;	/* err: said */
+	c->bad |= l->err || n > 0;	/* err: said */
 	ln_close(l);
 	for (i = 0; i < n; free(u[i++]))
 		if (!strchr(u[i], '/'))

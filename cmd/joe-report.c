@@ -299,7 +299,7 @@ static void readrun(struct rep *r, struct run *u)
 	rep = r;
 	if (r->fmt == HTML && !(r->fl = open_memstream(&r->fls, &r->fln)))
 		die(1, "open_memstream:");
-	x = unfinished(u->dir, &n, r->fmt == HTML ? leftover : NULL);
+	x = unfinished(u->dir, &n, NULL, r->fmt == HTML ? leftover : NULL);
 	for (i = 0; i < n; free(x[i++])) {
 		if ((p = strchr(x[i], '/')))	/* NN-name/cmd-N.log */
 			*p = 0, p += 5;

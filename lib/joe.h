@@ -168,9 +168,10 @@ char *ln_rec(struct lines *l, char **f, int nf, int sf);	/* whole records */
 int numcmp(const char *a, const char *b);	/* of leading numbers */
 struct dirent;
 int iscmdlog(const struct dirent *e);		/* cmd-N.log[.gz] */
-char **unfinished(const char *run, int *n,
+char **unfinished(const char *run, int *n, int *bad,
     void (*each)(const char *step, struct dirent **e, int ne));
-	/* started, no record; said; each: a step directory's listing
-	 * (-1: none, errno), an entry it keeps set to NULL */
+	/* started, no record; said; bad: malformed records said, counted;
+	 * each: a step directory's listing (-1: none, errno), an entry it
+	 * keeps set to NULL */
 FILE *wopen(const char *path, int dev, char **tmp);	/* written whole */
 int wclose(FILE *f, const char *path, char *tmp);

@@ -239,19 +239,24 @@ static void reckey(struct str *b, const char *step, const char *num)
 
 /* The keys (reckey) of run's whole records in steps.tsv and commands.tsv,
  * sorted, in *nk; their bytes in b. One buffer, not a key each: a tree
- * of keys cost joe report an eighth of its instructions. */
-static char **recorded(const char *run, struct str *b, int *nk)
+ * of keys cost joe report an eighth of its instructions. The malformed
+ * (ln_rec) are said and added to *bad, unless bad is NULL. */
+static char **recorded(const char *run, struct str *b, int *nk, int *bad)
 {
 	struct lines *l;
-	char *p, *s, *f[2], **k;
+	char *p, *s, *f[8], **k;
 	size_t o;
 	int i, n = 0;
 
-	for (i = 0; i < 2; ln_close(l), free(p), i++)
-		for (l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
-		    "steps.tsv")); l && (s = ln_get(l, NULL));)
-			if (tsv_split(s, f, 2) == (i ? 8 : 5) && !l->torn)
-				reckey(b, f[0], i ? f[1] : NULL), n++;
+	for (i = 0; i < 2; ln_close(l), free(p), i++) {
+		if ((l = ln_open(p = fmt("%s/%s", run, i ? "commands.tsv" :
+		    "steps.tsv"))))
+			l->quiet = !bad;
+		for (; l && (s = ln_rec(l, f, i ? 8 : 5, 0)); free(s))
+			reckey(b, f[0], i ? f[1] : NULL), n++;
+		if (l && bad)
+			*bad += l->bad + l->err;
+	}
 	k = xmalloc((n + 1) * sizeof *k);
 	for (*nk = 0, o = 0; o < b->n; o += strlen(b->s + o) + 1)
 		k[(*nk)++] = b->s + o;
@@ -263,10 +268,11 @@ static char **recorded(const char *run, struct str *b, int *nk)
  * What started in run and never finished: each step directory NN-name
  * with no record in steps.tsv, as "NN-name", and each log with no record
  * in commands.tsv, as "NN-name/cmd-NN.log" (or .gz), each said as
- * "run/that: did not finish"; their number in *n.
+ * "run/that: did not finish"; their number in *n. With bad, the malformed
+ * records of those files are said first and counted in *bad.
  * Inside a step of run ($JOE_OUTPUT, $JOE_STEP), that step is left out.
  */
-char **unfinished(const char *run, int *n,
+char **unfinished(const char *run, int *n, int *bad,
     void (*each)(const char *step, struct dirent **e, int ne))
 {
 	struct dirent **d, **e = NULL;
@@ -278,7 +284,7 @@ char **unfinished(const char *run, int *n,
 	if (!me || !(s = getenv("JOE_OUTPUT")) || stat(s, &o) || stat(run, &sb)
 	    || o.st_ino != sb.st_ino || o.st_dev != sb.st_dev)
 		me = "";	/* else the step this runs in, going on */
-	k = recorded(run, &b, &nk);
+	k = recorded(run, &b, &nk, bad);
 	nd = scandir(run, &d, isstep, alphasort);
 	for (*n = i = 0; i < nd; free(p), free(d[i++])) {
 		p = fmt("%s/%s", run, d[i]->d_name);

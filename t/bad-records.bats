@@ -184,6 +184,36 @@ r/03-c/cmd-01.log: did not finish
 1 rules, 1 checks: 1 passed, 0 failed" ]
 }
 
+@test "extract and analyse say a malformed steps.tsv or commands.tsv record once, as report does: exit 2" {
+	mkr r
+	printf '03-fail\t9\tpass\t0\t2026-01-01T00:00:00.000Z\t0.1\tlocal\n' >> r/commands.tsv
+	printf '01-a\t2\tpass\t0\t2026-11-25T22:03:57.340Z\t0.1\tlocal\tx' >> r/commands.tsv
+	echo a2 > r/01-a/cmd-02.log
+	bad='r/commands.tsv:3: malformed record: expected 8 fields
+r/commands.tsv:4: malformed record: cut short
+r/01-a/cmd-02.log: did not finish'
+	run --separate-stderr joe extract -q r
+	[ "$status" = 2 ]
+	[ "$stderr" = "$bad" ]
+	printf '01-a\tk\t0\t\n' > r/metrics.tsv
+	echo 'k < 1' > rules.txt
+	run --separate-stderr joe analyse rules.txt r
+	[ "$status" = 2 ]
+	[ "$output" = "r	01-a	k	0	k < 1	pass	-	-" ]
+	[ "$stderr" = "$bad
+1 rules, 1 checks: 1 passed, 0 failed" ]
+	mkr s
+	printf '03-c\tc\tpass\n' >> s/steps.tsv
+	run --separate-stderr joe extract -q s
+	[ "$status" = 2 ]
+	[ "$stderr" = "s/steps.tsv:3: malformed record: expected 5 fields" ]
+	printf '01-a\tk\t0\t\n' > s/metrics.tsv
+	run --separate-stderr joe analyse rules.txt s
+	[ "$status" = 2 ]
+	[ "$stderr" = "s/steps.tsv:3: malformed record: expected 5 fields
+1 rules, 1 checks: 1 passed, 0 failed" ]
+}
+
 @test "a reader inside the running step leaves that step out, and only in its own run" {
 	killed r
 	echo 'k < 1' > rules.txt
