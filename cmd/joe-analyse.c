@@ -44,15 +44,15 @@ static int bad;		/* bad input was reported */
 /* warn_at's "file:line:col: what" (no col if 0), then -1. */
 #define ferr(...) (warn_at(__VA_ARGS__), -1)
 
-/* Whether s is a number, then end, then nothing: 1 finite, 2 not (nan,
- * inf, 1e999); the number in *v. */
+/* Whether s is a decimal number (strtod reads hex too), then end, then
+ * nothing: 1 finite, 2 not (nan, inf, 1e999); the number in *v. */
 static int isnum(const char *s, const char *end, double *v)
 {
 	char *e;
 
 	*v = strtod(s, &e);
-	return e != s && !isspace((unsigned char)*s) && !strcmp(e, end) ?
-	    2 - isfinite(*v) : 0;
+	return e != s && !isspace((unsigned char)*s) && !strcmp(e, end) &&
+	    !strpbrk(s, "xX") ? 2 - isfinite(*v) : 0;
 }
 
 /* The kind of unit s ('t'ime, 'b'ytes, 'r'ate, 'i'ops, 0 unknown), its

@@ -324,6 +324,26 @@ rules.txt:3:8: value not a number: 1e309
 rules.txt:4:5: N% not a number: nan%" ]
 }
 
+@test "a hexadecimal value, which strtod reads, is no decimal number: in a rule, exit 2; in metrics, left out" {
+	mkr r
+	printf 'k <= 0x10\nk ~ 0x5%%\n  k < -0X1P3 us\nk < 1e3\nk < -inf\n' > rules.txt
+	run --separate-stderr joe analyse -b r rules.txt r
+	[ "$status" = 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "rules.txt:1:6: value not a number: 0x10
+rules.txt:2:5: N% not a number: 0x5%
+rules.txt:3:7: value not a number: -0X1P3
+rules.txt:5:5: value not a number: -inf" ]
+	printf '01-a\tk\t0x10\t\n01-a\tk\t16\t\n01-a\tn\tnan\t\n' > r/metrics.tsv
+	printf 'k == 16\nn < 1\n' > rules.txt
+	run --separate-stderr joe analyse rules.txt r
+	[ "$status" = 2 ]
+	[ "$output" = "r	01-a	k	16	k == 16	pass	-	-
+r	01-a	n	nan	n < 1	fail	-	-" ]
+	[ "$stderr" = "r/metrics.tsv:1: value not a number: 0x10
+2 rules, 2 checks: 1 passed, 1 failed" ]
+}
+
 @test "a TAP plan out of range: line:col, no float cast (make check SANITIZE=1)" {
 	mkr r
 	printf 'steps: [{name: a, extract: tap}]\n' > r/workflow.yaml
