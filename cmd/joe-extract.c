@@ -398,15 +398,11 @@ static void run_plugin(struct ctx *c, const char *exe, struct lines *l,
 {
 	static char buf[1 << 16];	/* setvbuf() keeps no size without one */
 	FILE *in = NULL, *out;
-	size_t n = strlen(l->path);
+	size_t n;
 	char *s = NULL;
 	pid_t pid;
-	int fd, rc;
+	int fd = gzname(l->path) ? -1 : open(l->path, O_RDONLY | O_CLOEXEC), rc;
 
-	if (n > 3 && !strcmp(l->path + n - 3, ".gz"))
-		fd = -1;
-	else
-		fd = open(l->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && (in = tmpfile())) {
 		while ((s = ln_get(l, &n)))
 			fwrite(s, 1, n, in), fputc('\n', in);
@@ -449,14 +445,14 @@ static const char *begins(const char *s, size_t n)
 
 /*
  * Which built-in extractor a log calls for, or NULL ("?" if it cannot be
- * opened, for file() to say why): JUnit when it begins
- * with "<?xml" or "<testsuite" and has "<testsuite" in its first 128 KiB,
- * TAP when it begins in them, fio when its JSON begins anywhere, found by
- * looking for '{' after a newline at memchr's speed. The last bytes of
- * each read are kept for the next, so no line start is missed. A plain
- * file is read with read(2), a short read its end (as ln_open() does):
- * zlib would cost a seek, a read and its state more a log, a fifth of
- * joe extract's time over 1,000 runs of small logs.
+ * opened, or is a .gz not gzip, for file() to say why): JUnit when it
+ * begins with "<?xml" or "<testsuite" and has "<testsuite" in its first
+ * 128 KiB, TAP when it begins in them, fio when its JSON begins anywhere,
+ * found by looking for '{' after a newline at memchr's speed. The last
+ * bytes of each read are kept for the next, so no line start is missed.
+ * A plain file is read with read(2), a short read its end (as ln_open()
+ * does): zlib would cost a seek, a read and its state more a log, a fifth
+ * of joe extract's time over 1,000 runs of small logs.
  */
 static const char *sniff(const char *path)
 {
@@ -496,7 +492,7 @@ static const char *sniff(const char *path)
 		gzclose(z);
 	else if (fd >= 0)
 		close(fd);
-	return fd < 0 ? "?" : x;
+	return fd < 0 || (!z && gzname(path)) ? "?" : x;
 }
 
 /* The extractor the workflow names for the step called name, or NULL. */
@@ -517,7 +513,7 @@ static int stem(const char *s)
 {
 	size_t n = strlen(s);
 
-	n -= n > 3 && !strcmp(s + n - 3, ".gz") ? 3 : 0;
+	n -= gzname(s) ? 3 : 0;
 	return n > 4 ? n - 4 : 0;
 }
 

@@ -347,8 +347,8 @@ static long readlog(struct rep *r, const char *step, const char *num,
 		b->n = 0;
 		sadd(b, s, len < LINEMAX ? len : LINEMAX);
 	}
-	ln_close(l);
-	free(p);
+	r->bad |= l && l->err;	/* not read whole: said */
+	ln_close(l), free(p);
 	return r->nline;
 }
 

@@ -159,6 +159,7 @@ struct lines {
 	long line;		/* number of the line last returned */
 	const char *path;	/* the file opened */
 };
+int gzname(const char *path);			/* ends in .gz */
 struct lines *ln_open(const char *path);	/* path or path.gz; NULL, errno */
 struct lines *ln_pipe(const char *path);	/* the same, of a pipe maybe */
 char *ln_get(struct lines *l, size_t *len);	/* next line, NUL for \n */

@@ -41,9 +41,18 @@ static int more(struct lines *l)
 	return r;
 }
 
+/* Whether path is named as gzip is: it ends in ".gz". */
+int gzname(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 3 && !strcmp(path + n - 3, ".gz");
+}
+
 /* Open path, or path.gz when path is not there, gzip by its first bytes
- * whatever its name; NULL (errno set) if neither can be opened. With
- * pipe, it is read to a read of 0, not to a short one. */
+ * whatever its name, but one named .gz that is not gzip has no lines and
+ * sets l->err, as gunzip refuses it; NULL (errno set) if neither can be
+ * opened. With pipe, it is read to a read of 0, not to a short one. */
 static struct lines *lopen(const char *path, int pipe)
 {
 	struct lines *l;
@@ -67,6 +76,9 @@ static struct lines *lopen(const char *path, int pipe)
 		l->n = l->eof = 0;
 		if (lseek(fd, 0, SEEK_SET) || !(l->z = gzdopen(fd, "rb")))
 			die(1, "%s:", l->path);
+	} else if (!l->err && gzname(l->path)) {
+		warn("%s: not in gzip format", l->path);
+		l->n = 0, l->eof = l->err = 1;
 	}
 	return l;
 }

@@ -166,6 +166,43 @@ not ok 3 - r 03-c
 	[[ "$output" == *'tests="3" failures="0" errors="2"'* ]]
 }
 
+@test "a log named .gz that is not gzip, cut short or corrupt: said, exit 2, in extract and report" {
+	mkr r
+	printf 'steps: [{name: a, extract: kv}]\n' > r/workflow.yaml
+	rm r/01-a/cmd-01.log r/02-b/cmd-01.log
+	printf 'k: 1 s\n' > r/01-a/cmd-01.log.gz
+	run --separate-stderr joe extract r
+	[ "$status" = 2 ]
+	[ "$stderr" = "joe-extract: r/01-a/cmd-01.log.gz: not in gzip format" ]
+	[ "$output" = "" ]
+	printf 'steps: []\n' > r/workflow.yaml	# sniffed: said too
+	run --separate-stderr joe extract r
+	[ "$status" = 2 ]
+	[ "$stderr" = "joe-extract: r/01-a/cmd-01.log.gz: not in gzip format" ]
+	printf 'b\n' > r/02-b/cmd-01.log.gz
+	run --separate-stderr joe report r
+	[ "$status" = 2 ]
+	[ "$stderr" = "joe-report: r/02-b/cmd-01.log.gz: not in gzip format" ]
+	[ "$output" = "r
+FAIL 02-b 0.2s
+  \$ false (fail, rc 1)
+r: 1 passed, 1 failed, 0 skipped" ]
+	seq 20000 | gzip | head -c 3000 > r/02-b/cmd-01.log.gz
+	run --separate-stderr joe report -f tap r
+	[ "$status" = 2 ]
+	[ "$stderr" = "joe-report: r/02-b/cmd-01.log.gz: unexpected end of file" ]
+	seq 3 | gzip > r/02-b/cmd-01.log.gz
+	n=$(($(wc -c < r/02-b/cmd-01.log.gz) - 8))	# the CRC-32 of the data
+	printf 'XXXX' | dd of=r/02-b/cmd-01.log.gz bs=1 seek=$n conv=notrunc 2>/dev/null
+	run --separate-stderr joe report -f junit r
+	[ "$status" = 2 ]
+	[ "$stderr" = "joe-report: r/02-b/cmd-01.log.gz: incorrect data check" ]
+	seq 3 | gzip > r/02-b/cmd-01.log.gz
+	run --separate-stderr joe report r
+	[ "$status" = 0 ]
+	[ "$stderr" = "" ]
+}
+
 @test "extract and analyse: a run with a step that did not finish is not clean" {
 	killed r
 	echo 'steps: [{name: c, extract: kv}]' > r/workflow.yaml
