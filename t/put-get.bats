@@ -319,3 +319,23 @@ for_both() { # run the test body for the local and the ssh transport
 	[[ "$output" == *"Permission denied"* ]]
 	[ "$(cat "$FIX/remote/pu/ud/ok")" = a ]
 }
+
+@test "get to a refused destination: exit 1, not 255, and the other sources still copied" {
+	mkdir -p "$FIX/remote/g4"
+	echo x > "$FIX/remote/g4/sp d"
+	echo a > "$FIX/remote/g4/a1"
+	echo z > "$FIX/remote/g4/z9"
+	mkfifo "$FIX/remote/g4/dl"
+	chmod 644 "$FIX/remote/g4/"*
+	run joe get -c "$FIX/ssh.config" "$FIX/remote/g4/sp d" nodir/
+	[ "$status" = 1 ]
+	[[ "$output" == *"nodir/: not a directory"* ]]
+	mkdir gdir && mkfifo gdir/dl
+	run joe get -c "$FIX/ssh.config" "$FIX/remote/g4/a1" "$FIX/remote/g4/dl" \
+	    "$FIX/remote/g4/z9" gdir
+	[ "$status" = 1 ]
+	[[ "$output" == *"gdir/dl: not a regular file or directory"* ]]
+	[ "$(cat gdir/a1 gdir/z9)" = "a
+z" ] && [ -p gdir/dl ]
+	[ "$(ls -A gdir | wc -l)" = 3 ]
+}
