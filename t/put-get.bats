@@ -339,3 +339,18 @@ for_both() { # run the test body for the local and the ssh transport
 z" ] && [ -p gdir/dl ]
 	[ "$(ls -A gdir | wc -l)" = 3 ]
 }
+
+@test "put of / as /.. or . refused before anything runs: exit 2" {
+	# a target that cannot be reached: a copy started would exit 255
+	printf 'transport:\n  dead: {host: 127.0.0.1, port: 1}\n' > dead.config
+	for s in / /.. //. /tmp/../..; do
+		run timeout 30 joe put -c dead.config "$s" /tmp/rootcopy
+		[ "$status" = 2 ]
+		[[ "$output" == *"name what to copy, not a directory above it"* ]]
+	done
+	cd /
+	run timeout 30 joe put -c "$BATS_TEST_TMPDIR/dead.config" . /tmp/rootcopy
+	[ "$status" = 2 ]
+	run timeout 30 joe put -c "$BATS_TEST_TMPDIR/dead.config" -- .. /tmp/rootcopy
+	[ "$status" = 2 ]
+}
