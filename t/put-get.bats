@@ -354,3 +354,26 @@ z" ] && [ -p gdir/dl ]
 	run timeout 30 joe put -c "$BATS_TEST_TMPDIR/dead.config" -- .. /tmp/rootcopy
 	[ "$status" = 2 ]
 }
+
+@test "a read-only directory in the copy: replaced again, and a failed copy leaves nothing" {
+	rdir "$FIX/remote/ro"
+	mkdir -p src/sub && echo 1 > src/sub/f && echo keep > src/keep
+	chmod 555 src/sub
+	joe put -c "$FIX/ssh.config" src "$FIX/remote/ro/"
+	echo new > src/keep
+	run joe put -c "$FIX/ssh.config" src "$FIX/remote/ro/"
+	[ "$status" = 0 ]
+	[ "$(cat "$FIX/remote/ro/src/keep" "$FIX/remote/ro/src/sub/f")" = "new
+1" ]
+	[ "$(ls -A "$FIX/remote/ro")" = src ]
+	# a device the target's user cannot make: not copied, the old kept
+	[ "$SSH_USER" != "$(id -un)" ] || skip "the target's user is root"
+	mknod src/dev c 1 3
+	echo newer > src/keep
+	run joe put -c "$FIX/ssh.config" src "$FIX/remote/ro/"
+	[ "$status" = 1 ]
+	[[ "$output" == *"not copied"* ]]
+	[ "$(ls -A "$FIX/remote/ro")" = src ]
+	[ "$(cat "$FIX/remote/ro/src/keep")" = new ]
+	chmod -R u+w "$FIX/remote/ro"
+}
