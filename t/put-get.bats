@@ -377,3 +377,27 @@ z" ] && [ -p gdir/dl ]
 	[ "$(cat "$FIX/remote/ro/src/keep")" = new ]
 	chmod -R u+w "$FIX/remote/ro"
 }
+
+@test "a destination whose relative name starts with a dash" {
+	rdir "$FIX/remote/dd/xd"
+	echo x > "$FIX/remote/dd/x" && echo y > "$FIX/remote/dd/xd/y"
+	chmod 644 "$FIX/remote/dd/x" "$FIX/remote/dd/xd/y"
+	mkdir -- -out
+	joe get -c "$FIX/ssh.config" -- "$FIX/remote/dd/x" "$FIX/remote/dd/xd" -out
+	joe get -c "$FIX/ssh.config" -- "$FIX/remote/dd/xd" -out	# replaced
+	[ "$(cat -- -out/x -out/xd/y)" = "x
+y" ]
+	[ "$(ls -A -- -out)" = "x
+xd" ]
+	# on the target, relative to the login directory
+	h=$(eval echo "~$SSH_USER")
+	rm -rf -- "$h/-rdir" && mkdir -- "$h/-rdir" && chown "$SSH_USER" -- "$h/-rdir"
+	echo f > f && mkdir -p d && echo g > d/g
+	joe put -c "$FIX/ssh.config" -- f d -rdir
+	joe put -c "$FIX/ssh.config" -- d -rdir
+	[ "$(cat -- "$h/-rdir/f" "$h/-rdir/d/g")" = "f
+g" ]
+	[ "$(ls -A -- "$h/-rdir")" = "d
+f" ]
+	rm -rf -- "$h/-rdir"
+}
