@@ -401,3 +401,16 @@ g" ]
 f" ]
 	rm -rf -- "$h/-rdir"
 }
+
+@test "a file its owner cannot read (modes 222, 0, 44, 111): copied, mode kept" {
+	rdir "$FIX/remote/m6"
+	for m in 222 0 44 111 4755 640; do
+		echo "$m" > "m$m"
+		chmod "$m" "m$m"
+		run joe put -c "$FIX/ssh.config" "m$m" "$FIX/remote/m6/"
+		[ "$status" = 0 ]
+		[ "$(stat -c %a "$FIX/remote/m6/m$m")" = "$m" ]
+		cmp "m$m" "$FIX/remote/m6/m$m"
+	done
+	[ "$(ls -A "$FIX/remote/m6" | wc -l)" = 6 ]
+}
