@@ -146,6 +146,24 @@ for_both() { # run the test body for the local and the ssh transport
 	rm -f big "$FIX/remote/big"
 }
 
+@test "on a terminal, SIGINT mid-copy ends the copy and its meter at once: 130, nothing left" {
+	truncate -s 8G huge	# sparse: longer to move than the test waits
+	mkdir -p ltmp && export TMPDIR=$PWD/ltmp
+	rdir "$FIX/remote/p"
+	tty() { script -qec "TERM=xterm; $1" /dev/null | tr '\r' '\n'; }
+	# joe put execs joe run, which catches the INT that & ignores
+	run tty "joe put -c $FIX/ssh.config huge $FIX/remote/p/ & sleep 2; kill -INT \$!; wait \$!; echo rc=\$?"
+	[[ "$output" == *"rc=130"* ]]
+	[[ "$output" != *"cannot open"* ]]
+	[ -z "$(ls -A "$FIX/remote/p")" ]
+	cp --sparse=always huge "$FIX/remote/p/huge"
+	run tty "joe get -c $FIX/ssh.config $FIX/remote/p/huge got & sleep 2; kill -INT \$!; wait \$!; echo rc=\$?"
+	[[ "$output" == *"rc=130"* ]]
+	[[ "$output" != *"cannot open"* ]]
+	[ ! -e got ] && [ -z "$(ls -A ltmp)" ] && [ -z "$(ls -a | grep '^\.joe')" ]
+	rm -rf "$FIX/remote/p" huge
+}
+
 @test "on a terminal a long put or get shows bytes, rate and time left; not with -q or a pipe" {
 	truncate -s 1G big	# sparse: 1 GiB to move, little to read
 	mkdir -p ltmp d && export TMPDIR=$PWD/ltmp
