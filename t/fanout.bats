@@ -185,3 +185,56 @@ lab2: e" ]
 	[ "$(tail -n 1 log)" = "out: 0 of 3 targets passed; lab1: exit 130, lab2: exit 130, lab3: not run" ]
 	gone 'sleep 1250.5'
 }
+
+@test "SIGKILL to joe run: a guardian ends every target's run, nothing left" {
+	labcfg
+	wf w <<-'EOF2'
+	steps:
+	- {name: hang, run: "echo started; sleep 1251.5"}
+	EOF2
+	mkdir tmp
+	TMPDIR=$PWD/tmp joe run -c lab.config -t lab1 -t local -o out > log 2>&1 3>&- &
+	pid=$!
+	waitfor grep -q started out/lab1/01-hang/cmd-01.log
+	waitfor grep -q started out/local/01-hang/cmd-01.log
+	kill -KILL $pid
+	wait $pid || true
+	gone 'sleep 1251.5'
+	gone ".*joe-run .*-o out/l.*"
+	waitfor [ -z "$(ls -A tmp)" ]	# the statuses' directory removed
+}
+
+@test "a target down or a command's status over 127 stops no other target" {
+	labcfg
+	run joe run -c lab.config -j 1 -t lab8 -t lab1 -t lab2 -- 'echo on $(id -un)'
+	[ "$status" = 255 ]
+	[ "$(tail -n 1 <<< "$output")" = "joe run: lab8: exit 255" ]
+	[[ "$output" == *"lab2: on "* ]]
+	run joe run -c lab.config -j 1 -t lab1 -t lab2 -- 'echo x; exit 130'
+	[ "$status" = 130 ]
+	[ "$(tail -n 1 <<< "$output")" = "joe run: lab1: exit 130, lab2: exit 130" ]
+}
+
+@test "SIGTERM to joe run: exit 143, not 130; before any run has started, no stray message" {
+	labcfg
+	joe run -c lab.config -t lab1 -t local -- 'sleep 1253.5' > log 2>&1 3>&- &
+	pid=$!
+	waitfor [ -n "$(pgrep -f 'sleep 1253.5')" ]
+	kill -TERM $pid
+	status=0
+	wait $pid || status=$?
+	[ "$status" = 143 ]
+	gone 'sleep 1253.5'
+	# a signal before the runs' pids are there: the pattern is not read
+	for i in 1 2 3; do
+		joe run -c lab.config -t lab1 -t local -- 'sleep 1254.5' > log 2>&1 3>&- &
+		pid=$!
+		sleep 0.0$i
+		kill -TERM $pid
+		status=0
+		wait $pid || status=$?
+		[ "$status" = 143 ]
+		! grep -q 'cannot open' log
+	done
+	gone 'sleep 1254.5'
+}
