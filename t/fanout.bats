@@ -223,7 +223,7 @@ lab2: e" ]
 	kill -TERM $pid
 	status=0
 	wait $pid || status=$?
-	[ "$status" = 143 ]
+	[ "$status" = 143 ] || { echo "status $status"; cat log; false; }
 	gone 'sleep 1253.5'
 	# a signal before the runs' pids are there: the pattern is not read
 	for i in 1 2 3; do
@@ -233,7 +233,7 @@ lab2: e" ]
 		kill -TERM $pid
 		status=0
 		wait $pid || status=$?
-		[ "$status" = 143 ]
+		[ "$status" = 143 ] || { echo "status $status"; cat log; false; }
 		! grep -q 'cannot open' log
 	done
 	gone 'sleep 1254.5'
