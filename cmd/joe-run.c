@@ -506,8 +506,8 @@ static int runwf(struct wf *w)
 			st = runstep(s, out, sig0);
 		n[st]++;
 		sec = fmt("%.3f", now() - t);
-		rec(out, "steps.tsv", s->dir, sec_mask(s->name), stname[st],
-		    start, st == ST_SKIP ? "0.000" : sec, (char *)NULL);
+		rec(out, "steps.tsv", tsv(s->dir, sec_mask(s->name), stname[st],
+		    start, st == ST_SKIP ? "0.000" : sec, (char *)NULL));
 		if (!opt.quiet)
 			printf(tty ? "%s\033[%sm%s\033[m %s %.1fs\n" :
 			    "%s%.0s%s %s %.1fs\n", progress ? "\r" : "",
@@ -671,19 +671,14 @@ static void workflows(int argc, char **argv)
  * escaped as in records. */
 static void dry_run(struct wf *w)
 {
-	struct str b = { 0 };
 	struct step *s;
 	int k;
 
 	for (s = w->s; s < w->s + w->n; s++)
-		for (k = 0; s->sel && k < (s->path ? 1 : s->ncmd); k++) {
-			b.n = 0;
-			sesc(&b, w->path), sputs(&b, "\t"), sesc(&b, s->dir);
-			sputs(&b, "\t"), sesc(&b, s->path ? "local" : s->tp->name);
-			sputs(&b, "\t");
-			sesc(&b, sec_mask(s->path ? s->uses : s->cmd[k]));
-			puts(b.s);
-		}
+		for (k = 0; s->sel && k < (s->path ? 1 : s->ncmd); k++)
+			fputs(tsv(w->path, s->dir, s->path ? "local" :
+			    s->tp->name, sec_mask(s->path ? s->uses : s->cmd[k]),
+			    (char *)NULL), stdout);
 }
 
 int main(int argc, char **argv)

@@ -46,6 +46,7 @@ struct str { char *s; size_t n, cap; };
 void sadd(struct str *b, const char *s, size_t n);
 void sputs(struct str *b, const char *s);
 void sesc(struct str *b, const char *s);	/* tab, newline, \ as \t \n \\ */
+char *tsv(const char *f, ...);	/* fields, NULL: a record's line, escaped */
 int utf8(const char *s, size_t n, unsigned *c);	/* its length, 0: none */
 
 /* conf.c: YAML documents as trees of strings */
@@ -141,7 +142,7 @@ void tp_job(struct job *j, struct tp *t, struct node *env, const char *cwd,
 char *tp_words(int argc, char **argv);
 
 /* rec.c: run directory records, each written whole or counted lost */
-void rec(const char *dir, const char *file, ...);	/* fields, then NULL */
+void rec(const char *dir, const char *file, char *line);	/* tsv()'s, freed */
 int rec_step(const char *out, const char *dir);	/* ST_PASS, ST_ERROR */
 int job_rec(struct job *j, const char *out, const char *step,
     const char *tname, const char *text);

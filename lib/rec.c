@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,22 +17,15 @@
 
 #include "joe.h"
 
-void rec(const char *dir, const char *file, ...)
+void rec(const char *dir, const char *file, char *line)
 {
-	struct str b = { 0 };
-	const char *f;
 	char *path = fmt("%s/%s", dir, file);
-	va_list ap;
+	size_t n = strlen(line);
 	ssize_t w = -1;
 	int fd, e;
 
-	va_start(ap, file);
-	for (f = va_arg(ap, const char *); f; f = va_arg(ap, const char *))
-		sesc(&b, f), sputs(&b, "\t");
-	b.s[b.n - 1] = '\n';
-	va_end(ap);
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 || (w = write(fd, b.s, b.n)) != (ssize_t)b.n) {
+	if (fd < 0 || (w = write(fd, line, n)) != (ssize_t)n) {
 		e = w < 0 ? errno : ENOSPC;	/* cut short: the disk is full */
 		if (w > 0 && ftruncate(fd, lseek(fd, 0, SEEK_CUR) - w) < 0)
 			e = errno;
@@ -42,7 +34,7 @@ void rec(const char *dir, const char *file, ...)
 	}
 	close(fd);
 	free(path);
-	free(b.s);
+	free(line);
 }
 
 /* Step directory dir of run out made, and steps.tsv with the first, so
@@ -97,9 +89,9 @@ int job_rec(struct job *j, const char *out, const char *step,
 	if (!out)
 		return st;
 	close(j->log);
-	rec(out, "commands.tsv", step, fmt("%d", --i), stname[st],
+	rec(out, "commands.tsv", tsv(step, fmt("%d", --i), stname[st],
 	    fmt("%d", j->rc), start, fmt("%.3f", now() - t), tname,
-	    sec_mask(text), (char *)NULL);	/* what these take: freed at exit */
+	    sec_mask(text), (char *)NULL));	/* what these take: freed at exit */
 	return st;
 }
 

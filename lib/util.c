@@ -228,6 +228,21 @@ void sputs(struct str *b, const char *s)
 	sadd(b, s, strlen(s));
 }
 
+/* The fields f, ..., NULL as one line of a record: each escaped (sesc),
+ * tab-separated, ending in a newline; a new string. */
+char *tsv(const char *f, ...)
+{
+	struct str b = { 0 };
+	va_list ap;
+
+	va_start(ap, f);
+	for (; f; f = va_arg(ap, const char *))
+		sesc(&b, f), sputs(&b, "\t");
+	va_end(ap);
+	b.s[b.n - 1] = '\n';
+	return b.s;
+}
+
 void sesc(struct str *b, const char *s)
 {
 	for (; *s; s++)
