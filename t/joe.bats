@@ -95,3 +95,9 @@ load helper
 	run --separate-stderr joe help -x
 	[ "$status" = 2 ]
 }
+
+@test "joe help of no such command: said as the dispatcher says it, exit 2" {
+	run --separate-stderr joe help nonexist
+	[ "$status" = 2 ]
+	[[ "$stderr" == "joe: no command 'nonexist'; these are here: "*" run "* ]]
+}
