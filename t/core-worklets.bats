@@ -81,6 +81,14 @@ bad() {
 	bad core.repo '{url: x, dir: y, recursive: yes}' "53: core.repo: with.recursive: must be true or false, not 'yes'"
 }
 
+@test "core.put, core.get, core.wait, core.repo: a with: key they do not know, exit 2" {
+	cfg
+	bad core.wait '{stat: down, timeout: 1}' "37: core.wait: with.stat: not a key of core.wait"
+	bad core.put '{src: a, dst: /tmp, mode: 644}' "55: core.put: with.mode: not a key of core.put"
+	bad core.get '{src: /etc/hostname, dest: .}' "56: core.get: with.dest: not a key of core.get"
+	bad core.repo '{url: x, dir: y, reff: v1}' "53: core.repo: with.reff: not a key of core.repo"
+}
+
 @test "core.wait: a try that joe run refuses is no answer: exit 2 with its message" {
 	cfg
 	run -2 env JOE_CONFIG=w.config JOE_TRANSPORT=nosuch JOE_WITH_STATE=down \
