@@ -200,4 +200,9 @@ size: 64k"
 	run joe run -c c.config -o out2 w.workflow
 	[ "$status" = 1 ]
 	[ "$(cat out2/01-c/cmd-01.log)" = "w.workflow:4:10: fio.check: with.limits: '$PWD/no.txt': no such file" ]
+	printf 'steps:\n- name: c\n  uses: fio.check\n  with: {limit: l.txt}\n' > w.workflow
+	run joe run -c c.config -o out3 w.workflow
+	[ "$status" = 1 ]
+	[ "$(cut -f4,8 out3/commands.tsv)" = "2	fio.check" ]
+	[ "$(cat out3/01-c/cmd-01.log)" = "w.workflow:4:10: fio.check: with.limit: not a key of fio.check" ]
 }
