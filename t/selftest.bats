@@ -47,6 +47,40 @@ broken() {
 	[ -z "$(ls -A tmp)" ]
 }
 
+# two.config: boxa and boxb the test sshd, each with a master of its
+# own, and off, where nothing listens.
+two() {
+	{
+		echo 'transport:'
+		for t in boxa boxb; do
+			sed -n '/^  box:/,$p' "$FIX/ssh.config" | sed "s/^  box:/  $t:/"
+			echo "    options: [ControlPath=$XDG_RUNTIME_DIR/$t.%C]"
+		done
+		echo '  off: {host: 127.0.0.1, port: 1}'
+	} > two.config
+}
+
+@test "several targets, -t twice or a -t pattern: one TAP of each target's results on stdout" {
+	two
+	for t in boxa,boxb 'box*'; do
+		IFS=, read -r t1 t2 <<<"$t"
+		run -0 --separate-stderr joe selftest -c two.config -t "$t1" ${t2:+-t "$t2"} core
+		[ "${lines[0]}" = "TAP version 13" ]
+		[ "${lines[1]}" = "ok 1 - boxa 01-core" ]
+		[[ "$output" == *"ok 2 - boxa 01-core core.bats "* ]]
+		[[ "$output" == *"- boxb 01-core"$'\n'* ]]
+		[[ "$output" == *"- boxb 01-core core.bats "* ]]
+		[[ "$output" != *"not ok"* ]]
+		[ "${lines[-1]}" = "1..$((${#lines[@]} - 2))" ]
+		[ -z "$stderr" ]
+		[ -z "$(ls -A tmp)" ]
+	done
+	run -1 --separate-stderr joe selftest -c two.config -t boxa -t off core
+	[[ "$output" == *"ok 1 - boxa 01-core"$'\n'* ]]
+	[[ "$output" == *"not ok "*" - off 01-core"$'\n'* ]]
+	[ "${stderr_lines[-1]}" = "joe selftest: failed; the run is in $(echo "$PWD"/tmp/joe-selftest.*/selftest)" ]
+}
+
 @test "a failing selftest: exit 1, the failure in the TAP, the run kept" {
 	broken
 	run joe selftest core broken
@@ -73,7 +107,7 @@ broken() {
 	broken
 	run -2 joe selftest -x
 	[ "$output" = "joe selftest: invalid option -- 'x'
-usage: joe selftest [-c config]... [-t transport] [package]..." ]
+usage: joe selftest [-c config]... [-t transport]... [package]..." ]
 	run -2 joe selftest -t
 	[ "${lines[0]}" = "joe selftest: option requires an argument -- 't'" ]
 	run -2 joe selftest core nowhere
@@ -85,6 +119,6 @@ usage: joe selftest [-c config]... [-t transport] [package]..." ]
 	run -2 joe selftest -t nowhere core
 	[ "$output" = "joe-run: no transport 'nowhere' in the config" ]
 	run -0 sh -c 'joe selftest -h 2>/dev/null'
-	[ "$output" = "usage: joe selftest [-c config]... [-t transport] [package]..." ]
+	[ "$output" = "usage: joe selftest [-c config]... [-t transport]... [package]..." ]
 	[ -z "$(ls -A tmp)" ]
 }
