@@ -33,7 +33,7 @@ teardown_file() {
 }
 
 j() {
-	joe "$1" -c "$P/debian.config" -c "$P/xnvme.config" -c "$D/t.config" \
+	joe "$1" -c "$P/debian.config" -c "$P/qemu-xnvme.config" -c "$D/t.config" \
 	    "${@:2}"
 }
 

@@ -37,7 +37,7 @@ teardown_file() {
 	  extract: fio
 	- name: check
 	  uses: fio.check
-	  with: {limits: $TOP/pkgs/fio/limits.txt}
+	  with: {limits: $TOP/pkgs/fio/fio-limits.txt}
 	EOF
 	run joe run -r -c "$D/g.config" -o out w.workflow
 	[ "$status" = 0 ]
@@ -51,7 +51,7 @@ teardown_file() {
 }
 
 @test "guest: pkgs/fio/guest.workflow boots its guest, reads its namespace with the put fio, checks, reports, kills it" {
-	cp "$TOP"/pkgs/fio/{guest.workflow,guest.config,limits.txt} .
+	cp "$TOP"/pkgs/fio/{guest.workflow,guest.config,fio-limits.txt} .
 	sed -i 's/16M/4M/' guest.config
 	JOE_GUEST=$G run joe run -r -c guest.config guest.workflow
 	[ "$status" = 0 ]

@@ -597,14 +597,14 @@ $k"
 		joe qemu -c default.config -c "$1" \
 		    -D qemu.guests.guest1.path="$(dir)" "${@:2}"
 	}
-	j xnvme.config start guest1
-	j xnvme.config wait guest1
-	run j xnvme.config ssh guest1 'cd /sys/block; for b in nvme*n*; do
+	j qemu-xnvme.config start guest1
+	j qemu-xnvme.config wait guest1
+	run j qemu-xnvme.config ssh guest1 'cd /sys/block; for b in nvme*n*; do
 		echo $b $(cat $b/queue/logical_block_size $b/queue/zoned \
 		    $b/queue/chunk_sectors $b/queue/max_hw_sectors_kb \
 		    $b/integrity/format)
 	done'
-	j xnvme.config kill guest1
+	j qemu-xnvme.config kill guest1
 	echo "$output"
 	# nvm and zns (32 MiB zones), no transfer limit (mdts 0), PI 1,
 	# PI 2 with 64-bit guards (Linux uses its type 1 profile for type 2),
@@ -616,12 +616,12 @@ nvme2n1 4096 none 0 4096 none
 nvme3n1 4096 none 0 512 T10-DIF-TYPE1-CRC
 nvme3n2 4096 none 0 512 EXT-DIF-TYPE1-CRC64
 nvme3n3 4096 none 0 512 none" ]
-	j switch.config start guest1
-	j switch.config wait guest1
-	run j switch.config ssh guest1 'for c in /sys/class/nvme/nvme*; do
+	j qemu-switch.config start guest1
+	j qemu-switch.config wait guest1
+	run j qemu-switch.config ssh guest1 'for c in /sys/class/nvme/nvme*; do
 		readlink -f $c/device | cut -d/ -f5-
 	done'
-	j switch.config kill guest1
+	j qemu-switch.config kill guest1
 	echo "$output"
 	[ "${#lines[@]}" = 4 ]
 	for l in "${lines[@]}"; do	# root port, upstream, downstream, drive

@@ -41,7 +41,7 @@ cmds() {
 
 @test "joe -s fio; joe run -r: a bs x iodepth matrix, 24 verdicts, report; a tight limit fails" {
 	joe -s fio
-	[ -f limits.txt ]	# the starter files of pkgs/fio/starter come too
+	[ -f fio-limits.txt ]	# the starter files of pkgs/fio/starter come too
 	sed -i 's|/tmp/joe-fio.dat|'"$PWD"'/fio.dat|; s/16M/4M/' default.config
 	run joe run -r
 	[ "$status" = 0 ]
@@ -53,11 +53,11 @@ cmds() {
 	[ "$status" = 0 ]
 	[ "$(echo "$output" | grep -c '	fio.randread.read.iops	')" = 6 ]
 	[[ "$output" == *'randread[bs=1m,iodepth=16]	fio.randread.read.iops	'* ]]
-	run --separate-stderr joe analyse limits.txt <<< "$output"
+	run --separate-stderr joe analyse fio-limits.txt <<< "$output"
 	[ "$status" = 0 ]
 	[[ "$stderr" == *"4 rules, 24 checks: 24 passed, 0 failed"* ]]
 	# a limit this machine cannot meet fails the check step and the run
-	echo 'fio.*.read.iops > 1e12' > limits.txt
+	echo 'fio.*.read.iops > 1e12' > fio-limits.txt
 	run joe run example.workflow
 	[ "$status" = 1 ]
 	[[ "$output" == *"FAIL 07-check"* ]]

@@ -26,7 +26,7 @@ files() {
 	ls | tr '\n' ' '
 }
 
-# The files fio's starter names (limits.txt and maybe more).
+# The files fio's starter names (fio-limits.txt and maybe more).
 fio_starter=$(cat "$TOP/pkgs/fio/starter")
 
 # usage: the usage joe -s prints.
@@ -44,7 +44,7 @@ usage='usage: joe -s [-f] [package]
 
 @test "joe -s fio: its starter's files come too; then joe run passes" {
 	command -v fio || skip "fio is not installed"
-	grep -qx limits.txt "$TOP/pkgs/fio/starter"
+	grep -qx fio-limits.txt "$TOP/pkgs/fio/starter"
 	[ ! -e "$TOP/pkgs/core/starter" ]
 	run --separate-stderr joe -s fio
 	[ "$status" = 0 ]
@@ -66,7 +66,7 @@ usage='usage: joe -s [-f] [package]
 	same core default.config example.workflow
 	cmp fio.config "$TOP/pkgs/fio/default.config"
 	cmp fio.workflow "$TOP/pkgs/fio/example.workflow"
-	same fio limits.txt
+	same fio fio-limits.txt
 	run joe run -c fio.config fio.workflow
 	[ "$status" = 0 ]
 	[[ "${lines[-1]}" == *" passed, 0 failed, 0 skipped" ]]
@@ -100,20 +100,20 @@ usage='usage: joe -s [-f] [package]
 @test "joe -s: files with other content stop it, each named, nothing written" {
 	echo mine > default.config
 	echo mine > fio.workflow
-	echo mine > limits.txt
+	echo mine > fio-limits.txt
 	run --separate-stderr joe -s fio
 	[ "$status" = 1 ]
 	[ -z "$output" ]
 	[ "$stderr" = "joe -s: fio.workflow exists and differs; not overwriting it
-joe -s: limits.txt exists and differs; not overwriting it" ]
-	[ "$(files)" = "default.config fio.workflow limits.txt " ]
-	[ "$(cat default.config fio.workflow limits.txt)" = $'mine\nmine\nmine' ]
+joe -s: fio-limits.txt exists and differs; not overwriting it" ]
+	[ "$(files)" = "default.config fio-limits.txt fio.workflow " ]
+	[ "$(cat default.config fio.workflow fio-limits.txt)" = $'mine\nmine\nmine' ]
 }
 
 @test "joe -s -f: overwrites the default names and the starter's files" {
 	echo mine > default.config
 	echo mine > fio.workflow
-	echo mine > limits.txt
+	echo mine > fio-limits.txt
 	cp "$TOP/pkgs/fio/example.workflow" .
 	run --separate-stderr joe -s -f fio
 	[ "$status" = 0 ]
@@ -124,12 +124,12 @@ joe -s: limits.txt exists and differs; not overwriting it" ]
 }
 
 @test "joe -s -f: a directory in a file's place stops it" {
-	mkdir limits.txt
+	mkdir fio-limits.txt
 	run --separate-stderr joe -s -f fio
 	[ "$status" = 1 ]
-	[ "$stderr" = "joe -s: limits.txt exists and differs; not overwriting it" ]
+	[ "$stderr" = "joe -s: fio-limits.txt exists and differs; not overwriting it" ]
 	[ -z "$output" ]
-	[ "$(files)" = "limits.txt " ]
+	[ "$(files)" = "fio-limits.txt " ]
 }
 
 @test "joe -s: packages along JOE_PATH first, then beside joe" {
@@ -220,11 +220,31 @@ $usage" ]
 	[ "$output" = "$usage" ]
 }
 
+@test "every package's starter files side by side in one directory, each named after its package" {
+	local p f
+	joe -s
+	for p in fio qemu xnvme spdk linux; do
+		run --separate-stderr joe -s "$p"
+		[ "$status" = 0 ] || { echo "joe -s $p: $stderr"; false; }
+		[ "$stderr" = "joe -s: to run these: joe run -c $p.config $p.workflow" ]
+		cmp "$p.config" "$TOP/pkgs/$p/default.config"
+		cmp "$p.workflow" "$TOP/pkgs/$p/example.workflow"
+	done
+	same core default.config example.workflow
+	for p in "$TOP"/pkgs/*/starter; do
+		while read -r f; do
+			case $f in "$(basename "${p%/starter}")"-*) ;;
+			*) echo "$p: $f is not named after its package"; false ;; esac
+			cmp "$f" "${p%/starter}/$f"
+		done < "$p"
+	done
+}
+
 @test "joe -s finds joe-starter beside joe with no PATH set-up" {
 	PATH=/usr/bin:/bin run "$TOP/joe" -s qemu
 	[ "$status" = 0 ]
-	[ "$output" = $'default.config\nexample.workflow\nxnvme.config\nswitch.config' ]
-	same qemu default.config example.workflow xnvme.config switch.config
+	[ "$output" = $'default.config\nexample.workflow\nqemu-xnvme.config\nqemu-switch.config' ]
+	same qemu default.config example.workflow qemu-xnvme.config qemu-switch.config
 }
 
 @test "make install: joe -s and joe -s -l use the installed packages" {
